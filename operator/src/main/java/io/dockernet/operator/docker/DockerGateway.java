@@ -1,0 +1,171 @@
+package io.dockernet.operator.docker;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one port to a node's Docker daemon. Everything the operator knows about Docker goes through
+ * this interface, in the project's own types; exactly one production class ({@link
+ * DockerJavaGateway}) talks to docker-java, and tests use an in-memory fake.
+ *
+ * <p>Errors: every method throws {@link DockerException} subclasses only. {@link
+ * DockerNotFoundException} when the named object does not exist, {@link DockerConflictException}
+ * for HTTP 409 (name taken, endpoint already exists, address in use), {@link
+ * DockerRejectedException} for any other refusal the daemon explains (HTTP 400/403/500 with a
+ * message: pool overlap, unsupported driver, ...), {@link DockerUnavailableException} when the daemon
+ * cannot be reached or times out (transient: retry with backoff).
+ */
+public interface DockerGateway {
+
+  /** Version facts of the daemon, e.g. for logging and the readiness probe. */
+  DaemonInfo daemonInfo();
+
+  /**
+   * Inspects a network by exact name or ID.
+   *
+   * @return empty when no network has that name or ID (a name that matches only an ID prefix is
+   *     not a match)
+   */
+  Optional<NetworkInfo> findNetwork(String nameOrId);
+
+  /**
+   * Lists networks carrying every given label (key → value); an empty map lists all networks. The
+   * returned infos include their endpoints.
+   */
+  List<NetworkInfo> listNetworks(Map<String, String> labels);
+
+  /**
+   * Creates a network exactly as requested, including fields docker-java's model lacks (IPAM aux
+   * addresses and options).
+   *
+   * @return the new network's ID
+   */
+  String createNetwork(NetworkRequest request);
+
+  /** Removes a network; throws {@link DockerNotFoundException} if it is already gone. */
+  void removeNetwork(String networkId);
+
+  /**
+   * Inspects a container by name or ID.
+   *
+   * @return empty when there is no such container
+   */
+  Optional<ContainerInfo> findContainer(String nameOrId);
+
+  /**
+   * Connects a container to a network with exactly the given endpoint settings (static addresses,
+   * aliases, links, MAC address, driver options, link-local IPs).
+   */
+  void connect(String networkId, String containerId, EndpointRequest endpoint);
+
+  /** Disconnects a container from a network; {@code force} also removes a stale endpoint. */
+  void disconnect(String networkId, String containerId, boolean force);
+
+  /**
+   * Follows the daemon's event stream (network and container events) until the returned handle is
+   * closed. The gateway does not reconnect by itself: when the stream ends or fails, {@link
+   * DockerEventListener#onStreamClosed} is called once and the caller decides when to subscribe
+   * again (and must re-list, because events were missed meanwhile).
+   */
+  AutoCloseable subscribe(DockerEventListener listener);
+
+  /** Daemon identity and versions. */
+  record DaemonInfo(String id, String name, String version, String apiVersion) {}
+
+  /** What to create. Null/empty fields are left to Docker's defaults. */
+  record NetworkRequest(
+      String name,
+      String driver,
+      Map<String, String> options,
+      Ipam ipam,
+      boolean internal,
+      boolean attachable,
+      boolean enableIpv6,
+      Map<String, String> labels) {}
+
+  /** IPAM settings of a network, as requested or as inspected. */
+  record Ipam(String driver, Map<String, String> options, List<IpamPool> pools) {}
+
+  /** One address pool. Null fields are unset. */
+  record IpamPool(
+      String subnet, String gateway, String ipRange, Map<String, String> auxAddresses) {}
+
+  /** A network as the daemon reports it, with the endpoints currently on it. */
+  record NetworkInfo(
+      String id,
+      String name,
+      String driver,
+      Map<String, String> options,
+      Ipam ipam,
+      boolean internal,
+      boolean attachable,
+      boolean enableIpv6,
+      Map<String, String> labels,
+      List<NetworkEndpoint> endpoints) {}
+
+  /** An endpoint as listed by network inspect (addresses in CIDR form, as Docker reports them). */
+  record NetworkEndpoint(
+      String containerId,
+      String containerName,
+      String endpointId,
+      String macAddress,
+      String ipv4Cidr,
+      String ipv6Cidr) {}
+
+  /** A container and its attachments. */
+  record ContainerInfo(
+      String id,
+      String name,
+      boolean running,
+      int pid,
+      String networkMode,
+      Map<String, String> labels,
+      Map<String, ContainerEndpoint> networks,
+      List<PublishedPort> ports) {}
+
+  /**
+   * A container's endpoint on one network, from container inspect: what was configured (for
+   * restoring it exactly) and what was assigned.
+   */
+  record ContainerEndpoint(
+      String networkId,
+      String endpointId,
+      String configuredIpv4,
+      String configuredIpv6,
+      List<String> linkLocalIps,
+      List<String> aliases,
+      List<String> links,
+      Map<String, String> driverOpts,
+      String macAddress,
+      String ipv4Address,
+      int ipv4PrefixLength,
+      String ipv6Address,
+      int ipv6PrefixLength,
+      String gateway,
+      String ipv6Gateway) {}
+
+  /** A published port, e.g. 0.0.0.0:43000 → 80/tcp. */
+  record PublishedPort(
+      int containerPort, String protocol, String hostIp, Integer hostPort) {}
+
+  /** Endpoint settings for connect. Null/empty fields are left to Docker. */
+  record EndpointRequest(
+      String ipv4Address,
+      String ipv6Address,
+      List<String> linkLocalIps,
+      List<String> aliases,
+      List<String> links,
+      String macAddress,
+      Map<String, String> driverOpts) {}
+
+  /** One event from the daemon's stream. */
+  record DockerEvent(String type, String action, String actorId, Map<String, String> attributes) {}
+
+  /** Receives events; called on the gateway's event thread, so implementations must not block. */
+  interface DockerEventListener {
+    void onEvent(DockerEvent event);
+
+    void onStreamClosed(Throwable cause);
+  }
+}
