@@ -1,0 +1,42 @@
+package io.dockernet.operator;
+
+/** Every label, annotation, finalizer and field-manager name the operator uses, in one place. */
+public final class Keys {
+
+  /** Docker label on every network the operator created: who manages it. */
+  public static final String DOCKER_MANAGED_BY = "io.dockernet.managed-by";
+
+  public static final String DOCKER_MANAGED_BY_VALUE = "dockernet-operator";
+
+  /** Docker label: UID of the DockerNetwork that owns the network. */
+  public static final String DOCKER_OWNER_UID = "io.dockernet.owner-uid";
+
+  /** Docker label: name of the DockerNetwork that owns the network (for humans). */
+  public static final String DOCKER_OWNER_NAME = "io.dockernet.owner-name";
+
+  /** Docker label: hash of the spec the network was created from. */
+  public static final String DOCKER_SPEC_HASH = "io.dockernet.spec-hash";
+
+  /** Kubernetes label on per-node state objects: the node they describe. */
+  public static final String NODE_LABEL = "dockernet.io/node";
+
+  /** Kubernetes label on DockerNetworkNodeState objects: the DockerNetwork they describe. */
+  public static final String DOCKER_NETWORK_LABEL = "dockernet.io/docker-network";
+
+  /** Kubernetes label on ContainerAttachmentNodeState objects: their ContainerAttachment. */
+  public static final String ATTACHMENT_LABEL = "dockernet.io/container-attachment";
+
+  /**
+   * Prefix of the per-node finalizers on parent objects. Each agent holds its own, so deletion
+   * waits until every node that had the object has cleaned up.
+   */
+  public static final String NODE_FINALIZER_PREFIX = "nodes.dockernet.io/";
+
+  /** Field manager prefix of agents; the node name follows. */
+  public static final String AGENT_FIELD_MANAGER_PREFIX = "dockernet-agent-";
+
+  /** Field manager of the controller role. */
+  public static final String CONTROLLER_FIELD_MANAGER = "dockernet-controller";
+
+  private Keys() {}
+}

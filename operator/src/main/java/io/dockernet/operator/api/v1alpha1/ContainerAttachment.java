@@ -1,0 +1,22 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** An existing container that should be connected to a DockerNetwork on each node it runs on. */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@ShortNames("catt")
+@AdditionalPrinterColumn(name = "Container", jsonPath = ".spec.container")
+@AdditionalPrinterColumn(name = "Network", jsonPath = ".spec.network")
+@AdditionalPrinterColumn(name = "Address", jsonPath = ".spec.ipv4Address")
+@AdditionalPrinterColumn(name = "Attached", jsonPath = ".status.ready")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class ContainerAttachment
+    extends CustomResource<ContainerAttachmentSpec, ContainerAttachmentStatus> {}

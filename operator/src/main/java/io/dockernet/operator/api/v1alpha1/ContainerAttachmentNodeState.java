@@ -1,0 +1,18 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One node's report on one ContainerAttachment, written only by that node's agent. */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@ShortNames("cattns")
+@AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName")
+@AdditionalPrinterColumn(name = "Container", jsonPath = ".status.containerName")
+@AdditionalPrinterColumn(name = "IPv4", jsonPath = ".status.ipv4Address")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason")
+public class ContainerAttachmentNodeState extends CustomResource<Void, AttachmentNodeStatus> {}

@@ -1,0 +1,24 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One node's report on one DockerNetwork. Written only by that node's agent, so no node's report
+ * can overwrite another's; the controller summarises them into the parent's status.
+ */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@ShortNames("dnetns")
+@AdditionalPrinterColumn(name = "Node", jsonPath = ".status.nodeName")
+@AdditionalPrinterColumn(name = "Network", jsonPath = ".status.networkName")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class DockerNetworkNodeState extends CustomResource<Void, NetworkNodeStatus> {}

@@ -1,0 +1,90 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.Map;
+
+/** What the Docker network on each selected node must look like. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DockerNetworkSpec {
+
+  @JsonPropertyDescription(
+      "Name of the Docker network on each node (`docker network ls`). Defaults to the object's"
+          + " name. Must not be one of Docker's predefined networks (bridge, host, none).")
+  @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+  @Size(min = 1, max = 128)
+  @ValidationRule(
+      value = "!(self in ['bridge', 'host', 'none', 'default'])",
+      message = "networkName must not be one of Docker's predefined networks: bridge, host, none")
+  public String networkName;
+
+  @JsonPropertyDescription("Network driver: bridge (default), macvlan or ipvlan.")
+  @Default("bridge")
+  public NetworkDriver driver;
+
+  @JsonPropertyDescription(
+      "Driver options (`docker network create -o`), e.g."
+          + " com.docker.network.bridge.name: docker1. Values are strings; \"false\" and false"
+          + " compare equal.")
+  @Size(max = 64)
+  @ValidationRule(
+      value = "self.all(k, size(k) <= 253 && size(self[k]) <= 1024)",
+      message = "option keys are at most 253 characters and values at most 1024")
+  public Map<String, String> options;
+
+  @JsonPropertyDescription("IP address management: pools, gateways and reserved addresses.")
+  public IpamSpec ipam;
+
+  @JsonPropertyDescription("Restrict external access to the network (`--internal`).")
+  public Boolean internal;
+
+  @JsonPropertyDescription(
+      "Allow containers started outside swarm services to attach (`--attachable`).")
+  public Boolean attachable;
+
+  @JsonPropertyDescription("Enable IPv6 on the network (`--ipv6`).")
+  public Boolean enableIPv6;
+
+  @JsonPropertyDescription(
+      "Labels set on the Docker network. Keys starting with io.dockernet. are reserved for the"
+          + " operator.")
+  @Size(max = 64)
+  @ValidationRule(
+      value =
+          "self.all(k, !k.startsWith('io.dockernet.') && size(k) <= 253 && size(self[k]) <="
+              + " 1024)",
+      message =
+          "label keys starting with io.dockernet. are reserved; keys are at most 253 characters"
+              + " and values at most 1024")
+  public Map<String, String> labels;
+
+  @JsonPropertyDescription(
+      "Which nodes get the network, by Node labels. Empty or unset: every node running an"
+          + " agent.")
+  public LabelSelector nodeSelector;
+
+  @JsonPropertyDescription(
+      "What happens to the Docker network when this object is deleted or a node stops"
+          + " matching: Delete (default) removes it, Orphan leaves it in place.")
+  @Default("Delete")
+  public DeletionPolicy deletionPolicy;
+
+  @JsonPropertyDescription(
+      "What to do when a same-named network exists that the operator did not create: Never"
+          + " (default) reports a Conflict, IfMatches takes it over when its settings match the"
+          + " spec, Recreate replaces it (reconnecting its containers).")
+  @Default("Never")
+  public AdoptionPolicy adoptionPolicy;
+
+  @JsonPropertyDescription(
+      "Docker networks cannot be changed in place. Auto (default) recreates the network and"
+          + " reconnects every container exactly as before; Never reports the difference and"
+          + " changes nothing.")
+  @Default("Auto")
+  public RecreatePolicy recreatePolicy;
+}

@@ -1,0 +1,52 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.Map;
+
+/** One address pool: a subnet with an optional gateway, dynamic range and reserved addresses. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.gateway) || cidr(self.subnet).containsIP(self.gateway)",
+    message = "gateway must be inside subnet")
+@ValidationRule(
+    value = "!has(self.ipRange) || cidr(self.subnet).containsCIDR(self.ipRange)",
+    message = "ipRange must be inside subnet")
+@ValidationRule(
+    value =
+        "!has(self.auxAddresses) || self.auxAddresses.all(k,"
+            + " cidr(self.subnet).containsIP(self.auxAddresses[k]))",
+    message = "every auxAddresses value must be inside subnet")
+public class IpamPoolSpec {
+
+  @JsonPropertyDescription("Subnet in CIDR form, e.g. 172.18.0.0/24 or fd00:1::/64.")
+  @Required
+  @Size(max = 64)
+  @ValidationRule(
+      value = "isCIDR(self)",
+      message = "subnet must be a CIDR such as 172.18.0.0/24 or fd00:1::/64")
+  public String subnet;
+
+  @JsonPropertyDescription("Gateway address inside the subnet. Unset: Docker picks the first.")
+  @Size(max = 64)
+  @ValidationRule(value = "isIP(self)", message = "gateway must be an IP address")
+  public String gateway;
+
+  @JsonPropertyDescription(
+      "Sub-range (CIDR) from which Docker assigns dynamic addresses. Keep static container"
+          + " addresses outside it.")
+  @Size(max = 64)
+  @ValidationRule(value = "isCIDR(self)", message = "ipRange must be a CIDR")
+  public String ipRange;
+
+  @JsonPropertyDescription(
+      "Addresses Docker must not assign to containers, by host name (`--aux-address`).")
+  @Size(max = 64)
+  @ValidationRule(
+      value = "self.all(k, isIP(self[k]))",
+      message = "every auxAddresses value must be an IP address")
+  public Map<String, String> auxAddresses;
+}

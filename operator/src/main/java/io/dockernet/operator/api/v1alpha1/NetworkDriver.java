@@ -1,0 +1,18 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** A Docker network driver the operator supports. */
+public enum NetworkDriver {
+  @JsonProperty("bridge")
+  BRIDGE,
+  @JsonProperty("macvlan")
+  MACVLAN,
+  @JsonProperty("ipvlan")
+  IPVLAN;
+
+  /** The driver name Docker uses. */
+  public String dockerName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

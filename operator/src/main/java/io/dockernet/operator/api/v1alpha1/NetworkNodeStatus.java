@@ -1,0 +1,43 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** What one node's Docker daemon has for one DockerNetwork (`docker network inspect`). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NetworkNodeStatus extends NodeReport {
+
+  @JsonPropertyDescription("The DockerNetwork this report belongs to.")
+  public String dockerNetwork;
+
+  @JsonPropertyDescription("The Docker network name.")
+  public String networkName;
+
+  @JsonPropertyDescription("The Docker network ID on this node.")
+  public String networkId;
+
+  @JsonPropertyDescription(
+      "True when the network was not created by the operator but taken over (adoptionPolicy).")
+  public Boolean adopted;
+
+  @JsonPropertyDescription("Driver in effect.")
+  public String driver;
+
+  @JsonPropertyDescription("Subnets in effect (including ones Docker picked).")
+  public List<String> subnets;
+
+  @JsonPropertyDescription("Gateways in effect.")
+  public List<String> gateways;
+
+  @JsonPropertyDescription("The Linux bridge backing a bridge network (what `brctl show` lists).")
+  public String bridge;
+
+  @JsonPropertyDescription(
+      "Settings that differ from the spec and were not applied (recreatePolicy Never, or a"
+          + " conflicting network).")
+  public List<String> differences;
+
+  @JsonPropertyDescription("Containers connected to the network on this node.")
+  public List<String> containers;
+}

@@ -1,0 +1,111 @@
+package io.dockernet.operator.node;
+
+import io.dockernet.operator.Hashes;
+import io.dockernet.operator.Keys;
+import io.dockernet.operator.api.v1alpha1.NodeReport;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Writes one node's report objects (one per parent and node). Only this node's agent writes them,
+ * with its own field manager, so reports of different nodes never overwrite each other.
+ */
+public final class NodeStates {
+
+  private final KubernetesClient client;
+  private final String nodeName;
+  private final String fieldManager;
+
+  public NodeStates(KubernetesClient client, String nodeName) {
+    this.client = client;
+    this.nodeName = nodeName;
+    this.fieldManager = Keys.AGENT_FIELD_MANAGER_PREFIX + nodeName;
+  }
+
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /** The report object's name for a parent on a node: readable, hashed only when too long. */
+  public static String nameFor(String parentName, String nodeName) {
+    String name = parentName + "." + nodeName;
+    if (name.length() <= 253) {
+      return name;
+    }
+    return parentName.substring(0, Math.min(parentName.length(), 200))
+        + "."
+        + Hashes.sha256Hex(name, 16);
+  }
+
+  /**
+   * Writes the report unless the previous one says the same. Keeps {@code lastTransitionTime} when
+   * phase and reason did not change.
+   *
+   * @param previous the report currently stored, or null
+   */
+  public <S extends NodeReport, T extends CustomResource<Void, S>> void write(
+      Supplier<T> factory, HasMetadata parent, String parentLabel, S report, T previous) {
+    report.nodeName = nodeName;
+    S before = previous == null ? null : previous.getStatus();
+    boolean transition =
+        before == null
+            || before.phase != report.phase
+            || !Objects.equals(before.reason, report.reason);
+    report.lastTransitionTime =
+        transition
+            ? Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()
+            : before.lastTransitionTime;
+    if (before != null && Reports.same(before, report)) {
+      return;
+    }
+    T state = factory.get();
+    state.getMetadata().setName(nameFor(parent.getMetadata().getName(), nodeName));
+    state
+        .getMetadata()
+        .setLabels(Map.of(Keys.NODE_LABEL, nodeName, parentLabel, parentLabelValue(parent)));
+    state
+        .getMetadata()
+        .setOwnerReferences(
+            java.util.List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(parent.getApiVersion())
+                    .withKind(parent.getKind())
+                    .withName(parent.getMetadata().getName())
+                    .withUid(parent.getMetadata().getUid())
+                    .build()));
+    if (previous == null) {
+      client.resource(state).fieldManager(fieldManager).forceConflicts().serverSideApply();
+    }
+    state.setStatus(report);
+    client
+        .resource(state)
+        .subresource("status")
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                .withFieldManager(fieldManager)
+                .withForce(true)
+                .build(),
+            state);
+  }
+
+  /** Deletes this node's report on a parent (no error if it is gone). */
+  public <T extends HasMetadata> void delete(Class<T> type, String parentName) {
+    client.resources(type).withName(nameFor(parentName, nodeName)).delete();
+  }
+
+  /** Label values are at most 63 characters; longer parent names are hashed. */
+  public static String parentLabelValue(HasMetadata parent) {
+    String name = parent.getMetadata().getName();
+    return name.length() <= 63 ? name : "h-" + Hashes.sha256Hex(name, 16).substring(0, 32);
+  }
+}
