@@ -13,8 +13,14 @@ import java.util.Optional;
  * DockerNotFoundException} when the named object does not exist, {@link DockerConflictException}
  * for HTTP 409 (name taken, endpoint already exists, address in use), {@link
  * DockerRejectedException} for any other refusal the daemon explains (HTTP 400/403/500 with a
- * message: pool overlap, unsupported driver, ...), {@link DockerUnavailableException} when the daemon
- * cannot be reached or times out (transient: retry with backoff).
+ * message: pool overlap, unsupported driver, ...), {@link DockerUnavailableException} when the
+ * daemon cannot be reached or times out (transient: retry with backoff). Engine 20.10 answers some
+ * conflicts with 403 ("Address already in use", "endpoint with name ... already exists", "network
+ * ... has active endpoints") and "not connected to network" with 500; implementations still throw a
+ * conflict, respectively a not-found, for those.
+ *
+ * <p>Values: a string Docker reports as empty ({@code ""}) is {@code null}; a list or map Docker
+ * leaves out is empty, never {@code null}.
  */
 public interface DockerGateway {
 
@@ -22,10 +28,11 @@ public interface DockerGateway {
   DaemonInfo daemonInfo();
 
   /**
-   * Inspects a network by exact name or ID.
+   * Inspects a network by exact name or full ID. Unlike Docker's own lookup, an ID prefix or a name
+   * that merely contains {@code nameOrId} never matches.
    *
-   * @return empty when no network has that name or ID (a name that matches only an ID prefix is
-   *     not a match)
+   * @return empty when no network has that name or ID (a name that matches only an ID prefix is not
+   *     a match)
    */
   Optional<NetworkInfo> findNetwork(String nameOrId);
 
@@ -37,7 +44,11 @@ public interface DockerGateway {
 
   /**
    * Creates a network exactly as requested, including fields docker-java's model lacks (IPAM aux
-   * addresses and options).
+   * addresses and options). A name already taken is a {@link DockerConflictException} (Docker would
+   * otherwise create a second network of the same name); a pool overlapping another network's is a
+   * {@link DockerRejectedException}. Without pools, Docker picks a subnet from its default address
+   * pools and reports gateway {@code .1}; with a subnet but no gateway, inspect reports the gateway
+   * as {@code null}, yet the bridge driver still reserves the first address.
    *
    * @return the new network's ID
    */
@@ -56,6 +67,13 @@ public interface DockerGateway {
   /**
    * Connects a container to a network with exactly the given endpoint settings (static addresses,
    * aliases, links, MAC address, driver options, link-local IPs).
+   *
+   * <p>Engine 20.10 quirks: the MAC address is sent but ignored on connect (the endpoint gets
+   * {@code 02:42:} followed by its IPv4 address bytes), so compare with {@link #findContainer}
+   * afterwards. A container whose network mode is {@code none}, {@code host} or {@code
+   * container:...} cannot be connected ({@link DockerRejectedException}). A container that is not
+   * running is connected without any check: its static address is validated, and may fail, only
+   * when it starts.
    */
   void connect(String networkId, String containerId, EndpointRequest endpoint);
 
@@ -65,8 +83,11 @@ public interface DockerGateway {
   /**
    * Follows the daemon's event stream (network and container events) until the returned handle is
    * closed. The gateway does not reconnect by itself: when the stream ends or fails, {@link
-   * DockerEventListener#onStreamClosed} is called once and the caller decides when to subscribe
-   * again (and must re-list, because events were missed meanwhile).
+   * DockerEventListener#onStreamClosed} is called once, with a non-null {@link
+   * DockerUnavailableException}, and the caller decides when to subscribe again (and must re-list,
+   * because events were missed meanwhile). Closing the handle stops the stream without calling
+   * {@code onStreamClosed}. Events from the moment of this call on are delivered even if the stream
+   * takes a while to open; a few from just before may be delivered too.
    */
   AutoCloseable subscribe(DockerEventListener listener);
 
@@ -126,7 +147,10 @@ public interface DockerGateway {
 
   /**
    * A container's endpoint on one network, from container inspect: what was configured (for
-   * restoring it exactly) and what was assigned.
+   * restoring it exactly) and what was assigned. {@code aliases} leaves out the container's short
+   * ID, which Engine 20.10 adds by itself on user-defined networks. While the container is not
+   * running, Docker keeps the configured fields but reports no endpoint ID, addresses or MAC
+   * address ({@code null}); a never-started container's {@code networkId} is {@code null} too.
    */
   record ContainerEndpoint(
       String networkId,
@@ -146,8 +170,7 @@ public interface DockerGateway {
       String ipv6Gateway) {}
 
   /** A published port, e.g. 0.0.0.0:43000 → 80/tcp. */
-  record PublishedPort(
-      int containerPort, String protocol, String hostIp, Integer hostPort) {}
+  record PublishedPort(int containerPort, String protocol, String hostIp, Integer hostPort) {}
 
   /** Endpoint settings for connect. Null/empty fields are left to Docker. */
   record EndpointRequest(

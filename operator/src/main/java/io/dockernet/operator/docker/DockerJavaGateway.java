@@ -1,0 +1,309 @@
+package io.dockernet.operator.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production {@link DockerGateway}: the only class that talks to docker-java.
+ *
+ * <p>Speaks Engine API 1.41 (Docker 20.10, the oldest engine supported; newer engines still accept
+ * it). Network create, connect and inspect and container inspect go through docker-java's raw HTTP
+ * client with {@link DockerJson}, because docker-java's model drops IPAM aux addresses and options
+ * and endpoint driver options; the rest uses docker-java's commands.
+ */
+public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
+
+  /** Timer of every Docker call, tagged {@code operation} and {@code outcome}. */
+  public static final String CALL_TIMER = "dockernet.docker.api.call";
+
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockerJavaGateway.class);
+  private static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
+
+  private final DockerClient requests;
+  private final DockerRawApi raw;
+  private final DockerClient events;
+  private final MeterRegistry registry;
+
+  private DockerJavaGateway(
+      DockerClient requests, DockerRawApi raw, DockerClient events, MeterRegistry registry) {
+    this.requests = requests;
+    this.raw = raw;
+    this.events = events;
+    this.registry = registry;
+  }
+
+  /** A gateway to the daemon at {@code dockerHost}, e.g. {@code unix:///var/run/docker.sock}. */
+  public static DockerJavaGateway create(URI dockerHost, MeterRegistry registry) {
+    return create(dockerHost, registry, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT);
+  }
+
+  /** As {@link #create(URI, MeterRegistry)}, with explicit timeouts for ordinary requests. */
+  public static DockerJavaGateway create(
+      URI dockerHost, MeterRegistry registry, Duration connectTimeout, Duration responseTimeout) {
+    // Built field by field rather than from createDefaultConfigBuilder(), which would also read
+    // DOCKER_* variables and ~/.docker-java.properties of whatever machine the operator runs on.
+    DockerClientConfig config =
+        new DefaultDockerClientConfig.Builder()
+            .withDockerHost(dockerHost.toString())
+            .withApiVersion(API_VERSION)
+            .withDockerTlsVerify(false)
+            .build();
+    DockerHttpClient requestHttp =
+        new ZerodepDockerHttpClient.Builder()
+            .dockerHost(dockerHost)
+            .connectionTimeout(connectTimeout)
+            .responseTimeout(responseTimeout)
+            .build();
+    // The event stream is silent for as long as nothing happens: a response timeout would cut it.
+    DockerHttpClient eventHttp =
+        new ZerodepDockerHttpClient.Builder()
+            .dockerHost(dockerHost)
+            .connectionTimeout(connectTimeout)
+            .build();
+    return new DockerJavaGateway(
+        DockerClientImpl.getInstance(config, requestHttp),
+        new DockerRawApi(requestHttp, API_VERSION.getVersion()),
+        DockerClientImpl.getInstance(config, eventHttp),
+        registry);
+  }
+
+  @Override
+  public DaemonInfo daemonInfo() {
+    return call(
+        "daemonInfo",
+        () -> {
+          Info info = requests.infoCmd().exec();
+          Version version = requests.versionCmd().exec();
+          return new DaemonInfo(
+              info.getId(), info.getName(), version.getVersion(), version.getApiVersion());
+        });
+  }
+
+  @Override
+  public Optional<NetworkInfo> findNetwork(String nameOrId) {
+    if (nameOrId == null || nameOrId.isBlank()) {
+      return Optional.empty(); // GET /networks/ would list every network instead
+    }
+    try {
+      return call("findNetwork", () -> inspectExactNetwork(nameOrId));
+    } catch (DockerNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Docker resolves a full ID first, then an exact name, then an ID prefix. A prefix match is not
+   * what the caller asked for; neither is an "ambiguous prefix" error, but "ambiguous name"
+   * (several networks with that exact name) is worth telling.
+   */
+  private Optional<NetworkInfo> inspectExactNetwork(String nameOrId) {
+    JsonNode json;
+    try {
+      json = raw.get("/networks/" + DockerRawApi.segment(nameOrId));
+    } catch (DockerRejectedException ambiguous) {
+      boolean nameIsAmbiguous =
+          networkSummaries(Map.of()).stream()
+              .anyMatch(n -> nameOrId.equals(DockerJson.text(n, "Name")));
+      if (nameIsAmbiguous) {
+        throw ambiguous;
+      }
+      return Optional.empty();
+    }
+    NetworkInfo network = DockerJson.networkInfo(json);
+    boolean exact = nameOrId.equals(network.id()) || nameOrId.equals(network.name());
+    return exact ? Optional.of(network) : Optional.empty();
+  }
+
+  @Override
+  public List<NetworkInfo> listNetworks(Map<String, String> labels) {
+    return call(
+        "listNetworks",
+        () -> {
+          List<NetworkInfo> networks = new ArrayList<>();
+          // The list endpoint leaves "Containers" empty; only inspect reports endpoints.
+          for (JsonNode summary : networkSummaries(labels)) {
+            try {
+              networks.add(
+                  DockerJson.networkInfo(raw.get("/networks/" + DockerJson.text(summary, "Id"))));
+            } catch (DockerNotFoundException removedMeanwhile) {
+              // Gone between list and inspect: it is not there any more, which is the truth.
+            }
+          }
+          networks.sort(Comparator.comparing(NetworkInfo::name));
+          return List.copyOf(networks);
+        });
+  }
+
+  private List<JsonNode> networkSummaries(Map<String, String> labels) {
+    StringBuilder path = new StringBuilder("/networks");
+    if (labels != null && !labels.isEmpty()) {
+      var filters = DockerJson.MAPPER.createObjectNode();
+      var labelFilter = filters.putArray("label");
+      labels.forEach((key, value) -> labelFilter.add(key + "=" + value));
+      path.append("?filters=").append(DockerRawApi.query(filters.toString()));
+    }
+    List<JsonNode> summaries = new ArrayList<>();
+    raw.get(path.toString()).forEach(summaries::add);
+    return summaries;
+  }
+
+  @Override
+  public String createNetwork(NetworkRequest request) {
+    return call(
+        "createNetwork",
+        () -> {
+          JsonNode created;
+          try {
+            created = raw.post("/networks/create", DockerJson.networkCreateBody(request));
+          } catch (DockerNotFoundException e) {
+            // Create has nothing to find but the driver: "plugin "x" not found" is a refusal.
+            throw new DockerRejectedException(e.getMessage(), e);
+          }
+          String warning = DockerJson.text(created, "Warning");
+          if (warning != null) {
+            LOG.warn("Docker created network {} with a warning: {}", request.name(), warning);
+          }
+          return DockerJson.text(created, "Id");
+        });
+  }
+
+  @Override
+  public void removeNetwork(String networkId) {
+    run("removeNetwork", () -> requests.removeNetworkCmd(networkId).exec());
+  }
+
+  @Override
+  public Optional<ContainerInfo> findContainer(String nameOrId) {
+    if (nameOrId == null || nameOrId.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return call(
+          "findContainer",
+          () ->
+              Optional.of(
+                  DockerJson.containerInfo(
+                      raw.get("/containers/" + DockerRawApi.segment(nameOrId) + "/json"))));
+    } catch (DockerNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void connect(String networkId, String containerId, EndpointRequest endpoint) {
+    run(
+        "connect",
+        () ->
+            raw.post(
+                "/networks/" + DockerRawApi.segment(networkId) + "/connect",
+                DockerJson.connectBody(containerId, endpoint)));
+  }
+
+  @Override
+  public void disconnect(String networkId, String containerId, boolean force) {
+    run(
+        "disconnect",
+        () ->
+            requests
+                .disconnectFromNetworkCmd()
+                .withNetworkId(networkId)
+                .withContainerId(containerId)
+                .withForce(force)
+                .exec());
+  }
+
+  @Override
+  public AutoCloseable subscribe(DockerEventListener listener) {
+    DockerEventSubscription subscription = new DockerEventSubscription(listener);
+    // "since" makes the daemon replay what happened between this call and the stream's start.
+    events
+        .eventsCmd()
+        .withEventTypeFilter(EventType.NETWORK, EventType.CONTAINER)
+        .withSince(unixSeconds(Instant.now()))
+        .exec(subscription);
+    return subscription;
+  }
+
+  private static String unixSeconds(Instant instant) {
+    return String.format("%d.%09d", instant.getEpochSecond(), instant.getNano());
+  }
+
+  /** Closes both docker-java clients; open subscriptions end without notice. */
+  @Override
+  public void close() {
+    closeQuietly(requests);
+    closeQuietly(events);
+  }
+
+  private static void closeQuietly(DockerClient client) {
+    try {
+      client.close();
+    } catch (IOException e) {
+      LOG.debug("Closing a docker-java client failed", e);
+    }
+  }
+
+  private void run(String operation, Runnable action) {
+    call(
+        operation,
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+
+  /** Times one gateway operation and maps every failure to the gateway's exceptions, once. */
+  private <T> T call(String operation, Supplier<T> action) {
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "unavailable";
+    try {
+      T result = action.get();
+      outcome = "success";
+      return result;
+    } catch (DockerException e) {
+      outcome = DockerErrors.outcome(e);
+      throw e;
+    } catch (com.github.dockerjava.api.exception.DockerException e) {
+      DockerException mapped = DockerErrors.fromDockerJava(e);
+      outcome = DockerErrors.outcome(mapped);
+      throw mapped;
+    } catch (RuntimeException e) {
+      // The transports report I/O failures and timeouts as unchecked exceptions of many types.
+      throw DockerErrors.unreachable(operation, e);
+    } finally {
+      sample.stop(
+          Timer.builder(CALL_TIMER)
+              .description("Calls to the node's Docker daemon")
+              .tag("operation", operation)
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .register(registry));
+    }
+  }
+}
