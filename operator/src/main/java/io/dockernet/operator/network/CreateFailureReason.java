@@ -2,7 +2,6 @@ package io.dockernet.operator.network;
 
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerUnavailableException;
-
 import java.util.Locale;
 
 /** Docker's refusals turned into the one-word reasons users see in status. */

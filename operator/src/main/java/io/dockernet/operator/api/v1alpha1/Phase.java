@@ -6,6 +6,10 @@ public enum Phase {
   Pending,
   /** Docker on the node matches the spec. */
   Ready,
+  /**
+   * Docker differs from the spec and the operator was told not to change it (recreatePolicy Never).
+   */
+  OutOfSync,
   /** Nothing is wrong, but something outside the operator must happen first. */
   Waiting,
   /** Docker refused a request or could not be reached; retried with backoff. */

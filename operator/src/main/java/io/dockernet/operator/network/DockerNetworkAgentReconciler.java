@@ -1,0 +1,276 @@
+package io.dockernet.operator.network;
+
+import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.Keys;
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.docker.DockerEventSource;
+import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.node.LabelSelectors;
+import io.dockernet.operator.node.NodeFinalizer;
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent side of DockerNetwork: makes this node's Docker daemon match every DockerNetwork that
+ * selects the node, and reports per node. Triggered by the object, this node's Node labels, this
+ * node's own reports and Docker's event stream; a periodic pass is the backstop for lost events.
+ *
+ * <p>It manages its own per-node finalizer (every agent must clean up before deletion completes),
+ * so JOSDK's single shared finalizer is off and the reconciler sees every event.
+ */
+@ControllerConfiguration(
+    name = DockerNetworkAgentReconciler.NAME,
+    triggerReconcilerOnAllEvents = true,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
+@GradualRetry(
+    maxAttempts = 1_000_000,
+    initialInterval = 500,
+    intervalMultiplier = 2,
+    maxInterval = 30_000)
+public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
+
+  public static final String NAME = "dockernetwork-agent";
+  private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
+
+  private final AgentContext agent;
+  private final NodeNetworkSync sync;
+  private final Map<String, Integer> consecutiveErrors = new ConcurrentHashMap<>();
+
+  public DockerNetworkAgentReconciler(AgentContext agent) {
+    this.agent = agent;
+    this.sync = new NodeNetworkSync(agent.docker());
+  }
+
+  @Override
+  public List<EventSource<?, DockerNetwork>> prepareEventSources(
+      EventSourceContext<DockerNetwork> context) {
+    var node =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, DockerNetwork.class)
+                .withName("this-node")
+                .withFieldSelector(
+                    new FieldSelector(new FieldSelector.Field("metadata.name", agent.nodeName())))
+                .withSecondaryToPrimaryMapper(n -> all(context))
+                .build(),
+            context);
+    var reports =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(DockerNetworkNodeState.class, DockerNetwork.class)
+                .withName("this-node-reports")
+                .withLabelSelector(Keys.NODE_LABEL + "=" + agent.nodeName())
+                .withSecondaryToPrimaryMapper(
+                    s ->
+                        s.getMetadata().getOwnerReferences().stream()
+                            .map(o -> new ResourceID(o.getName()))
+                            .collect(java.util.stream.Collectors.toSet()))
+                .build(),
+            context);
+    var docker =
+        new DockerEventSource<DockerNetwork>(
+            "docker-network-events",
+            agent.dockerEvents(),
+            event -> affected(event, context),
+            () -> all(context));
+    return List.of(node, reports, docker);
+  }
+
+  @Override
+  public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      consecutiveErrors.remove(dn.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
+    Timer.Sample timing = Timer.start(agent.metrics());
+    String outcome = "error";
+    try {
+      Outcome result = reconcileOnNode(dn, context);
+      outcome = result == null ? "skipped" : result.report.phase.name();
+      return next(dn, result);
+    } catch (DockerUnavailableException e) {
+      reportUnavailable(dn, context, e);
+      throw e;
+    } finally {
+      timing.stop(
+          Timer.builder("dockernet.reconcile")
+              .description("Time to reconcile one object on one node")
+              .tag("kind", "DockerNetwork")
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .register(agent.metrics()));
+    }
+  }
+
+  private Outcome reconcileOnNode(DockerNetwork dn, Context<DockerNetwork> context) {
+    Node node = context.getSecondaryResource(Node.class).orElse(null);
+    if (node == null) {
+      // This node is not (or no longer) registered: the controller cleans up after it.
+      return null;
+    }
+    DockerNetworkNodeState previousState =
+        context.getSecondaryResource(DockerNetworkNodeState.class).orElse(null);
+    NetworkNodeStatus previous = previousState == null ? null : previousState.getStatus();
+    String finalizer = NodeFinalizer.of(agent.nodeName());
+    boolean selected =
+        !dn.isMarkedForDeletion()
+            && LabelSelectors.matches(
+                DesiredNetwork.specOf(dn).nodeSelector, node.getMetadata().getLabels());
+    if (!selected) {
+      if (previousState == null && !dn.getMetadata().getFinalizers().contains(finalizer)) {
+        return null;
+      }
+      Outcome out =
+          sync.release(
+              dn,
+              previous,
+              managedContainers(),
+              dn.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
+      record(dn, out);
+      if (out.released) {
+        agent.nodeStates().delete(DockerNetworkNodeState.class, dn.getMetadata().getName());
+        NodeFinalizer.remove(agent.client(), DockerNetwork.class, dn, finalizer);
+      } else {
+        write(dn, out, previousState);
+      }
+      return out;
+    }
+    if (!dn.getMetadata().getFinalizers().contains(finalizer)
+        && !NodeFinalizer.add(agent.client(), DockerNetwork.class, dn, agent.nodeName())) {
+      return null; // deleted meanwhile: create nothing on its behalf
+    }
+    Outcome out = sync.ensure(dn, previous, uid -> ownerExists(context, uid));
+    write(dn, out, previousState);
+    record(dn, out);
+    return out;
+  }
+
+  private UpdateControl<DockerNetwork> next(DockerNetwork dn, Outcome result) {
+    String key = dn.getMetadata().getName();
+    if (result == null || result.released || result.report.phase == Phase.Ready) {
+      consecutiveErrors.remove(key);
+      return UpdateControl.noUpdate();
+    }
+    // Refusals are not retried hot: back off, and let Docker or Kubernetes events wake us sooner.
+    int n = consecutiveErrors.merge(key, 1, Integer::sum);
+    long seconds = Math.min(MAX_ERROR_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
+    return UpdateControl.<DockerNetwork>noUpdate().rescheduleAfter(Duration.ofSeconds(seconds));
+  }
+
+  private void write(DockerNetwork dn, Outcome out, DockerNetworkNodeState previous) {
+    agent
+        .nodeStates()
+        .write(DockerNetworkNodeState::new, dn, Keys.DOCKER_NETWORK_LABEL, out.report, previous);
+  }
+
+  private void record(DockerNetwork dn, Outcome out) {
+    for (Outcome.Note note : out.notes) {
+      String message = note.message() + " (node " + agent.nodeName() + ")";
+      if (note.warning()) {
+        agent.events().warning(dn, note.reason(), message);
+      } else {
+        agent.events().normal(dn, note.reason(), message);
+      }
+    }
+  }
+
+  private void reportUnavailable(
+      DockerNetwork dn, Context<DockerNetwork> context, DockerUnavailableException e) {
+    DockerNetworkNodeState previous =
+        context.getSecondaryResource(DockerNetworkNodeState.class).orElse(null);
+    if (previous == null) {
+      return;
+    }
+    NetworkNodeStatus report = new NetworkNodeStatus();
+    report.dockerNetwork = dn.getMetadata().getName();
+    report.networkName = dn.dockerName();
+    report.observedGeneration = dn.getMetadata().getGeneration();
+    report.phase = Phase.Error;
+    report.reason = "DockerUnavailable";
+    report.message = "cannot reach the Docker daemon: " + e.getMessage();
+    try {
+      write(dn, new Outcome(report), previous);
+    } catch (RuntimeException ignored) {
+      // The report is best effort; the retry matters.
+    }
+  }
+
+  /** Which (network ID, container ID) pairs the operator's ContainerAttachments made here. */
+  private java.util.function.BiPredicate<String, String> managedContainers() {
+    Set<String> pairs = new HashSet<>();
+    agent
+        .client()
+        .resources(ContainerAttachmentNodeState.class)
+        .withLabel(Keys.NODE_LABEL, agent.nodeName())
+        .list()
+        .getItems()
+        .forEach(
+            s -> {
+              AttachmentNodeStatus st = s.getStatus();
+              if (st != null && st.networkId != null && st.containerId != null) {
+                pairs.add(st.networkId + "/" + st.containerId);
+              }
+            });
+    return (networkId, containerId) -> pairs.contains(networkId + "/" + containerId);
+  }
+
+  private static boolean ownerExists(Context<DockerNetwork> context, String uid) {
+    return uid != null
+        && context.getPrimaryCache().list().anyMatch(d -> uid.equals(d.getMetadata().getUid()));
+  }
+
+  private static Set<ResourceID> all(EventSourceContext<DockerNetwork> context) {
+    Set<ResourceID> ids = new HashSet<>();
+    context.getPrimaryCache().list().forEach(d -> ids.add(ResourceID.fromResource(d)));
+    return ids;
+  }
+
+  /**
+   * A network event concerns the objects naming that network; any network coming or going can also
+   * unblock objects in error (a freed pool or bridge name), so those are woken too.
+   */
+  private Collection<ResourceID> affected(
+      DockerEvent event, EventSourceContext<DockerNetwork> context) {
+    if (!"network".equals(event.type())) {
+      return List.of();
+    }
+    String name = event.attributes() == null ? null : event.attributes().get("name");
+    Set<ResourceID> ids = new HashSet<>();
+    context
+        .getPrimaryCache()
+        .list()
+        .forEach(
+            d -> {
+              if (d.dockerName().equals(name)
+                  || consecutiveErrors.containsKey(d.getMetadata().getName())) {
+                ids.add(ResourceID.fromResource(d));
+              }
+            });
+    return ids;
+  }
+}

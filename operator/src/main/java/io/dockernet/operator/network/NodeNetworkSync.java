@@ -1,0 +1,308 @@
+package io.dockernet.operator.network;
+
+import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
+import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
+import io.dockernet.operator.docker.DockerConflictException;
+import io.dockernet.operator.docker.DockerGateway;
+import io.dockernet.operator.docker.DockerGateway.IpamPool;
+import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
+import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
+import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.docker.DockerNotFoundException;
+import io.dockernet.operator.docker.DockerRejectedException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
+
+/**
+ * Makes one node's Docker daemon match one DockerNetwork, or cleans it up. Observe, compare, change
+ * only what differs, and describe the result; never touch a network the operator does not own
+ * unless the object's adoptionPolicy says so. Transient Docker failures propagate as exceptions
+ * (retried with backoff by the caller); refusals become the report.
+ */
+final class NodeNetworkSync {
+
+  private final DockerGateway docker;
+  private final NetworkRecreator recreator;
+
+  NodeNetworkSync(DockerGateway docker) {
+    this.docker = docker;
+    this.recreator = new NetworkRecreator(docker);
+  }
+
+  /**
+   * Ensures the network exists as specified.
+   *
+   * @param previous this node's last report, or null
+   * @param liveOwner tells whether a DockerNetwork with the given UID still exists
+   */
+  Outcome ensure(DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
+    DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
+    NetworkRequest desired = DesiredNetwork.from(dn);
+    Optional<NetworkInfo> found = docker.findNetwork(desired.name());
+    if (found.isEmpty()) {
+      return create(dn, desired, previous);
+    }
+    NetworkInfo actual = found.get();
+    Ownership ownership = Ownership.of(actual, dn.getMetadata().getUid(), previous);
+    if (ownership == Ownership.OTHER_OBJECT && liveOwner.test(Ownership.ownerUidOf(actual))) {
+      return Outcome.of(
+          base(dn, actual),
+          Phase.Conflict,
+          "NetworkOwnedByOther",
+          "Docker network "
+              + desired.name()
+              + " belongs to another DockerNetwork ("
+              + actual.labels().get(io.dockernet.operator.Keys.DOCKER_OWNER_NAME)
+              + "); two objects cannot manage one network");
+    }
+    if (!ownership.mine()) {
+      return foreign(dn, spec, desired, actual);
+    }
+    List<String> differences =
+        NetworkDifferences.between(spec, desired, actual, ownership == Ownership.OURS);
+    if (differences.isEmpty()) {
+      Outcome ready = ready(dn, actual, ownership == Ownership.ADOPTED);
+      return ready;
+    }
+    if (spec.recreatePolicy == RecreatePolicy.Never) {
+      Outcome out =
+          Outcome.of(
+              base(dn, actual),
+              Phase.OutOfSync,
+              "RecreateRequired",
+              "the spec differs from the Docker network and recreatePolicy is Never: "
+                  + String.join("; ", differences));
+      out.report.differences = differences;
+      out.report.adopted = ownership == Ownership.ADOPTED ? true : null;
+      return out;
+    }
+    return recreate(dn, actual, desired, differences, "Recreated");
+  }
+
+  private Outcome create(DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
+    try {
+      docker.createNetwork(desired);
+    } catch (DockerConflictException | DockerRejectedException e) {
+      return Outcome.of(
+          base(dn, null),
+          Phase.Error,
+          CreateFailureReason.of(e),
+          "Docker refused: " + e.getMessage());
+    }
+    NetworkInfo created = docker.findNetwork(desired.name()).orElseThrow();
+    Outcome out = ready(dn, created, false);
+    if (previous != null && previous.networkId != null) {
+      out.warning(
+          "DriftRepaired",
+          "Docker network "
+              + desired.name()
+              + " had been removed outside the operator on node "
+              + previous.nodeName
+              + "; created it again");
+    } else {
+      out.normal(
+          "Created",
+          "created Docker network " + desired.name() + " (" + shortId(created.id()) + ")");
+    }
+    return out;
+  }
+
+  private Outcome foreign(
+      DockerNetwork dn, DockerNetworkSpec spec, NetworkRequest desired, NetworkInfo actual) {
+    AdoptionPolicy policy =
+        spec.adoptionPolicy == null ? AdoptionPolicy.Never : spec.adoptionPolicy;
+    switch (policy) {
+      case IfMatches -> {
+        List<String> differences = NetworkDifferences.between(spec, desired, actual, false);
+        if (differences.isEmpty()) {
+          return ready(dn, actual, true)
+              .normal("Adopted", "took over existing Docker network " + desired.name());
+        }
+        Outcome out =
+            Outcome.of(
+                base(dn, actual),
+                Phase.Conflict,
+                "NetworkMismatch",
+                "existing Docker network "
+                    + desired.name()
+                    + " was not created by the operator and differs from the spec: "
+                    + String.join("; ", differences));
+        out.report.differences = differences;
+        return out;
+      }
+      case Recreate -> {
+        return recreate(
+            dn,
+            actual,
+            desired,
+            NetworkDifferences.between(spec, desired, actual, false),
+            "AdoptedByRecreate");
+      }
+      default -> {
+        return Outcome.of(
+            base(dn, actual),
+            Phase.Conflict,
+            "NetworkExists",
+            "a Docker network named "
+                + desired.name()
+                + " ("
+                + shortId(actual.id())
+                + ") exists on this node and was not created by dockernet-operator; set"
+                + " adoptionPolicy IfMatches or Recreate to take it over");
+      }
+    }
+  }
+
+  private Outcome recreate(
+      DockerNetwork dn,
+      NetworkInfo actual,
+      NetworkRequest desired,
+      List<String> differences,
+      String reason) {
+    NetworkRecreator.Result result;
+    try {
+      result = recreator.recreate(actual, desired);
+    } catch (DockerConflictException | DockerRejectedException e) {
+      return Outcome.of(
+          base(dn, null),
+          Phase.Error,
+          CreateFailureReason.of(e),
+          "recreating the network failed: " + e.getMessage());
+    }
+    NetworkInfo created = docker.findNetwork(result.networkId()).orElseThrow();
+    String what =
+        "recreated Docker network "
+            + desired.name()
+            + (differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")")
+            + " and reconnected "
+            + (actual.endpoints().size() - result.notRestored().size())
+            + " container(s)";
+    if (!result.notRestored().isEmpty()) {
+      String names = String.join(", ", result.notRestored());
+      return Outcome.of(
+              base(dn, created),
+              Phase.Error,
+              "EndpointsNotRestored",
+              what + "; could not reconnect: " + names)
+          .warning("EndpointsNotRestored", what + "; could not reconnect: " + names);
+    }
+    return ready(dn, created, false).normal(reason, what);
+  }
+
+  /**
+   * Removes the network from this node (per deletionPolicy). Endpoints of containers the operator
+   * attached are disconnected; any other container still attached blocks removal and is named.
+   *
+   * @param managedContainers tells whether the operator attached a container (ID) to a network (ID)
+   */
+  Outcome release(
+      DockerNetwork dn,
+      NetworkNodeStatus previous,
+      BiPredicate<String, String> managedContainers,
+      String why) {
+    DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
+    String name = dn.dockerName();
+    Outcome done = Outcome.of(base(dn, null), Phase.Deleting, why, "released");
+    done.released = true;
+    if (spec.deletionPolicy == DeletionPolicy.Orphan) {
+      return done;
+    }
+    Optional<NetworkInfo> found = docker.findNetwork(name);
+    if (found.isEmpty()) {
+      return done;
+    }
+    NetworkInfo actual = found.get();
+    if (!Ownership.of(actual, dn.getMetadata().getUid(), previous).mine()) {
+      return done;
+    }
+    List<NetworkEndpoint> foreign =
+        actual.endpoints().stream()
+            .filter(e -> !managedContainers.test(actual.id(), e.containerId()))
+            .toList();
+    if (!foreign.isEmpty()) {
+      String names =
+          String.join(", ", foreign.stream().map(NetworkEndpoint::containerName).toList());
+      return Outcome.of(
+              base(dn, actual),
+              Phase.Blocked,
+              "ForeignEndpoints",
+              "not removing Docker network "
+                  + name
+                  + ": containers the operator does not manage are still attached: "
+                  + names
+                  + ". Disconnect them, or set deletionPolicy Orphan")
+          .warning("DeletionBlocked", "containers still attached on node: " + names);
+    }
+    for (NetworkEndpoint e : actual.endpoints()) {
+      try {
+        docker.disconnect(actual.id(), e.containerId(), true);
+      } catch (DockerNotFoundException gone) {
+        // Already gone.
+      }
+    }
+    try {
+      docker.removeNetwork(actual.id());
+    } catch (DockerNotFoundException gone) {
+      // Someone else removed it meanwhile: the goal is reached.
+    } catch (DockerConflictException | DockerRejectedException e) {
+      return Outcome.of(
+          base(dn, actual), Phase.Error, "RemoveRejected", "Docker refused: " + e.getMessage());
+    }
+    return done;
+  }
+
+  private Outcome ready(DockerNetwork dn, NetworkInfo actual, boolean adopted) {
+    Outcome out =
+        Outcome.of(
+            base(dn, actual),
+            Phase.Ready,
+            adopted ? "Adopted" : "NetworkReady",
+            "Docker network " + actual.name() + " matches the spec");
+    out.report.adopted = adopted ? true : null;
+    return out;
+  }
+
+  /** The parts of a report every outcome shares: identity and what the daemon has. */
+  private static NetworkNodeStatus base(DockerNetwork dn, NetworkInfo actual) {
+    NetworkNodeStatus s = new NetworkNodeStatus();
+    s.dockerNetwork = dn.getMetadata().getName();
+    s.networkName = dn.dockerName();
+    s.observedGeneration = dn.getMetadata().getGeneration();
+    if (actual != null) {
+      s.networkId = actual.id();
+      s.driver = actual.driver();
+      List<IpamPool> pools =
+          actual.ipam() == null || actual.ipam().pools() == null
+              ? List.of()
+              : actual.ipam().pools();
+      s.subnets = pools.stream().map(IpamPool::subnet).toList();
+      s.gateways =
+          pools.stream().map(IpamPool::gateway).filter(g -> g != null && !g.isEmpty()).toList();
+      s.bridge = bridgeOf(actual);
+      s.containers =
+          actual.endpoints().stream().map(NetworkEndpoint::containerName).sorted().toList();
+    }
+    return s;
+  }
+
+  /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
+  static String bridgeOf(NetworkInfo network) {
+    if (!"bridge".equals(network.driver())) {
+      return null;
+    }
+    String named =
+        network.options() == null ? null : network.options().get("com.docker.network.bridge.name");
+    return named != null ? named : "br-" + shortId(network.id());
+  }
+
+  private static String shortId(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
+  }
+}

@@ -1,0 +1,40 @@
+package io.dockernet.operator.network;
+
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one pass on one node produced: the report to write and the events to record. */
+final class Outcome {
+
+  /** A Kubernetes Event to record. */
+  record Note(boolean warning, String reason, String message) {}
+
+  final NetworkNodeStatus report;
+  final List<Note> notes = new ArrayList<>();
+
+  /** For cleanup: true when nothing is left to do on this node (the finalizer may go). */
+  boolean released;
+
+  Outcome(NetworkNodeStatus report) {
+    this.report = report;
+  }
+
+  static Outcome of(NetworkNodeStatus base, Phase phase, String reason, String message) {
+    base.phase = phase;
+    base.reason = reason;
+    base.message = message;
+    return new Outcome(base);
+  }
+
+  Outcome normal(String reason, String message) {
+    notes.add(new Note(false, reason, message));
+    return this;
+  }
+
+  Outcome warning(String reason, String message) {
+    notes.add(new Note(true, reason, message));
+    return this;
+  }
+}
