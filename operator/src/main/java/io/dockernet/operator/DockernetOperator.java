@@ -1,0 +1,145 @@
+package io.dockernet.operator;
+
+import io.dockernet.operator.config.OperatorConfig;
+import io.dockernet.operator.config.OperatorConfig.Role;
+import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerGateway;
+import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.health.HttpEndpoints;
+import io.dockernet.operator.network.DockerNetworkAgentReconciler;
+import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.NodeStates;
+import io.dockernet.operator.status.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of the operator in the roles its config names: clients, metrics, the JOSDK
+ * operators and the probe/metrics endpoint. Tests start several in one JVM (one agent per node).
+ */
+public final class DockernetOperator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockernetOperator.class);
+
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<Operator> operators = new ArrayList<>();
+  private HttpEndpoints http;
+  private DockerGateway docker;
+
+  /** Starts every role in {@code config}; returns once informers are synced. */
+  public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
+      throws IOException {
+    DockernetOperator op = new DockernetOperator();
+    try {
+      op.startRoles(config, client);
+    } catch (IOException | RuntimeException e) {
+      op.close();
+      throw e;
+    }
+    return op;
+  }
+
+  private void startRoles(OperatorConfig config, KubernetesClient client) throws IOException {
+    if (config.roles().contains(Role.AGENT)) {
+      DockerJavaGateway gateway = DockerJavaGateway.create(config.dockerHost(), metrics);
+      resources.add(gateway);
+      docker = gateway;
+      LOG.info(
+          "Agent for node {} using Docker at {} ({})",
+          config.nodeName(),
+          config.dockerHost(),
+          gateway.daemonInfo());
+      DockerEventHub hub = new DockerEventHub(gateway, metrics);
+      resources.add(hub);
+      AgentContext agent =
+          new AgentContext(
+              config.nodeName(),
+              client,
+              gateway,
+              hub,
+              new EventRecorder(client, "dockernet-agent", config.nodeName()),
+              new NodeStates(client, config.nodeName()),
+              metrics);
+      Operator operator = newOperator(client, null);
+      operator.register(new DockerNetworkAgentReconciler(agent));
+      operator.start();
+      hub.start();
+      operators.add(operator);
+    }
+    if (config.roles().contains(Role.CONTROLLER)) {
+      Operator operator =
+          newOperator(
+              client,
+              new LeaderElectionConfiguration("dockernet-controller", config.leaseNamespace()));
+      operator.register(new DockerNetworkSummaryReconciler());
+      operator.start();
+      operators.add(operator);
+    }
+    http = new HttpEndpoints(config.httpPort(), metrics, this::healthy, this::ready);
+    LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
+  }
+
+  private Operator newOperator(KubernetesClient client, LeaderElectionConfiguration election) {
+    return new Operator(
+        o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              .withMetrics(MicrometerMetricsV2.newBuilder(metrics).build());
+          if (election != null) {
+            o.withLeaderElectionConfiguration(election);
+          }
+        });
+  }
+
+  private boolean healthy() {
+    return operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy());
+  }
+
+  private boolean ready() {
+    boolean started = operators.stream().allMatch(o -> o.getRuntimeInfo().isStarted());
+    if (docker != null) {
+      docker.daemonInfo(); // throws when the daemon is unreachable
+    }
+    return started && healthy();
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    for (Operator o : operators) {
+      try {
+        o.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping operator", e);
+      }
+    }
+    if (http != null) {
+      http.close();
+    }
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}", r, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.dockernet.operator.config;
+
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the process is told at start-up, read once and validated: which roles to run, which
+ * node this is, where its Docker daemon listens, where metrics and probes are served.
+ *
+ * @param roles agent (DaemonSet, one per node), controller (leader-elected Deployment), or both
+ * @param nodeName the node this agent acts for (required for the agent role)
+ * @param dockerHost the node's Docker daemon
+ * @param httpPort port of /metrics, /healthz and /readyz (0 picks a free one)
+ * @param leaseNamespace namespace of the controller's leader-election Lease
+ */
+public record OperatorConfig(
+    Set<Role> roles, String nodeName, URI dockerHost, int httpPort, String leaseNamespace) {
+
+  /** The two roles the one binary can play. */
+  public enum Role {
+    AGENT,
+    CONTROLLER
+  }
+
+  public OperatorConfig {
+    if (roles.isEmpty()) {
+      throw new IllegalArgumentException("no role given: use --role agent, controller or all");
+    }
+    if (roles.contains(Role.AGENT) && (nodeName == null || nodeName.isBlank())) {
+      throw new IllegalArgumentException(
+          "the agent role needs NODE_NAME (set it from the downward API: spec.nodeName)");
+    }
+  }
+
+  /**
+   * Reads the environment, with {@code --role=...}/{@code --role ...} on the command line taking
+   * precedence over {@code DOCKERNET_ROLE}.
+   */
+  public static OperatorConfig from(Map<String, String> env, String[] args) {
+    String role = env.getOrDefault("DOCKERNET_ROLE", "agent");
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--role=")) {
+        role = args[i].substring("--role=".length());
+      } else if (args[i].equals("--role") && i + 1 < args.length) {
+        role = args[++i];
+      } else {
+        throw new IllegalArgumentException("unknown argument " + args[i] + " (only --role)");
+      }
+    }
+    return new OperatorConfig(
+        parseRoles(role),
+        env.get("NODE_NAME"),
+        URI.create(env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
+        Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
+        env.getOrDefault("POD_NAMESPACE", "default"));
+  }
+
+  static Set<Role> parseRoles(String text) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String part : text.toLowerCase(Locale.ROOT).split(",")) {
+      switch (part.trim()) {
+        case "agent" -> roles.add(Role.AGENT);
+        case "controller" -> roles.add(Role.CONTROLLER);
+        case "all" -> roles.addAll(EnumSet.allOf(Role.class));
+        default ->
+            throw new IllegalArgumentException(
+                "unknown role '" + part + "': use agent, controller or all");
+      }
+    }
+    return roles;
+  }
+}
