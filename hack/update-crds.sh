@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Copies the CRDs the build generated from the Java API classes into crds/ (checked in).
+# CrdFilesTest fails the build when crds/ and the generated files differ: run this, then commit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+generated=operator/target/classes/META-INF/fabric8
+if [ ! -d "$generated" ]; then
+  mvn -B -q -ntp -pl operator process-classes
+fi
+for f in "$generated"/*.dockernet.io-v1.yml; do
+  name=$(basename "$f" -v1.yml)
+  cp "$f" "crds/$name.yaml"
+  echo "crds/$name.yaml"
+done

@@ -1,0 +1,33 @@
+package io.dockernet.operator.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The checked-in CRDs are exactly what the build generates from the Java classes. */
+class CrdFilesTest {
+
+  private static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
+  private static final Path CHECKED_IN = Path.of("../crds");
+
+  @Test
+  void checkedInCrdsMatchTheGeneratedOnes() throws IOException {
+    List<Path> generated;
+    try (Stream<Path> files = Files.list(GENERATED)) {
+      generated = files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
+    }
+    assertThat(generated).as("generated CRDs").hasSize(4);
+    for (Path g : generated) {
+      Path checkedIn = CHECKED_IN.resolve(g.getFileName().toString().replace("-v1.yml", ".yaml"));
+      assertThat(checkedIn)
+          .as("%s is out of date: run hack/update-crds.sh and commit crds/", checkedIn)
+          .exists()
+          .hasSameTextualContentAs(g);
+    }
+  }
+}

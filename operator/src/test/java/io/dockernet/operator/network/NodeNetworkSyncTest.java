@@ -1,0 +1,169 @@
+package io.dockernet.operator.network;
+
+import static io.dockernet.operator.network.Networks.network;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
+import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
+import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
+import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.docker.FakeDockerGateway;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeNetworkSyncTest {
+
+  private final FakeDockerGateway docker = new FakeDockerGateway();
+  private final NodeNetworkSync sync = new NodeNetworkSync(docker);
+
+  private Outcome ensure(DockerNetwork dn, Outcome previous) {
+    return sync.ensure(dn, previous == null ? null : previous.report, uid -> false);
+  }
+
+  @Test
+  void createsTheNetworkOnceAndThenChangesNothing() {
+    DockerNetwork dn = Networks.withBridge(network("mynetwork", "198.18.0.0/24"), "docker1");
+    Outcome first = ensure(dn, null);
+    assertThat(first.report.phase).isEqualTo(Phase.Ready);
+    assertThat(first.report.subnets).containsExactly("198.18.0.0/24");
+    assertThat(first.report.bridge).isEqualTo("docker1");
+    docker.resetWriteCount();
+
+    Outcome second = ensure(dn, first);
+
+    assertThat(second.report.phase).isEqualTo(Phase.Ready);
+    assertThat(docker.writeCount()).as("Docker writes when nothing changed").isZero();
+  }
+
+  @Test
+  void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
+    docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));
+    docker.resetWriteCount();
+    Outcome out = ensure(network("mynetwork", "198.18.0.0/24"), null);
+    assertThat(out.report.phase).isEqualTo(Phase.Conflict);
+    assertThat(out.report.reason).isEqualTo("NetworkExists");
+    assertThat(out.report.message).contains("mynetwork").contains("adoptionPolicy");
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void ifMatchesAdoptsAMatchingForeignNetworkAndRefusesADifferentOne() {
+    docker.createNetwork(foreign("same", "198.18.0.0/24"));
+    docker.createNetwork(foreign("other", "198.18.1.0/24"));
+    DockerNetwork same = network("same", "198.18.0.0/24");
+    same.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
+    DockerNetwork other = network("other", "198.18.9.0/24");
+    other.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
+    docker.resetWriteCount();
+
+    Outcome adopted = ensure(same, null);
+    Outcome refused = ensure(other, null);
+
+    assertThat(adopted.report.phase).isEqualTo(Phase.Ready);
+    assertThat(adopted.report.adopted).isTrue();
+    assertThat(ensure(same, adopted).report.phase).isEqualTo(Phase.Ready);
+    assertThat(refused.report.phase).isEqualTo(Phase.Conflict);
+    assertThat(refused.report.differences).anySatisfy(d -> assertThat(d).contains("198.18.9.0/24"));
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void aSpecChangeRecreatesTheNetworkAndReconnectsEveryContainerAsItWas() {
+    DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+    Outcome first = ensure(dn, null);
+    String legacy = docker.addContainer("legacy", "bridge");
+    docker.connect(
+        first.report.networkId,
+        legacy,
+        new EndpointRequest(
+            "198.18.0.10", null, List.of(), List.of("db"), List.of(), null, Map.of()));
+    dn.getSpec().internal = true;
+
+    Outcome second = ensure(dn, first);
+
+    assertThat(second.report.phase).isEqualTo(Phase.Ready);
+    assertThat(second.report.networkId).isNotEqualTo(first.report.networkId);
+    var endpoint = docker.findContainer("legacy").orElseThrow().networks().get("mynetwork");
+    assertThat(endpoint.ipv4Address()).isEqualTo("198.18.0.10");
+    assertThat(endpoint.aliases()).contains("db");
+    assertThat(second.notes).extracting(Outcome.Note::reason).containsExactly("Recreated");
+  }
+
+  @Test
+  void recreatePolicyNeverReportsTheDifferenceAndChangesNothing() {
+    DockerNetwork dn = network("n", "198.18.0.0/24");
+    Outcome first = ensure(dn, null);
+    dn.getSpec().recreatePolicy = RecreatePolicy.Never;
+    dn.getSpec().ipam.config.get(0).subnet = "198.18.1.0/24";
+    docker.resetWriteCount();
+
+    Outcome second = ensure(dn, first);
+
+    assertThat(second.report.phase).isEqualTo(Phase.OutOfSync);
+    assertThat(second.report.differences).singleElement().asString().contains("198.18.1.0/24");
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void deletionIsBlockedByAContainerTheOperatorDoesNotManage() {
+    DockerNetwork dn = network("n", "198.18.0.0/24");
+    Outcome first = ensure(dn, null);
+    String legacy = docker.addContainer("legacy", "bridge");
+    docker.connect(
+        first.report.networkId,
+        legacy,
+        new EndpointRequest(null, null, null, null, null, null, null));
+
+    Outcome blocked = sync.release(dn, first.report, (net, c) -> false, "Deleted");
+    assertThat(blocked.released).isFalse();
+    assertThat(blocked.report.phase).isEqualTo(Phase.Blocked);
+    assertThat(blocked.report.message).contains("legacy");
+    assertThat(docker.findNetwork("n")).isPresent();
+
+    Outcome released = sync.release(dn, first.report, (net, c) -> c.equals(legacy), "Deleted");
+    assertThat(released.released).isTrue();
+    assertThat(docker.findNetwork("n")).isEmpty();
+  }
+
+  @Test
+  void orphanLeavesTheNetworkAndAForeignNetworkIsNeverRemoved() {
+    DockerNetwork dn = network("n", "198.18.0.0/24");
+    Outcome first = ensure(dn, null);
+    dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
+    assertThat(sync.release(dn, first.report, (n, c) -> false, "Deleted").released).isTrue();
+    assertThat(docker.findNetwork("n")).isPresent();
+
+    docker.createNetwork(foreign("theirs", "198.18.5.0/24"));
+    assertThat(sync.release(network("theirs", null), null, (n, c) -> true, "Deleted").released)
+        .isTrue();
+    assertThat(docker.findNetwork("theirs")).isPresent();
+  }
+
+  @Test
+  void aPoolOverlapBecomesAReadableReason() {
+    docker.createNetwork(foreign("first", "198.18.0.0/24"));
+    Outcome out = ensure(network("second", "198.18.0.0/25"), null);
+    assertThat(out.report.phase).isEqualTo(Phase.Error);
+    assertThat(out.report.reason).isEqualTo("PoolOverlap");
+  }
+
+  private static NetworkRequest foreign(String name, String subnet) {
+    return new NetworkRequest(
+        name,
+        "bridge",
+        Map.of(),
+        new io.dockernet.operator.docker.DockerGateway.Ipam(
+            null,
+            Map.of(),
+            List.of(
+                new io.dockernet.operator.docker.DockerGateway.IpamPool(subnet, null, null, null))),
+        false,
+        false,
+        false,
+        Map.of());
+  }
+}
