@@ -46,14 +46,14 @@ public class ContainerAttachmentSpec {
   @ValidationRule(
       value = "self.all(a, size(a) <= 253)",
       message = "aliases are at most 253 characters")
-  public List<String> aliases;
+  public List<@Size(max = 253) String> aliases;
 
   @JsonPropertyDescription("Links to other containers, as container:alias (`--link`).")
   @Size(max = 32)
   @ValidationRule(
       value = "self.all(l, size(l) <= 256)",
       message = "links are at most 256 characters")
-  public List<String> links;
+  public List<@Size(max = 256) String> links;
 
   @JsonPropertyDescription("MAC address of the endpoint, e.g. 02:42:ac:12:00:0a.")
   @Pattern("^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
@@ -61,7 +61,7 @@ public class ContainerAttachmentSpec {
 
   @JsonPropertyDescription("Endpoint driver options (`--driver-opt`).")
   @Size(max = 32)
-  public Map<String, String> driverOpts;
+  public Map<String, @Size(max = 1024) String> driverOpts;
 
   @JsonPropertyDescription(
       "Which nodes to act on, by Node labels. Empty or unset: every node where the container"

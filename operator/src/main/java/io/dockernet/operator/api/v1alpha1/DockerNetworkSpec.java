@@ -33,9 +33,9 @@ public class DockerNetworkSpec {
           + " compare equal.")
   @Size(max = 64)
   @ValidationRule(
-      value = "self.all(k, size(k) <= 253 && size(self[k]) <= 1024)",
-      message = "option keys are at most 253 characters and values at most 1024")
-  public Map<String, String> options;
+      value = "self.all(k, size(k) <= 253)",
+      message = "option keys are at most 253 characters")
+  public Map<String, @Size(max = 1024) String> options;
 
   @JsonPropertyDescription("IP address management: pools, gateways and reserved addresses.")
   public IpamSpec ipam;
@@ -55,13 +55,11 @@ public class DockerNetworkSpec {
           + " operator.")
   @Size(max = 64)
   @ValidationRule(
-      value =
-          "self.all(k, !k.startsWith('io.dockernet.') && size(k) <= 253 && size(self[k]) <="
-              + " 1024)",
+      value = "self.all(k, !k.startsWith('io.dockernet.') && size(k) <= 253)",
       message =
-          "label keys starting with io.dockernet. are reserved; keys are at most 253 characters"
-              + " and values at most 1024")
-  public Map<String, String> labels;
+          "label keys starting with io.dockernet. are reserved; keys are at most 253"
+              + " characters")
+  public Map<String, @Size(max = 1024) String> labels;
 
   @JsonPropertyDescription(
       "Which nodes get the network, by Node labels. Empty or unset: every node running an"

@@ -10,15 +10,19 @@ import java.util.Map;
 /** One address pool: a subnet with an optional gateway, dynamic range and reserved addresses. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "!has(self.gateway) || cidr(self.subnet).containsIP(self.gateway)",
+    value =
+        "!has(self.gateway) || !isCIDR(self.subnet) || !isIP(self.gateway) ||"
+            + " cidr(self.subnet).containsIP(self.gateway)",
     message = "gateway must be inside subnet")
 @ValidationRule(
-    value = "!has(self.ipRange) || cidr(self.subnet).containsCIDR(self.ipRange)",
+    value =
+        "!has(self.ipRange) || !isCIDR(self.subnet) || !isCIDR(self.ipRange) ||"
+            + " cidr(self.subnet).containsCIDR(self.ipRange)",
     message = "ipRange must be inside subnet")
 @ValidationRule(
     value =
-        "!has(self.auxAddresses) || self.auxAddresses.all(k,"
-            + " cidr(self.subnet).containsIP(self.auxAddresses[k]))",
+        "!has(self.auxAddresses) || !isCIDR(self.subnet) || self.auxAddresses.all(k,"
+            + " !isIP(self.auxAddresses[k]) || cidr(self.subnet).containsIP(self.auxAddresses[k]))",
     message = "every auxAddresses value must be inside subnet")
 public class IpamPoolSpec {
 
@@ -44,9 +48,9 @@ public class IpamPoolSpec {
 
   @JsonPropertyDescription(
       "Addresses Docker must not assign to containers, by host name (`--aux-address`).")
-  @Size(max = 64)
+  @Size(max = 16)
   @ValidationRule(
       value = "self.all(k, isIP(self[k]))",
       message = "every auxAddresses value must be an IP address")
-  public Map<String, String> auxAddresses;
+  public Map<String, @Size(max = 45) String> auxAddresses;
 }

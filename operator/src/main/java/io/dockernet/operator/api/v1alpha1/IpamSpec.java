@@ -16,7 +16,7 @@ public class IpamSpec {
 
   @JsonPropertyDescription("IPAM driver options.")
   @Size(max = 32)
-  public Map<String, String> options;
+  public Map<String, @Size(max = 1024) String> options;
 
   @JsonPropertyDescription(
       "Address pools. Unset: Docker picks a free subnet from its default address pools.")
