@@ -1,0 +1,220 @@
+package io.dockernet.operator.testbed;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node daemons of {@code hack/nodes.sh}, and a docker-java client for each. */
+final class NodeDaemons implements AutoCloseable {
+
+  static final String IMAGE = "dockernet/busybox:latest";
+  static final Set<String> PREDEFINED_NETWORKS = Set.of("bridge", "host", "none");
+
+  private static final Logger log = LoggerFactory.getLogger(NodeDaemons.class);
+  private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
+
+  private final HackScripts hack;
+  private final Path stateRoot;
+  private final Map<String, TestNode> nodes = new LinkedHashMap<>();
+  private boolean startedHere;
+
+  private NodeDaemons(HackScripts hack) {
+    this.hack = hack;
+    // Same variable and default as hack/nodes.sh.
+    String state = System.getenv("DOCKERNET_TESTBED_STATE");
+    this.stateRoot = Path.of(state == null || state.isBlank() ? "/run/dockernet-testbed" : state);
+  }
+
+  /**
+   * Uses node daemons node-a .. node-{count} when they all answer (e.g. started by .ci/run), else
+   * runs {@code hack/nodes.sh start <count>}; makes sure every daemon has the test image.
+   */
+  static NodeDaemons start(HackScripts hack, int count) {
+    NodeDaemons daemons = new NodeDaemons(hack);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      names.add("node-" + (char) ('a' + i));
+    }
+    if (names.stream().allMatch(daemons::answers)) {
+      log.info("node daemons {} already running under {}", names, daemons.stateRoot);
+    } else {
+      hack.run(SCRIPT_TIMEOUT, "nodes.sh", "start", String.valueOf(count));
+      daemons.startedHere = true;
+    }
+    for (String name : names) {
+      Path socket = daemons.socket(name);
+      daemons.nodes.put(name, new TestNode(name, socket, client(socket)));
+    }
+    List<String> withoutImage =
+        daemons.nodes.values().stream()
+            .filter(node -> !hasImage(node.docker()))
+            .map(node -> node.socket().toString())
+            .toList();
+    if (!withoutImage.isEmpty()) {
+      hack.run(SCRIPT_TIMEOUT, "busybox-image.sh", withoutImage.toArray(String[]::new));
+    }
+    return daemons;
+  }
+
+  Path socket(String name) {
+    return stateRoot.resolve(name).resolve("docker.sock");
+  }
+
+  Map<String, TestNode> nodes() {
+    return nodes;
+  }
+
+  boolean startedHere() {
+    return startedHere;
+  }
+
+  /** Restarts one daemon (same namespace and data root); replaces its client. */
+  synchronized TestNode restart(String name) {
+    return replaceClientAfter(name, "restart-node");
+  }
+
+  /** Stops one daemon; its namespace and data stay. */
+  synchronized void stop(String name) {
+    requireNode(name);
+    hack.run(SCRIPT_TIMEOUT, "nodes.sh", "stop-node", name);
+  }
+
+  /** Starts a daemon stopped with {@link #stop}; replaces its client. */
+  synchronized TestNode startAgain(String name) {
+    return replaceClientAfter(name, "start-node");
+  }
+
+  private TestNode replaceClientAfter(String name, String command) {
+    TestNode old = requireNode(name);
+    hack.run(SCRIPT_TIMEOUT, "nodes.sh", command, name);
+    // Pooled connections to the old daemon process are dead: start from a fresh client.
+    closeQuietly(old.docker());
+    TestNode fresh = new TestNode(name, old.socket(), client(old.socket()));
+    nodes.put(name, fresh);
+    return fresh;
+  }
+
+  private TestNode requireNode(String name) {
+    TestNode node = nodes.get(name);
+    if (node == null) {
+      throw new IllegalArgumentException(
+          "no test bed node " + name + " (have " + nodes.keySet() + ")");
+    }
+    return node;
+  }
+
+  /** Removes every container and every network but bridge/host/none, on every node. */
+  void clean() {
+    CompletableFuture.allOf(
+            nodes.values().stream()
+                .map(node -> CompletableFuture.runAsync(() -> clean(node)))
+                .toArray(CompletableFuture[]::new))
+        .join();
+  }
+
+  private static void clean(TestNode node) {
+    DockerClient docker = node.docker();
+    for (Container container : docker.listContainersCmd().withShowAll(true).exec()) {
+      try {
+        docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+      } catch (NotFoundException gone) {
+        // removed concurrently: fine
+      }
+    }
+    for (Network network : docker.listNetworksCmd().exec()) {
+      if (PREDEFINED_NETWORKS.contains(network.getName())) {
+        continue;
+      }
+      try {
+        docker.removeNetworkCmd(network.getId()).exec();
+      } catch (NotFoundException gone) {
+        // removed concurrently: fine
+      }
+    }
+  }
+
+  private boolean answers(String name) {
+    Path socket = socket(name);
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (DockerClient docker = client(socket)) {
+      docker.pingCmd().exec();
+      return true;
+    } catch (RuntimeException | IOException e) {
+      log.info("{} does not answer on {}: {}", name, socket, e.toString());
+      return false;
+    }
+  }
+
+  private static boolean hasImage(DockerClient docker) {
+    try {
+      docker.inspectImageCmd(IMAGE).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** A client for a test bed daemon; API 1.41 is Engine 20.10's. */
+  static DockerClient client(Path socket) {
+    URI host = URI.create("unix://" + socket);
+    // Field by field: createDefaultConfigBuilder() would read DOCKER_* of the machine.
+    DockerClientConfig config =
+        new DefaultDockerClientConfig.Builder()
+            .withDockerHost(host.toString())
+            .withApiVersion(RemoteApiVersion.VERSION_1_41)
+            .withDockerTlsVerify(false)
+            .build();
+    DockerHttpClient http =
+        new ZerodepDockerHttpClient.Builder()
+            .dockerHost(host)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .responseTimeout(Duration.ofSeconds(60))
+            .build();
+    return DockerClientImpl.getInstance(config, http);
+  }
+
+  /** Closes the clients; stops the daemons if this JVM started them, unless asked to keep them. */
+  @Override
+  public void close() {
+    nodes.values().forEach(node -> closeQuietly(node.docker()));
+    if (startedHere && !Boolean.getBoolean("testbed.keepNodes")) {
+      try {
+        hack.run(SCRIPT_TIMEOUT, "nodes.sh", "stop");
+      } catch (RuntimeException e) {
+        log.warn("stopping the node daemons failed", e);
+      }
+    } else if (startedHere) {
+      log.info("keeping node daemons (-Dtestbed.keepNodes=true); hack/nodes.sh stop removes them");
+    }
+  }
+
+  private static void closeQuietly(DockerClient docker) {
+    try {
+      docker.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing a docker client failed", e);
+    }
+  }
+}
