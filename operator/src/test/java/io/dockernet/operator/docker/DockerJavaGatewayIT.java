@@ -153,6 +153,28 @@ class DockerJavaGatewayIT {
     assertThat(gateway.findNetwork(id.substring(0, 12))).isEmpty();
     assertThat(gateway.findNetwork("gwit-lookup-network")).isPresent();
     assertThat(gateway.findNetwork("gwit-no-such-network")).isEmpty();
+    // Some single digits are unique ID prefixes (Docker answers with that network), others are
+    // ambiguous (Docker answers 400): neither is the network the caller named.
+    for (char digit : "0123456789abcdef".toCharArray()) {
+      assertThat(gateway.findNetwork(String.valueOf(digit))).isEmpty();
+    }
+  }
+
+  @Test
+  void twoNetworksWithTheSameNameAreRejectedNotGuessed() {
+    // Only possible without CheckDuplicate, which the gateway always sends.
+    for (int i = 0; i < 2; i++) {
+      fixtures
+          .createNetworkCmd()
+          .withName("gwit-dup")
+          .withCheckDuplicate(false)
+          .withLabels(Map.of(TEST_LABEL, TEST_LABEL_VALUE))
+          .exec();
+    }
+
+    assertThatThrownBy(() -> gateway.findNetwork("gwit-dup"))
+        .isInstanceOf(DockerRejectedException.class)
+        .hasMessageContaining("ambiguous");
   }
 
   @Test
