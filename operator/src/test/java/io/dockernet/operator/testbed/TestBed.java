@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +164,7 @@ public final class TestBed {
 
   /** The simulated nodes, by name (node-a, node-b, ...), in order. */
   public Map<String, TestNode> nodes() {
-    return Map.copyOf(daemons.nodes());
+    return Collections.unmodifiableMap(new LinkedHashMap<>(daemons.nodes()));
   }
 
   /** The node names in order. */

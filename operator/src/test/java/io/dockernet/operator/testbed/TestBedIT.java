@@ -116,6 +116,17 @@ class TestBedIT {
             });
   }
 
+  @Test
+  void aRestartedNodeDaemonKeepsItsNetworks() {
+    String id = createNetwork(bed.node("node-b").docker());
+
+    TestNode restarted = bed.restartNodeDaemon("node-b");
+
+    assertThat(restarted.docker().inspectNetworkCmd().withNetworkId(id).exec().getOptions())
+        .containsEntry("com.docker.network.bridge.name", BRIDGE);
+    assertThat(bed.node("node-b").docker()).isSameAs(restarted.docker());
+  }
+
   private static String createNetwork(DockerClient docker) {
     return docker
         .createNetworkCmd()
