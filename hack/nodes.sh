@@ -107,7 +107,8 @@ daemon_pid() {
     echo "${pid}"
     return 0
   fi
-  pids_with_arg --exec-root "$(exec_root "${node}")" | head -n 1
+  pid=$(pids_with_arg --exec-root "$(exec_root "${node}")")
+  echo "${pid%%$'\n'*}" # (not `| head -n 1`: a SIGPIPE'd writer would fail the pipeline)
 }
 
 daemon_answers() { docker_cli "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
