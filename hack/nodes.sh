@@ -132,7 +132,9 @@ node_pids() {
 cgroup_dirs() { # the node's --cgroup-parent directory in every mounted cgroup hierarchy
   local node=$1 mnt
   while read -r mnt; do
-    [[ -d "${mnt}$(cgroup_parent "${node}")" ]] && echo "${mnt}$(cgroup_parent "${node}")"
+    if [[ -d "${mnt}$(cgroup_parent "${node}")" ]]; then
+      echo "${mnt}$(cgroup_parent "${node}")"
+    fi
   done < <(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts)
 }
 
@@ -321,9 +323,11 @@ known_nodes() { # nodes with a namespace, state or data directory
     ls -1 "${DATA_ROOT}" 2>/dev/null || true
     ip netns list 2>/dev/null | awk '{ print $1 }' | while read -r n; do
       # only namespaces this script would have created and that carry our traces
-      [[ "${n}" =~ ^node-[a-z]$ && (-d "$(state_dir "${n}")" || -d "$(data_dir "${n}")") ]] && echo "${n}"
+      if [[ "${n}" =~ ^node-[a-z]$ && (-d "$(state_dir "${n}")" || -d "$(data_dir "${n}")") ]]; then
+        echo "${n}"
+      fi
     done
-  } | grep -E '^node-[a-z]$' | sort -u
+  } | { grep -E '^node-[a-z]$' || true; } | sort -u
 }
 
 import_image() {
