@@ -20,6 +20,8 @@
 #   /run/dockernet-testbed/<node>/exec             --exec-root (managed containerd lives here)
 #   /var/lib/dockernet-testbed/<node>              --data-root (images, networks, containers)
 #   network namespace <node>                       `ip netns add <node>`
+# The overrides move files only: namespace names are machine-wide, so a machine has one test bed
+# (test JVMs take turns through /run/dockernet-testbed.session.lock, see TestBed.java).
 #
 # Addresses: node i (node-a = 1) gets --bip 198.19.<i>.1/24; networks docker allocates itself come
 # from 198.19.128.0/17 (/24 each). 198.18.0.0/16 is left to tests that pick explicit subnets.
