@@ -11,6 +11,7 @@ import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.NodeStates;
 import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
@@ -36,6 +37,7 @@ public final class DockernetOperator implements AutoCloseable {
   private final List<Operator> operators = new ArrayList<>();
   private HttpEndpoints http;
   private DockerGateway docker;
+  private volatile boolean closing;
 
   /** Starts every role in {@code config}; returns once informers are synced. */
   public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
@@ -78,16 +80,37 @@ public final class DockernetOperator implements AutoCloseable {
       operators.add(operator);
     }
     if (config.roles().contains(Role.CONTROLLER)) {
-      Operator operator =
-          newOperator(
-              client,
-              new LeaderElectionConfiguration("dockernet-controller", config.leaseNamespace()));
+      Operator operator = newOperator(client, leaderElection(config));
       operator.register(new DockerNetworkSummaryReconciler());
       operator.start();
       operators.add(operator);
     }
     http = new HttpEndpoints(config.httpPort(), metrics, this::healthy, this::ready);
     LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
+  }
+
+  /**
+   * Only one controller acts at a time. Losing the lease while running ends the process (its pod
+   * restarts and campaigns again); losing it because we are closing does not.
+   */
+  private LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    return new LeaderElectionConfiguration(
+        "dockernet-controller",
+        config.leaseNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        new LeaderCallbacks(
+            () -> LOG.info("Leading: the controller role is active"),
+            () -> {
+              if (!closing) {
+                LOG.error("Lost the controller lease; exiting so that another replica takes over");
+                System.exit(1);
+              }
+            },
+            leader -> LOG.info("Controller leader is {}", leader)),
+        false);
   }
 
   private Operator newOperator(KubernetesClient client, LeaderElectionConfiguration election) {
@@ -124,6 +147,7 @@ public final class DockernetOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     for (Operator o : operators) {
       try {
         o.stop();

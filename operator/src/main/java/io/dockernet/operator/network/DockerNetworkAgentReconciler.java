@@ -78,6 +78,10 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
                 .withFieldSelector(
                     new FieldSelector(new FieldSelector.Field("metadata.name", agent.nodeName())))
                 .withSecondaryToPrimaryMapper(n -> all(context))
+                // Every object shares the one Node: look it up by name, not by a reverse index
+                // that only knows objects that existed when the Node last changed.
+                .withPrimaryToSecondaryMapper(
+                    (DockerNetwork d) -> Set.of(new ResourceID(agent.nodeName())))
                 .build(),
             context);
     var reports =

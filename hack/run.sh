@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Quickstart: runs dockernet-operator end to end on this machine.
+#
+# Installs what is missing (Debian's docker.io, Go-built kube-apiserver/etcd/kubectl), starts a
+# throwaway control plane (etcd + kube-apiserver on loopback) and a local Docker engine (node-a,
+# in its own network namespace), installs the CRDs, runs the operator in both roles, applies the
+# seed example (examples/01-seed-mynetwork.yaml), waits until it is Ready and shows the result.
+# Then it keeps running until Ctrl-C, when everything it started is stopped again.
+#
+# Usage: hack/run.sh [--exit-after-converge]
+#   Needs root (it starts a Docker daemon). State lives in /var/lib/dockernet-quickstart and
+#   /run/dockernet-testbed; the operator's log is /var/lib/dockernet-quickstart/operator.log.
+set -euo pipefail
+
+EXIT_AFTER=0
+case "${1:-}" in
+  --exit-after-converge) EXIT_AFTER=1 ;;
+  "") ;;
+  *)
+    echo "usage: $0 [--exit-after-converge]" >&2
+    exit 2
+    ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "hack/run.sh must run as root (it starts a Docker daemon)" >&2; exit 1; }
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+STATE=/var/lib/dockernet-quickstart
+KUBECTL="$HOME/.kubeapitest/k8s/1.34.4-linux-amd64/kubectl"
+HTTP_PORT=${HTTP_PORT:-18080}
+step() { printf '\n==> %s\n' "$*"; }
+
+cleanup() {
+  step "stopping"
+  [ -f "$STATE/operator.pid" ] && kill "$(cat "$STATE/operator.pid")" 2>/dev/null || true
+  bash hack/nodes.sh stop || true
+  bash hack/control-plane.sh stop || true
+}
+
+step "installing what is missing (apt: docker.io, busybox-static; go build: kube-apiserver, etcd, kubectl)"
+bash hack/install-deps.sh
+bash hack/install-kube-binaries.sh
+
+step "building the operator (mvn package)"
+mvn -B -q -ntp -DskipTests -Dspotless.check.skip=true package
+
+step "starting a throwaway control plane"
+KUBECONFIG=$(bash hack/control-plane.sh start)
+export KUBECONFIG
+trap cleanup EXIT
+
+step "starting a local Docker engine (node-a)"
+bash hack/nodes.sh start 1
+SOCKET=$(bash hack/nodes.sh socket node-a)
+
+step "installing the CRDs and registering node-a"
+"$KUBECTL" apply -f crds/
+"$KUBECTL" apply -f - <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: node-a
+  labels: {kubernetes.io/hostname: node-a}
+NODE
+"$KUBECTL" wait --for condition=established --timeout=60s crd --all >/dev/null
+
+step "starting the operator (agent + controller roles)"
+mkdir -p "$STATE"
+NODE_NAME=node-a DOCKER_HOST="unix://$SOCKET" HTTP_PORT=$HTTP_PORT \
+  java -jar operator/target/dockernet-operator.jar --role=all >"$STATE/operator.log" 2>&1 &
+echo $! >"$STATE/operator.pid"
+for i in $(seq 120); do
+  if curl -fs "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null || [ "$i" = 120 ]; then
+    tail -n 40 "$STATE/operator.log" >&2
+    echo "the operator did not become ready; its log is $STATE/operator.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "operator ready (metrics: http://127.0.0.1:$HTTP_PORT/metrics)"
+
+step "applying the seed example"
+"$KUBECTL" apply -f examples/01-seed-mynetwork.yaml
+if ! "$KUBECTL" wait --for condition=Ready --timeout=120s dockernetwork/mynetwork; then
+  "$KUBECTL" get dockernetworknodestates -o yaml >&2
+  echo "mynetwork did not become Ready; see the status above and $STATE/operator.log" >&2
+  exit 1
+fi
+
+step "kubectl get dockernetworks,dockernetworknodestates"
+"$KUBECTL" get dockernetworks,dockernetworknodestates
+step "docker network inspect mynetwork (on node-a)"
+/usr/bin/docker -H "unix://$SOCKET" network inspect mynetwork
+
+if [ "$EXIT_AFTER" = 1 ]; then
+  step "converged; exiting (--exit-after-converge)"
+  exit 0
+fi
+step "running; try: KUBECONFIG=$KUBECONFIG $KUBECTL get dnet -w   (Ctrl-C stops everything)"
+wait "$(cat "$STATE/operator.pid")"

@@ -1,0 +1,382 @@
+package io.dockernet.operator.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Network;
+import io.dockernet.operator.Keys;
+import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
+import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.TestBedExtension;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** DockerNetwork end to end: real API server, one real Docker daemon and agent per node. */
+@ExtendWith(TestBedExtension.class)
+class DockerNetworkIT {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static RunningOperators operators;
+  private static TestBed bed;
+  private static KubernetesClient kube;
+
+  @BeforeAll
+  static void startOperators(TestBed testBed) {
+    bed = testBed;
+    kube = bed.kubernetesClient();
+    operators = RunningOperators.start(bed);
+  }
+
+  @AfterAll
+  static void stopOperators() {
+    if (operators != null) {
+      operators.close();
+    }
+  }
+
+  @BeforeEach
+  @AfterEach
+  void clean() {
+    NetworkTestSupport.deleteAll(kube);
+    bed.ensureNodeObjects();
+    bed.cleanDocker();
+  }
+
+  @Test
+  void theSeedNetworkAppearsOnEveryNodeAndTheSummarySaysSo() {
+    kube.resource(NetworkTestSupport.seed("mynetwork", "198.18.0.0/24", "docker1")).create();
+
+    NetworkTestSupport.awaitReady(kube, "mynetwork", bed.nodeNames().size());
+
+    for (String node : bed.nodeNames()) {
+      Network n = dockerNetwork(node, "mynetwork").orElseThrow();
+      assertThat(n.getIpam().getConfig())
+          .extracting(c -> c.getSubnet())
+          .containsExactly("198.18.0.0/24");
+      assertThat(n.getOptions()).containsEntry("com.docker.network.bridge.name", "docker1");
+      assertThat(n.getLabels()).containsEntry(Keys.DOCKER_MANAGED_BY, Keys.DOCKER_MANAGED_BY_VALUE);
+    }
+    DockerNetwork dn = NetworkTestSupport.get(kube, "mynetwork");
+    assertThat(dn.getStatus().ready)
+        .isEqualTo(bed.nodeNames().size() + "/" + bed.nodeNames().size());
+    assertThat(NetworkTestSupport.reports(kube, "mynetwork"))
+        .extracting(r -> r.getStatus().nodeName)
+        .containsExactlyInAnyOrderElementsOf(bed.nodeNames());
+    assertThat(NetworkTestSupport.reports(kube, "mynetwork"))
+        .allSatisfy(r -> assertThat(r.getStatus().bridge).isEqualTo("docker1"));
+  }
+
+  @Test
+  void applyingTheSameSpecAgainMakesNoDockerWrite() {
+    kube.resource(NetworkTestSupport.seed("idem", "198.18.1.0/24", "dn-idem")).create();
+    NetworkTestSupport.awaitReady(kube, "idem", bed.nodeNames().size());
+
+    // A restarted agent re-reads everything; re-applying the object is the other path.
+    bed.nodeNames().forEach(operators::startAgent);
+    kube.resource(NetworkTestSupport.seed("idem", "198.18.1.0/24", "dn-idem"))
+        .fieldManager("kubectl")
+        .forceConflicts()
+        .serverSideApply();
+    for (String node : bed.nodeNames()) {
+      await()
+          .atMost(CONVERGE)
+          .until(() -> NetworkTestSupport.reconciles(operators.agent(node).metrics()) >= 1);
+      assertThat(NetworkTestSupport.dockerWrites(operators.agent(node).metrics()))
+          .as("Docker writes by the agent of %s", node)
+          .isZero();
+    }
+    NetworkTestSupport.awaitReady(kube, "idem", bed.nodeNames().size());
+  }
+
+  @Test
+  void aChangedSpecRecreatesTheNetworkAndReconnectsAContainerWeDoNotManage() {
+    kube.resource(NetworkTestSupport.seed("recreate", "198.18.2.0/24", "dn-recreate")).create();
+    NetworkTestSupport.awaitReady(kube, "recreate", bed.nodeNames().size());
+    DockerClient a = bed.node("node-a").docker();
+    String legacy = NetworkTestSupport.runBusybox(a, "legacy");
+    String oldId = dockerNetwork("node-a", "recreate").orElseThrow().getId();
+    a.connectToNetworkCmd()
+        .withNetworkId("recreate")
+        .withContainerId(legacy)
+        .withContainerNetwork(
+            new ContainerNetwork()
+                .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address("198.18.2.10"))
+                .withAliases("legacy-db"))
+        .exec();
+
+    NetworkTestSupport.edit(
+        kube,
+        "recreate",
+        dn -> {
+          dn.getSpec().labels = Map.of("tier", "backend");
+          return dn;
+        });
+
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                dockerNetwork("node-a", "recreate")
+                    .map(
+                        n ->
+                            !n.getId().equals(oldId) && "backend".equals(n.getLabels().get("tier")))
+                    .orElse(false));
+    NetworkTestSupport.awaitReady(kube, "recreate", bed.nodeNames().size());
+    ContainerNetwork endpoint =
+        a.inspectContainerCmd(legacy).exec().getNetworkSettings().getNetworks().get("recreate");
+    assertThat(endpoint.getIpAddress()).isEqualTo("198.18.2.10");
+    assertThat(endpoint.getIpamConfig().getIpv4Address()).isEqualTo("198.18.2.10");
+    assertThat(endpoint.getAliases()).contains("legacy-db");
+    assertThat(NetworkTestSupport.events(kube, "recreate"))
+        .extracting(Event::getReason)
+        .contains("Recreated");
+  }
+
+  @Test
+  void recreatePolicyNeverReportsTheDifferenceAndLeavesTheNetworkAlone() {
+    DockerNetwork dn = NetworkTestSupport.seed("frozen", "198.18.3.0/24", "dn-frozen");
+    dn.getSpec().recreatePolicy = RecreatePolicy.Never;
+    kube.resource(dn).create();
+    NetworkTestSupport.awaitReady(kube, "frozen", bed.nodeNames().size());
+    String id = dockerNetwork("node-b", "frozen").orElseThrow().getId();
+
+    NetworkTestSupport.edit(
+        kube,
+        "frozen",
+        d -> {
+          d.getSpec().ipam.config.get(0).subnet = "198.18.4.0/24";
+          d.getSpec().ipam.config.get(0).gateway = "198.18.4.1";
+          return d;
+        });
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(NetworkTestSupport.reports(kube, "frozen"))
+                    .hasSize(bed.nodeNames().size())
+                    .allSatisfy(
+                        r -> {
+                          assertThat(r.getStatus().phase).isEqualTo(Phase.OutOfSync);
+                          assertThat(r.getStatus().differences)
+                              .anySatisfy(d -> assertThat(d).contains("198.18.4.0/24"));
+                        }));
+    assertThat(dockerNetwork("node-b", "frozen").orElseThrow().getId()).isEqualTo(id);
+    assertThat(NetworkTestSupport.condition(kube, "frozen", "Degraded")).isEqualTo("True");
+  }
+
+  @Test
+  void aForeignSameNamedNetworkIsAConflictUntilAdoptionIsAllowed() {
+    DockerClient a = bed.node("node-a").docker();
+    String foreignId = NetworkTestSupport.createForeign(a, "legacy-net", "198.18.5.0/24");
+    DockerNetwork dn = NetworkTestSupport.seed("legacy-net", "198.18.5.0/24", null);
+    kube.resource(dn).create();
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              var report = NetworkTestSupport.report(kube, "legacy-net", "node-a");
+              assertThat(report.phase).isEqualTo(Phase.Conflict);
+              assertThat(report.reason).isEqualTo("NetworkExists");
+              assertThat(report.message).contains("adoptionPolicy");
+            });
+    assertThat(dockerNetwork("node-a", "legacy-net").orElseThrow().getId()).isEqualTo(foreignId);
+    NetworkTestSupport.awaitNodesReady(kube, "legacy-net", List.of("node-b", "node-c"));
+
+    NetworkTestSupport.edit(
+        kube,
+        "legacy-net",
+        d -> {
+          d.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
+          return d;
+        });
+    NetworkTestSupport.awaitReady(kube, "legacy-net", bed.nodeNames().size());
+    assertThat(NetworkTestSupport.report(kube, "legacy-net", "node-a").adopted).isTrue();
+    assertThat(dockerNetwork("node-a", "legacy-net").orElseThrow().getId()).isEqualTo(foreignId);
+  }
+
+  @Test
+  void recreateAdoptionReplacesAForeignNetworkThatDiffers() {
+    DockerClient b = bed.node("node-b").docker();
+    String foreignId = NetworkTestSupport.createForeign(b, "replace-me", "198.18.6.0/24");
+    DockerNetwork dn = NetworkTestSupport.seed("replace-me", "198.18.7.0/24", null);
+    dn.getSpec().adoptionPolicy = AdoptionPolicy.Recreate;
+    kube.resource(dn).create();
+
+    NetworkTestSupport.awaitReady(kube, "replace-me", bed.nodeNames().size());
+    Network replaced = dockerNetwork("node-b", "replace-me").orElseThrow();
+    assertThat(replaced.getId()).isNotEqualTo(foreignId);
+    assertThat(replaced.getIpam().getConfig().get(0).getSubnet()).isEqualTo("198.18.7.0/24");
+    assertThat(replaced.getLabels())
+        .containsEntry(Keys.DOCKER_MANAGED_BY, Keys.DOCKER_MANAGED_BY_VALUE);
+  }
+
+  @Test
+  void theNetworkFollowsTheNodeSelectorAsNodeLabelsChange() {
+    NetworkTestSupport.labelNode(kube, "node-a", "dockernet-it/zone", "blue");
+    NetworkTestSupport.labelNode(kube, "node-b", "dockernet-it/zone", "blue");
+    DockerNetwork dn = NetworkTestSupport.seed("zoned", "198.18.8.0/24", null);
+    dn.getSpec().nodeSelector =
+        new LabelSelectorBuilder().withMatchLabels(Map.of("dockernet-it/zone", "blue")).build();
+    kube.resource(dn).create();
+
+    NetworkTestSupport.awaitReady(kube, "zoned", 2);
+    assertThat(dockerNetwork("node-c", "zoned")).isEmpty();
+
+    NetworkTestSupport.labelNode(kube, "node-b", "dockernet-it/zone", "green");
+
+    await().atMost(CONVERGE).until(() -> dockerNetwork("node-b", "zoned").isEmpty());
+    NetworkTestSupport.awaitReady(kube, "zoned", 1);
+    assertThat(dockerNetwork("node-a", "zoned")).isPresent();
+    assertThat(NetworkTestSupport.reports(kube, "zoned"))
+        .extracting(r -> r.getStatus().nodeName)
+        .containsExactly("node-a");
+  }
+
+  @Test
+  void aForeignContainerBlocksDeletionOnItsNodeUntilItIsDisconnected() {
+    kube.resource(NetworkTestSupport.seed("busy", "198.18.9.0/24", null)).create();
+    NetworkTestSupport.awaitReady(kube, "busy", bed.nodeNames().size());
+    DockerClient c = bed.node("node-c").docker();
+    String app = NetworkTestSupport.runBusybox(c, "someone-elses-app");
+    c.connectToNetworkCmd().withNetworkId("busy").withContainerId(app).exec();
+
+    kube.resources(DockerNetwork.class).withName("busy").delete();
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              var report = NetworkTestSupport.report(kube, "busy", "node-c");
+              assertThat(report.phase).isEqualTo(Phase.Blocked);
+              assertThat(report.message).contains("someone-elses-app");
+            });
+    await().atMost(CONVERGE).until(() -> dockerNetwork("node-a", "busy").isEmpty());
+    assertThat(dockerNetwork("node-c", "busy")).isPresent();
+    assertThat(NetworkTestSupport.find(kube, "busy")).isPresent();
+
+    c.disconnectFromNetworkCmd().withNetworkId("busy").withContainerId(app).exec();
+
+    await().atMost(CONVERGE).until(() -> NetworkTestSupport.find(kube, "busy").isEmpty());
+    assertThat(dockerNetwork("node-c", "busy")).isEmpty();
+    assertThat(c.inspectContainerCmd(app).exec().getState().getRunning()).isTrue();
+  }
+
+  @Test
+  void orphanDeletionLeavesTheNetworksInPlace() {
+    DockerNetwork dn = NetworkTestSupport.seed("keep", "198.18.11.0/24", null);
+    dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
+    kube.resource(dn).create();
+    NetworkTestSupport.awaitReady(kube, "keep", bed.nodeNames().size());
+
+    kube.resources(DockerNetwork.class).withName("keep").delete();
+
+    await().atMost(CONVERGE).until(() -> NetworkTestSupport.find(kube, "keep").isEmpty());
+    for (String node : bed.nodeNames()) {
+      assertThat(dockerNetwork(node, "keep")).as("on %s", node).isPresent();
+    }
+  }
+
+  @Test
+  void aHandRemovedNetworkIsRecreatedWithAnEvent() {
+    kube.resource(NetworkTestSupport.seed("drift", "198.18.12.0/24", "dn-drift")).create();
+    NetworkTestSupport.awaitReady(kube, "drift", bed.nodeNames().size());
+    DockerClient b = bed.node("node-b").docker();
+
+    b.removeNetworkCmd("drift").exec();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> dockerNetwork("node-b", "drift").isPresent());
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(NetworkTestSupport.events(kube, "drift"))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getReason()).isEqualTo("DriftRepaired");
+                          assertThat(e.getMessage()).contains("node-b");
+                        }));
+  }
+
+  @Test
+  void aRestartedDaemonIsFollowedAgainAndDriftAfterwardsIsRepaired() {
+    kube.resource(NetworkTestSupport.seed("restart", "198.18.13.0/24", null)).create();
+    NetworkTestSupport.awaitReady(kube, "restart", bed.nodeNames().size());
+
+    bed.restartNodeDaemon("node-a");
+    DockerClient a = bed.node("node-a").docker();
+    assertThat(dockerNetwork("node-a", "restart")).isPresent();
+
+    a.removeNetworkCmd("restart").exec();
+
+    await().atMost(CONVERGE).until(() -> dockerNetwork("node-a", "restart").isPresent());
+    NetworkTestSupport.awaitReady(kube, "restart", bed.nodeNames().size());
+  }
+
+  @Test
+  void deletionFinishesWhenANodeLeftTheClusterWithItsFinalizerAndReport() {
+    kube.resource(NetworkTestSupport.seed("departed", "198.18.14.0/24", null)).create();
+    NetworkTestSupport.awaitReady(kube, "departed", bed.nodeNames().size());
+    operators.stopAgent("node-c");
+    try {
+      kube.nodes().withName("node-c").delete();
+
+      kube.resources(DockerNetwork.class).withName("departed").delete();
+
+      await().atMost(CONVERGE).until(() -> NetworkTestSupport.find(kube, "departed").isEmpty());
+      assertThat(NetworkTestSupport.reports(kube, "departed")).isEmpty();
+      assertThat(dockerNetwork("node-a", "departed")).isEmpty();
+    } finally {
+      bed.ensureNodeObjects();
+      operators.startAgent("node-c");
+    }
+  }
+
+  @Test
+  void invalidSpecsAreRejectedByTheApiServerWithAReadableMessage() {
+    DockerNetwork outside = NetworkTestSupport.seed("bad-gw", "198.18.15.0/24", null);
+    outside.getSpec().ipam.config.get(0).gateway = "198.18.16.1";
+    assertThatThrownBy(() -> kube.resource(outside).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("gateway must be inside subnet");
+
+    DockerNetwork notCidr = NetworkTestSupport.seed("bad-cidr", "198.18.15.0/33", null);
+    assertThatThrownBy(() -> kube.resource(notCidr).create())
+        .hasMessageContaining("subnet must be a CIDR");
+
+    DockerNetwork predefined = NetworkTestSupport.seed("x", null, null);
+    predefined.getSpec().networkName = "host";
+    assertThatThrownBy(() -> kube.resource(predefined).create()).hasMessageContaining("predefined");
+
+    assertThat(kube.resources(DockerNetwork.class).list().getItems()).isEmpty();
+  }
+
+  private Optional<Network> dockerNetwork(String node, String name) {
+    return bed.node(node).docker().listNetworksCmd().withNameFilter(name).exec().stream()
+        .filter(n -> n.getName().equals(name))
+        .findFirst();
+  }
+}
