@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test) and integration tests (*IT) against a real kube-apiserver +
-# etcd and one real Docker daemon per simulated node. Installs and starts what they need first,
-# and stops the node daemons again at the end.
+# etcd and one real Docker daemon per simulated node. Installs what they need first; the test
+# harness starts the node daemons (hack/nodes.sh) and stops the ones it started when it ends.
 #
 # Usage: hack/test.sh [extra mvn arguments, e.g. -Dit.test=DockerNetworkIT]
 set -euo pipefail
@@ -11,6 +11,4 @@ export PATH=/usr/local/go/bin:$PATH
 
 bash hack/install-deps.sh
 bash hack/install-kube-binaries.sh
-trap 'bash hack/nodes.sh stop' EXIT
-bash hack/nodes.sh start 3
 mvn -B -ntp verify "$@"
