@@ -1,5 +1,7 @@
 package io.dockernet.operator;
 
+import io.dockernet.operator.attachment.ContainerAttachmentAgentReconciler;
+import io.dockernet.operator.attachment.ContainerAttachmentSummaryReconciler;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.DockerEventHub;
@@ -75,6 +77,7 @@ public final class DockernetOperator implements AutoCloseable {
               metrics);
       Operator operator = newOperator(client, null);
       operator.register(new DockerNetworkAgentReconciler(agent));
+      operator.register(new ContainerAttachmentAgentReconciler(agent));
       operator.start();
       hub.start();
       operators.add(operator);
@@ -82,6 +85,7 @@ public final class DockernetOperator implements AutoCloseable {
     if (config.roles().contains(Role.CONTROLLER)) {
       Operator operator = newOperator(client, leaderElection(config));
       operator.register(new DockerNetworkSummaryReconciler());
+      operator.register(new ContainerAttachmentSummaryReconciler());
       operator.start();
       operators.add(operator);
     }

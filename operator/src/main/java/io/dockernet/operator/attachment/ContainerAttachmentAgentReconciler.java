@@ -1,0 +1,424 @@
+package io.dockernet.operator.attachment;
+
+import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.Keys;
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.docker.DockerEventSource;
+import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.network.DesiredNetwork;
+import io.dockernet.operator.node.LabelSelectors;
+import io.dockernet.operator.node.NodeFinalizer;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The agent side of ContainerAttachment: connects this node's containers to their networks exactly
+ * as declared, keeps them connected, and reports per node. Triggered by the object, this node's
+ * Node labels, this node's own reports, the DockerNetworks named, and Docker's event stream
+ * (container create/start/die/destroy/rename, network connect/disconnect/create/destroy); a
+ * periodic pass is the backstop for lost events.
+ *
+ * <p>Without a nodeSelector an attachment concerns only the nodes where its container exists; other
+ * nodes stay silent. With one, every selected node reports, ContainerNotFound included.
+ */
+@ControllerConfiguration(
+    name = ContainerAttachmentAgentReconciler.NAME,
+    triggerReconcilerOnAllEvents = true,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
+@GradualRetry(
+    maxAttempts = 1_000_000,
+    initialInterval = 500,
+    intervalMultiplier = 2,
+    maxInterval = 30_000)
+public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerAttachment> {
+
+  public static final String NAME = "containerattachment-agent";
+  private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
+
+  private final AgentContext agent;
+  private final NodeAttachmentSync sync;
+  private final Map<String, Integer> consecutiveErrors = new ConcurrentHashMap<>();
+
+  /** Attachment name → ID of the container it last saw, to map container events by ID. */
+  private final Map<String, String> containerIds = new ConcurrentHashMap<>();
+
+  private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
+
+  public ContainerAttachmentAgentReconciler(AgentContext agent) {
+    this(agent, ProcHostInterfaces.system());
+  }
+
+  public ContainerAttachmentAgentReconciler(AgentContext agent, HostInterfaces hosts) {
+    this.agent = agent;
+    this.sync = new NodeAttachmentSync(agent.docker(), hosts);
+  }
+
+  @Override
+  public List<EventSource<?, ContainerAttachment>> prepareEventSources(
+      EventSourceContext<ContainerAttachment> context) {
+    var node =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, ContainerAttachment.class)
+                .withName("this-node")
+                .withFieldSelector(
+                    new FieldSelector(new FieldSelector.Field("metadata.name", agent.nodeName())))
+                .withSecondaryToPrimaryMapper(n -> all(context))
+                .withPrimaryToSecondaryMapper(
+                    (ContainerAttachment a) -> Set.of(new ResourceID(agent.nodeName())))
+                .build(),
+            context);
+    var reports =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(
+                    ContainerAttachmentNodeState.class, ContainerAttachment.class)
+                .withName("this-node-reports")
+                .withLabelSelector(Keys.NODE_LABEL + "=" + agent.nodeName())
+                .withSecondaryToPrimaryMapper(
+                    s ->
+                        s.getMetadata().getOwnerReferences().stream()
+                            .map(o -> new ResourceID(o.getName()))
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    networks =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(DockerNetwork.class, ContainerAttachment.class)
+                .withName("named-networks")
+                .withSecondaryToPrimaryMapper(
+                    dn ->
+                        context
+                            .getPrimaryCache()
+                            .list(a -> dn.getMetadata().getName().equals(specOf(a).network))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper(
+                    (ContainerAttachment a) ->
+                        specOf(a).network == null
+                            ? Set.of()
+                            : Set.of(new ResourceID(specOf(a).network)))
+                .build(),
+            context);
+    var docker =
+        new DockerEventSource<ContainerAttachment>(
+            "docker-attachment-events",
+            agent.dockerEvents(),
+            event -> affected(event, context),
+            () -> all(context));
+    return List.of(node, reports, networks, docker);
+  }
+
+  @Override
+  public UpdateControl<ContainerAttachment> reconcile(
+      ContainerAttachment ca, Context<ContainerAttachment> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      consecutiveErrors.remove(ca.getMetadata().getName());
+      containerIds.remove(ca.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
+    Timer.Sample timing = Timer.start(agent.metrics());
+    String outcome = "error";
+    try {
+      AttachmentOutcome result = reconcileOnNode(ca, context);
+      outcome = result == null ? "skipped" : result.report.phase.name();
+      return next(ca, result);
+    } catch (DockerUnavailableException e) {
+      reportUnavailable(ca, context, e);
+      throw e;
+    } finally {
+      timing.stop(
+          Timer.builder("dockernet.reconcile")
+              .description("Time to reconcile one object on one node")
+              .tag("kind", "ContainerAttachment")
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .register(agent.metrics()));
+    }
+  }
+
+  private AttachmentOutcome reconcileOnNode(
+      ContainerAttachment ca, Context<ContainerAttachment> context) {
+    Node node = context.getSecondaryResource(Node.class).orElse(null);
+    if (node == null) {
+      return null; // not (or no longer) registered: the controller cleans up after this node
+    }
+    ContainerAttachmentNodeState previousState =
+        context.getSecondaryResource(ContainerAttachmentNodeState.class).orElse(null);
+    AttachmentNodeStatus previous = previousState == null ? null : previousState.getStatus();
+    String finalizer = NodeFinalizer.of(agent.nodeName());
+    boolean held = ca.getMetadata().getFinalizers().contains(finalizer);
+    LabelSelector selector = specOf(ca).nodeSelector;
+    boolean selects = selector != null && !isEmpty(selector);
+    boolean selected =
+        !ca.isMarkedForDeletion()
+            && (!selects || LabelSelectors.matches(selector, node.getMetadata().getLabels()));
+    if (!selected) {
+      if (previousState == null && !held) {
+        return null;
+      }
+      AttachmentOutcome out =
+          sync.release(ca, previous, ca.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
+      record(ca, out);
+      if (out.released) {
+        agent.nodeStates().delete(ContainerAttachmentNodeState.class, ca.getMetadata().getName());
+        NodeFinalizer.remove(agent.client(), ContainerAttachment.class, ca, finalizer);
+      } else {
+        write(ca, out, previousState);
+      }
+      return out;
+    }
+    if (!selects
+        && previousState == null
+        && !held
+        && agent.docker().findContainer(specOf(ca).container).isEmpty()) {
+      return null; // no selector: only nodes where the container exists take part
+    }
+    if (!held
+        && !NodeFinalizer.add(agent.client(), ContainerAttachment.class, ca, agent.nodeName())) {
+      return null; // deleted meanwhile: connect nothing on its behalf
+    }
+    AttachmentOutcome out =
+        sync.ensure(ca, target(ca, context), earlierClaims(ca, context), previous);
+    if (out.report.containerId != null) {
+      containerIds.put(ca.getMetadata().getName(), out.report.containerId);
+    }
+    write(ca, out, previousState);
+    record(ca, out);
+    return out;
+  }
+
+  private NodeAttachmentSync.Target target(
+      ContainerAttachment ca, Context<ContainerAttachment> context) {
+    String name = specOf(ca).network;
+    DockerNetwork dn = context.getSecondaryResource(DockerNetwork.class).orElse(null);
+    if (dn == null) {
+      // Docker's default bridge is nobody's DockerNetwork: it may be named directly.
+      boolean defaultBridge = DesiredEndpoint.DEFAULT_BRIDGE.equals(name);
+      return new NodeAttachmentSync.Target(name, defaultBridge, false, null, false);
+    }
+    String hash = DesiredNetwork.from(dn).labels().get(io.dockernet.operator.Keys.DOCKER_SPEC_HASH);
+    var ipam = DesiredNetwork.specOf(dn).ipam;
+    boolean configured = ipam != null && ipam.config != null && !ipam.config.isEmpty();
+    return new NodeAttachmentSync.Target(
+        dn.dockerName(), true, dn.isMarkedForDeletion(), hash, configured);
+  }
+
+  /** Attachments created before this one that want the same address or container on its network. */
+  private List<NodeAttachmentSync.Claim> earlierClaims(
+      ContainerAttachment ca, Context<ContainerAttachment> context) {
+    ContainerAttachmentSpec mine = specOf(ca);
+    var desired = DesiredEndpoint.from(ca);
+    Comparator<ContainerAttachment> age =
+        Comparator.comparing((ContainerAttachment a) -> createdAt(a))
+            .thenComparing(a -> a.getMetadata().getName());
+    return context
+        .getPrimaryCache()
+        .list(
+            a ->
+                !a.getMetadata().getName().equals(ca.getMetadata().getName())
+                    && !a.isMarkedForDeletion()
+                    && Objects.equals(specOf(a).network, mine.network)
+                    && age.compare(a, ca) < 0
+                    && (sameContainer(specOf(a).container, mine.container)
+                        || sharesAddress(DesiredEndpoint.from(a), desired)))
+        .sorted(age)
+        .map(
+            a ->
+                new NodeAttachmentSync.Claim(
+                    a.getMetadata().getName(),
+                    specOf(a).container,
+                    specOf(a).ipv4Address,
+                    specOf(a).ipv6Address))
+        .toList();
+  }
+
+  private static boolean sameContainer(String a, String b) {
+    return a != null && b != null && strip(a).equals(strip(b));
+  }
+
+  private static boolean sharesAddress(
+      io.dockernet.operator.docker.DockerGateway.EndpointRequest a,
+      io.dockernet.operator.docker.DockerGateway.EndpointRequest b) {
+    return (a.ipv4Address() != null && a.ipv4Address().equals(b.ipv4Address()))
+        || (a.ipv6Address() != null && a.ipv6Address().equals(b.ipv6Address()));
+  }
+
+  private static Instant createdAt(ContainerAttachment a) {
+    String ts = a.getMetadata().getCreationTimestamp();
+    return ts == null ? Instant.MAX : Instant.parse(ts);
+  }
+
+  private UpdateControl<ContainerAttachment> next(
+      ContainerAttachment ca, AttachmentOutcome result) {
+    String key = ca.getMetadata().getName();
+    if (result == null
+        || result.released
+        || result.report.phase == Phase.Ready
+        || result.report.phase == Phase.Waiting) {
+      // Waiting ends by an event (container, network or object), not by time.
+      consecutiveErrors.remove(key);
+      return UpdateControl.noUpdate();
+    }
+    if (result.report.phase == Phase.Pending) {
+      return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
+    }
+    // Refusals are not retried hot: back off, and let Docker or Kubernetes events wake us sooner.
+    int n = consecutiveErrors.merge(key, 1, Integer::sum);
+    long seconds = Math.min(MAX_ERROR_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
+    return UpdateControl.<ContainerAttachment>noUpdate()
+        .rescheduleAfter(Duration.ofSeconds(seconds));
+  }
+
+  private void write(
+      ContainerAttachment ca, AttachmentOutcome out, ContainerAttachmentNodeState previous) {
+    agent
+        .nodeStates()
+        .write(ContainerAttachmentNodeState::new, ca, Keys.ATTACHMENT_LABEL, out.report, previous);
+  }
+
+  private void record(ContainerAttachment ca, AttachmentOutcome out) {
+    for (AttachmentOutcome.Note note : out.notes) {
+      String message = note.message() + " (node " + agent.nodeName() + ")";
+      if (note.warning()) {
+        agent.events().warning(ca, note.reason(), message);
+      } else {
+        agent.events().normal(ca, note.reason(), message);
+      }
+    }
+  }
+
+  private void reportUnavailable(
+      ContainerAttachment ca, Context<ContainerAttachment> context, DockerUnavailableException e) {
+    ContainerAttachmentNodeState previous =
+        context.getSecondaryResource(ContainerAttachmentNodeState.class).orElse(null);
+    if (previous == null) {
+      return;
+    }
+    AttachmentNodeStatus report = new AttachmentNodeStatus();
+    report.containerAttachment = ca.getMetadata().getName();
+    report.observedGeneration = ca.getMetadata().getGeneration();
+    if (previous.getStatus() != null) {
+      // Keep what the DockerNetwork agent needs to recognise our endpoint.
+      report.containerId = previous.getStatus().containerId;
+      report.containerName = previous.getStatus().containerName;
+      report.networkId = previous.getStatus().networkId;
+    }
+    report.phase = Phase.Error;
+    report.reason = "DockerUnavailable";
+    report.message = "cannot reach the Docker daemon: " + e.getMessage();
+    try {
+      write(ca, new AttachmentOutcome(report), previous);
+    } catch (RuntimeException ignored) {
+      // The report is best effort; the retry matters.
+    }
+  }
+
+  private static Set<ResourceID> all(EventSourceContext<ContainerAttachment> context) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Container events concern the attachments naming that container (by name, old name or ID);
+   * connect/disconnect concern the container's attachments and those on that network still waiting
+   * for an address to be freed; a network created or destroyed concerns every attachment on it.
+   */
+  private Collection<ResourceID> affected(
+      DockerEvent event, EventSourceContext<ContainerAttachment> context) {
+    Map<String, String> attributes = event.attributes() == null ? Map.of() : event.attributes();
+    Set<ResourceID> ids = new HashSet<>();
+    if ("container".equals(event.type())) {
+      Set<String> names = new HashSet<>();
+      names.add(strip(attributes.getOrDefault("name", "")));
+      names.add(strip(attributes.getOrDefault("oldName", "")));
+      names.remove("");
+      context
+          .getPrimaryCache()
+          .list(a -> concernsContainer(a, names, event.actorId()))
+          .forEach(a -> ids.add(ResourceID.fromResource(a)));
+    } else if ("network".equals(event.type())) {
+      String network = attributes.get("name");
+      String container = attributes.get("container");
+      boolean everyone = !"connect".equals(event.action()) && !"disconnect".equals(event.action());
+      context
+          .getPrimaryCache()
+          .list(
+              a ->
+                  (container != null && container.equals(containerIds.get(name(a))))
+                      || (network != null
+                          && network.equals(dockerNameOf(a))
+                          && (everyone || consecutiveErrors.containsKey(name(a)))))
+          .forEach(a -> ids.add(ResourceID.fromResource(a)));
+    }
+    return ids;
+  }
+
+  private boolean concernsContainer(ContainerAttachment a, Set<String> names, String id) {
+    String wanted = specOf(a).container;
+    if (wanted == null) {
+      return false;
+    }
+    String plain = strip(wanted);
+    return names.contains(plain)
+        || (id != null && (id.startsWith(plain) || id.equals(containerIds.get(name(a)))));
+  }
+
+  private String dockerNameOf(ContainerAttachment a) {
+    String name = specOf(a).network;
+    if (name == null || networks == null) {
+      return name;
+    }
+    return networks.get(new ResourceID(name)).map(DockerNetwork::dockerName).orElse(name);
+  }
+
+  private static String name(ContainerAttachment a) {
+    return a.getMetadata().getName();
+  }
+
+  private static String strip(String name) {
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  private static ContainerAttachmentSpec specOf(ContainerAttachment a) {
+    return DesiredEndpoint.specOf(a);
+  }
+
+  private static boolean isEmpty(LabelSelector selector) {
+    return (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+  }
+}

@@ -1,0 +1,69 @@
+package io.dockernet.operator.attachment;
+
+import static io.dockernet.operator.attachment.Attachments.attachment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ContainerAttachmentSummaryReconcilerTest {
+
+  private final ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "172.18.0.10");
+
+  @Test
+  void readyWhenEveryReportingNodeIsReady() {
+    ContainerAttachmentStatus s =
+        ContainerAttachmentSummaryReconciler.summarise(
+            ca,
+            List.of(
+                report("node-b", Phase.Ready, "Attached"),
+                report("node-a", Phase.Ready, "Attached")));
+    assertThat(s.ready).isEqualTo("2/2");
+    assertThat(s.nodes).extracting(n -> n.nodeName).containsExactly("node-a", "node-b");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Warning").getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void aConflictDegradesAndWarningsSurface() {
+    AttachmentNodeStatus warned = report("node-a", Phase.Ready, "Attached");
+    warned.warnings = List.of("StaticAddressInIpRange: 172.18.0.130 is inside ...");
+    ContainerAttachmentStatus s =
+        ContainerAttachmentSummaryReconciler.summarise(
+            ca, List.of(warned, report("node-b", Phase.Conflict, "AddressInUse")));
+    assertThat(s.ready).isEqualTo("1/2");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Ready").getMessage()).contains("node-b: AddressInUse");
+    assertThat(condition(s, "Degraded").getReason()).isEqualTo("AddressInUse");
+    assertThat(condition(s, "Warning").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Warning").getReason()).isEqualTo("StaticAddressInIpRange");
+  }
+
+  @Test
+  void noReportsIsNotReadyAndSaysWhy() {
+    ContainerAttachmentStatus s = ContainerAttachmentSummaryReconciler.summarise(ca, List.of());
+    assertThat(s.ready).isEqualTo("0/0");
+    assertThat(condition(s, "Ready").getReason()).isEqualTo("NoReports");
+    assertThat(condition(s, "Ready").getMessage()).contains("test2");
+  }
+
+  private static AttachmentNodeStatus report(String node, Phase phase, String reason) {
+    AttachmentNodeStatus r = new AttachmentNodeStatus();
+    r.nodeName = node;
+    r.phase = phase;
+    r.reason = reason;
+    r.message = reason;
+    r.observedGeneration = 1L;
+    return r;
+  }
+
+  private static Condition condition(ContainerAttachmentStatus s, String type) {
+    return s.conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,364 @@
+package io.dockernet.operator.attachment;
+
+import static io.dockernet.operator.attachment.Attachments.attachment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.Keys;
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.attachment.NodeAttachmentSync.Claim;
+import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
+import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
+import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
+import io.dockernet.operator.docker.DockerGateway.Ipam;
+import io.dockernet.operator.docker.DockerGateway.IpamPool;
+import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.docker.FakeDockerGateway;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NodeAttachmentSyncTest {
+
+  private static final Target MYNETWORK = new Target("mynetwork", true, false, null, true);
+
+  private final FakeDockerGateway docker = new FakeDockerGateway();
+  private final NodeAttachmentSync sync =
+      new NodeAttachmentSync(docker, (pid, mac) -> Optional.of("veth" + pid));
+  private String networkId;
+
+  @BeforeEach
+  void seed() {
+    networkId = createNetwork("mynetwork", "hash-1");
+  }
+
+  private AttachmentOutcome ensure(ContainerAttachment ca, AttachmentOutcome previous) {
+    return ensure(ca, MYNETWORK, List.of(), previous);
+  }
+
+  private AttachmentOutcome ensure(
+      ContainerAttachment ca, Target target, List<Claim> claims, AttachmentOutcome previous) {
+    AttachmentNodeStatus before = previous == null ? null : previous.report;
+    return sync.ensure(ca, target, claims, before);
+  }
+
+  @Test
+  void connectsWithExactlyTheDeclaredSettingsReportsWhereAndThenChangesNothing() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ca.getSpec().aliases = List.of("test2", "db");
+    ca.getSpec().driverOpts = Map.of("com.example.opt", "1");
+
+    AttachmentOutcome first = ensure(ca, null);
+
+    AttachmentNodeStatus r = first.report;
+    assertThat(r.phase).isEqualTo(Phase.Ready);
+    assertThat(r.reason).isEqualTo("Attached");
+    assertThat(r.containerId).isEqualTo(test2);
+    assertThat(r.containerName).isEqualTo("test2");
+    assertThat(r.networkId).isEqualTo(networkId);
+    assertThat(r.endpointId).isNotNull();
+    assertThat(r.ipv4Address).isEqualTo("198.18.100.10");
+    assertThat(r.ipv4PrefixLength).isEqualTo(24);
+    assertThat(r.gateway).isEqualTo("198.18.100.1");
+    assertThat(r.macAddress).isEqualTo("02:42:c6:12:64:0a");
+    assertThat(r.bridge).isEqualTo("dn-mynetwork");
+    assertThat(r.hostInterface).startsWith("veth");
+    assertThat(r.networkMode).isEqualTo("default");
+    assertThat(first.notes).extracting(AttachmentOutcome.Note::reason).containsExactly("Attached");
+    ContainerEndpoint e = endpoint("test2", "mynetwork");
+    assertThat(e.configuredIpv4()).isEqualTo("198.18.100.10");
+    assertThat(e.aliases()).containsExactly("test2", "db");
+    assertThat(e.driverOpts()).containsEntry("com.example.opt", "1");
+    docker.resetWriteCount();
+
+    AttachmentOutcome second = ensure(ca, first);
+
+    assertThat(second.report.phase).isEqualTo(Phase.Ready);
+    assertThat(second.notes).isEmpty();
+    assertThat(docker.writeCount()).as("Docker writes when nothing changed").isZero();
+  }
+
+  @Test
+  void aChangedSpecReconnectsAndLeavesTheContainersOtherNetworksAlone() {
+    docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    AttachmentOutcome first = ensure(ca, null);
+    String bridgeEndpoint = endpoint("test2", "bridge").endpointId();
+    docker.resetWriteCount();
+
+    ca.getSpec().ipv4Address = "198.18.100.11";
+    ca.getSpec().aliases = List.of("renamed");
+    AttachmentOutcome second = ensure(ca, first);
+
+    assertThat(second.report.phase).isEqualTo(Phase.Ready);
+    assertThat(second.report.ipv4Address).isEqualTo("198.18.100.11");
+    assertThat(endpoint("test2", "mynetwork").aliases()).containsExactly("renamed");
+    assertThat(endpoint("test2", "bridge").endpointId()).isEqualTo(bridgeEndpoint);
+    assertThat(docker.writeCount("disconnect")).isEqualTo(1);
+    assertThat(docker.writeCount("connect")).isEqualTo(1);
+    assertThat(second.notes)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.reason()).isEqualTo("Reconnected");
+              assertThat(n.message()).contains("198.18.100.10 → 198.18.100.11");
+            });
+  }
+
+  @Test
+  void aMissingContainerIsWaitingNotAnErrorAndAStoppedOneWaitsForItsStart() {
+    ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
+
+    AttachmentOutcome missing = ensure(ca, null);
+    docker.addContainer("late", "default");
+    docker.stopContainer("late");
+    AttachmentOutcome stopped = ensure(ca, missing);
+    docker.startContainer("late");
+    AttachmentOutcome started = ensure(ca, stopped);
+
+    assertThat(missing.report.phase).isEqualTo(Phase.Waiting);
+    assertThat(missing.report.reason).isEqualTo("ContainerNotFound");
+    assertThat(stopped.report.phase).isEqualTo(Phase.Waiting);
+    assertThat(stopped.report.reason).isEqualTo("ContainerNotRunning");
+    assertThat(started.report.phase).isEqualTo(Phase.Ready);
+    assertThat(docker.writeCount("connect")).isEqualTo(1);
+  }
+
+  @Test
+  void hostNoneAndSharedNamespaceContainersAreIncompatibleAndNamed() {
+    String app = docker.addContainer("app", "default");
+    docker.addContainer("on-host", "host");
+    docker.addContainer("isolated", "none");
+    docker.addContainer("sidecar", "container:" + app);
+    docker.resetWriteCount();
+
+    AttachmentOutcome host = ensure(attachment("h", "on-host", "mynetwork", null), null);
+    AttachmentOutcome none = ensure(attachment("n", "isolated", "mynetwork", null), null);
+    AttachmentOutcome shared = ensure(attachment("s", "sidecar", "mynetwork", null), null);
+
+    assertThat(List.of(host, none, shared))
+        .allSatisfy(
+            o -> {
+              assertThat(o.report.phase).isEqualTo(Phase.Error);
+              assertThat(o.report.reason).isEqualTo("IncompatibleNetworkMode");
+            });
+    assertThat(host.report.message).contains("--network host");
+    assertThat(none.report.message).contains("--network none");
+    assertThat(shared.report.message).contains("shares the network namespace of container " + app);
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void anAddressHeldByAnotherContainerIsAConflictNamingIt() {
+    String squatter = docker.addContainer("squatter", "default");
+    docker.connect(networkId, squatter, request("198.18.100.10"));
+    docker.addContainer("test2", "default");
+    docker.resetWriteCount();
+
+    AttachmentOutcome out =
+        ensure(attachment("test2", "test2", "mynetwork", "198.18.100.10"), null);
+
+    assertThat(out.report.phase).isEqualTo(Phase.Conflict);
+    assertThat(out.report.reason).isEqualTo("AddressInUse");
+    assertThat(out.report.message).contains("198.18.100.10").contains("squatter");
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void anEarlierAttachmentClaimingTheSameAddressWinsAndTheLaterOneGivesItBack() {
+    docker.addContainer("first", "default");
+    docker.addContainer("second", "default");
+    ContainerAttachment later = attachment("b", "second", "mynetwork", "198.18.100.10");
+    AttachmentOutcome alone = ensure(later, null); // the earlier one's container was not there
+    assertThat(alone.report.phase).isEqualTo(Phase.Ready);
+    Claim earlier = new Claim("a", "first", "198.18.100.10", null);
+
+    AttachmentOutcome lost = ensure(later, MYNETWORK, List.of(earlier), alone);
+    AttachmentOutcome won =
+        ensure(attachment("a", "first", "mynetwork", "198.18.100.10"), MYNETWORK, List.of(), null);
+    AttachmentOutcome stillLost = ensure(later, MYNETWORK, List.of(earlier), lost);
+
+    assertThat(lost.report.phase).isEqualTo(Phase.Conflict);
+    assertThat(lost.report.reason).isEqualTo("AddressClaimed");
+    assertThat(lost.report.message).contains("ContainerAttachment a").contains("first");
+    assertThat(docker.findContainer("second").orElseThrow().networks())
+        .doesNotContainKey("mynetwork");
+    assertThat(won.report.phase).isEqualTo(Phase.Ready);
+    assertThat(won.report.ipv4Address).isEqualTo("198.18.100.10");
+    assertThat(stillLost.report.reason).isEqualTo("AddressClaimed");
+  }
+
+  @Test
+  void anEarlierClaimWhoseContainerIsNotOnThisNodeDoesNotBlock() {
+    docker.addContainer("second", "default");
+    Claim elsewhere = new Claim("a", "first", "198.18.100.10", null);
+    AttachmentOutcome out =
+        ensure(
+            attachment("b", "second", "mynetwork", "198.18.100.10"),
+            MYNETWORK,
+            List.of(elsewhere),
+            null);
+    assertThat(out.report.phase).isEqualTo(Phase.Ready);
+  }
+
+  @Test
+  void aHandRunDisconnectIsRepairedWithAWarningEvent() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    AttachmentOutcome first = ensure(ca, null);
+
+    docker.disconnect(networkId, test2, false);
+    AttachmentOutcome repaired = ensure(ca, first);
+
+    assertThat(repaired.report.phase).isEqualTo(Phase.Ready);
+    assertThat(repaired.report.ipv4Address).isEqualTo("198.18.100.10");
+    assertThat(repaired.notes)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.warning()).isTrue();
+              assertThat(n.reason()).isEqualTo("DriftRepaired");
+              assertThat(n.message()).contains("test2").contains("mynetwork");
+            });
+  }
+
+  @Test
+  void aRecreatedNetworkGetsTheContainerBackAtTheSameAddress() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    AttachmentOutcome first = ensure(ca, null);
+    docker.disconnect(networkId, test2, true);
+    docker.removeNetwork(networkId);
+    String newId = createNetwork("mynetwork", "hash-2");
+
+    Target recreating = new Target("mynetwork", true, false, "hash-3", true);
+    AttachmentOutcome waiting = ensure(ca, recreating, List.of(), first);
+    AttachmentOutcome back =
+        ensure(ca, new Target("mynetwork", true, false, "hash-2", true), List.of(), waiting);
+
+    assertThat(waiting.report.reason).isEqualTo("NetworkRecreating");
+    assertThat(back.report.phase).isEqualTo(Phase.Ready);
+    assertThat(back.report.networkId).isEqualTo(newId);
+    assertThat(back.report.ipv4Address).isEqualTo("198.18.100.10");
+  }
+
+  @Test
+  void aMissingOrDeletedNetworkWaitsAndConnectsNothing() {
+    docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "other", null);
+    docker.resetWriteCount();
+
+    AttachmentOutcome undeclared =
+        ensure(ca, new Target("other", false, false, null, true), List.of(), null);
+    AttachmentOutcome notOnNode =
+        ensure(ca, new Target("other", true, false, null, true), List.of(), null);
+    AttachmentOutcome deleting =
+        ensure(ca, new Target("mynetwork", true, true, null, true), List.of(), null);
+
+    assertThat(undeclared.report.reason).isEqualTo("NetworkNotFound");
+    assertThat(notOnNode.report.reason).isEqualTo("NetworkNotOnNode");
+    assertThat(deleting.report.reason).isEqualTo("NetworkDeleting");
+    assertThat(List.of(undeclared, notOnNode, deleting))
+        .allSatisfy(o -> assertThat(o.report.phase).isEqualTo(Phase.Waiting));
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void badStaticAddressesAreRefusedBeforeDockerIsAsked() {
+    docker.addContainer("test2", "default");
+    docker.resetWriteCount();
+
+    AttachmentOutcome gateway = ensure(attachment("g", "test2", "mynetwork", "198.18.100.1"), null);
+    AttachmentOutcome onBridge =
+        ensure(
+            attachment("b", "test2", "bridge", "172.17.0.10"),
+            new Target("bridge", true, false, null, false),
+            List.of(),
+            null);
+
+    assertThat(gateway.report.phase).isEqualTo(Phase.Error);
+    assertThat(gateway.report.reason).isEqualTo("AddressIsGateway");
+    assertThat(onBridge.report.reason).isEqualTo("StaticAddressOnDefaultBridge");
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
+  void anAddressInIpRangeIsAttachedWithAWarning() {
+    createNetwork("ranged", "198.18.101.0/24", "198.18.101.128/25");
+    docker.addContainer("test2", "default");
+    AttachmentOutcome out =
+        ensure(
+            attachment("r", "test2", "ranged", "198.18.101.200"),
+            new Target("ranged", true, false, null, true),
+            List.of(),
+            null);
+    assertThat(out.report.phase).isEqualTo(Phase.Ready);
+    assertThat(out.report.warnings)
+        .singleElement()
+        .satisfies(w -> assertThat(w).startsWith("StaticAddressInIpRange"));
+    assertThat(out.report.message).contains("warning");
+    assertThat(out.notes)
+        .extracting(AttachmentOutcome.Note::reason)
+        .contains("StaticAddressInIpRange");
+  }
+
+  @Test
+  void releaseDisconnectsOnlyWhatTheAttachmentConnected() {
+    String test2 = docker.addContainer("test2", "default");
+    String other = docker.addContainer("other", "default");
+    docker.connect(networkId, other, request("198.18.100.20"));
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    AttachmentOutcome ready = ensure(ca, null);
+
+    AttachmentOutcome released = sync.release(ca, ready.report, "Deleted");
+    AttachmentOutcome again = sync.release(ca, ready.report, "Deleted");
+
+    assertThat(released.released).isTrue();
+    assertThat(again.released).isTrue();
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+    assertThat(docker.findContainer(other).orElseThrow().networks())
+        .containsKeys("bridge", "mynetwork");
+  }
+
+  private ContainerEndpoint endpoint(String container, String network) {
+    return docker.findContainer(container).orElseThrow().networks().get(network);
+  }
+
+  private String createNetwork(String name, String hash) {
+    return docker.createNetwork(
+        new NetworkRequest(
+            name,
+            "bridge",
+            Map.of("com.docker.network.bridge.name", "dn-" + name),
+            new Ipam(null, Map.of(), List.of(new IpamPool("198.18.100.0/24", null, null, null))),
+            false,
+            false,
+            false,
+            Map.of(
+                Keys.DOCKER_MANAGED_BY,
+                Keys.DOCKER_MANAGED_BY_VALUE,
+                Keys.DOCKER_SPEC_HASH,
+                hash)));
+  }
+
+  private void createNetwork(String name, String subnet, String ipRange) {
+    docker.createNetwork(
+        new NetworkRequest(
+            name,
+            "bridge",
+            Map.of(),
+            new Ipam(null, Map.of(), List.of(new IpamPool(subnet, null, ipRange, null))),
+            false,
+            false,
+            false,
+            Map.of()));
+  }
+
+  private static EndpointRequest request(String ipv4) {
+    return new EndpointRequest(ipv4, null, List.of(), List.of(), List.of(), null, Map.of());
+  }
+}
