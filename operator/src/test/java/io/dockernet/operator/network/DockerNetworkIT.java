@@ -202,7 +202,8 @@ class DockerNetworkIT {
               assertThat(report.message).contains("adoptionPolicy");
             });
     assertThat(dockerNetwork("node-a", "legacy-net").orElseThrow().getId()).isEqualTo(foreignId);
-    NetworkTestSupport.awaitNodesReady(kube, "legacy-net", List.of("node-b", "node-c"));
+    NetworkTestSupport.awaitNodesReady(
+        kube, "legacy-net", bed.nodeNames().stream().filter(n -> !n.equals("node-a")).toList());
 
     NetworkTestSupport.edit(
         kube,
@@ -352,6 +353,59 @@ class DockerNetworkIT {
     } finally {
       bed.ensureNodeObjects();
       operators.startAgent("node-c");
+    }
+  }
+
+  @Test
+  void whatOnlyTheNodeKnowsBecomesAPerNodeReasonAndClearsWhenTheCauseGoes() {
+    DockerClient a = bed.node("node-a").docker();
+    String overlapping = NetworkTestSupport.createForeign(a, "someone-elses", "198.18.20.0/24");
+    DockerClient b = bed.node("node-b").docker();
+    b.createNetworkCmd()
+        .withName("bridge-hog")
+        .withOptions(Map.of("com.docker.network.bridge.name", "dn-taken"))
+        .exec();
+    kube.resource(NetworkTestSupport.seed("pool-clash", "198.18.20.0/25", null)).create();
+    kube.resource(NetworkTestSupport.seed("bridge-clash", "198.18.21.0/24", "dn-taken")).create();
+
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              var pool = NetworkTestSupport.report(kube, "pool-clash", "node-a");
+              assertThat(pool.phase).isEqualTo(Phase.Error);
+              assertThat(pool.reason).isEqualTo("PoolOverlap");
+              assertThat(pool.message).contains("overlaps");
+              var bridge = NetworkTestSupport.report(kube, "bridge-clash", "node-b");
+              assertThat(bridge.phase).isEqualTo(Phase.Error);
+              assertThat(bridge.reason).isEqualTo("BridgeNameTaken");
+            });
+    assertThat(NetworkTestSupport.condition(kube, "pool-clash", "Degraded")).isEqualTo("True");
+    assertThat(NetworkTestSupport.get(kube, "pool-clash").getStatus().ready)
+        .isEqualTo((bed.nodeNames().size() - 1) + "/" + bed.nodeNames().size());
+
+    a.removeNetworkCmd(overlapping).exec();
+
+    NetworkTestSupport.awaitReady(kube, "pool-clash", bed.nodeNames().size());
+    assertThat(NetworkTestSupport.condition(kube, "pool-clash", "Degraded")).isEqualTo("False");
+  }
+
+  @Test
+  void everyRoleServesMetricsAndProbes() throws Exception {
+    kube.resource(NetworkTestSupport.seed("metered", "198.18.22.0/24", null)).create();
+    NetworkTestSupport.awaitReady(kube, "metered", bed.nodeNames().size());
+
+    String agent = NetworkTestSupport.http(operators.agent("node-a").httpPort(), "/metrics");
+    assertThat(agent)
+        .contains("dockernet_reconcile_seconds_count{kind=\"DockerNetwork\"")
+        .contains("dockernet_docker_api_call_seconds_count{")
+        .contains("operation=\"createNetwork\"")
+        .contains("dockernet_docker_event_stream_reconnects_total");
+    String controller = NetworkTestSupport.http(operators.controller().httpPort(), "/metrics");
+    assertThat(controller).contains("dockernetwork-summary");
+    for (var op : List.of(operators.agent("node-a"), operators.controller())) {
+      assertThat(NetworkTestSupport.http(op.httpPort(), "/healthz")).isEqualTo("ok\n");
+      assertThat(NetworkTestSupport.http(op.httpPort(), "/readyz")).isEqualTo("ok\n");
     }
   }
 

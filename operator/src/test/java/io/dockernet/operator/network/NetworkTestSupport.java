@@ -176,6 +176,19 @@ final class NetworkTestSupport {
         .until(() -> kube.resources(DockerNetworkNodeState.class).list().getItems().isEmpty());
   }
 
+  /** GET http://127.0.0.1:port/path; fails unless the answer is 200. */
+  static String http(int port, String path) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+    return response.body();
+  }
+
   /** How many reconciliations of DockerNetworks an operator instance ran. */
   static long reconciles(MeterRegistry metrics) {
     return metrics.find("dockernet.reconcile").tag("kind", "DockerNetwork").timers().stream()
