@@ -79,7 +79,10 @@ final class NodeAttachmentSync {
     String mode = c.networkMode() == null ? "default" : c.networkMode();
     if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
       return AttachmentOutcome.of(
-          base, Phase.Error, "IncompatibleNetworkMode", incompatible(c.name(), mode));
+          base,
+          Phase.Error,
+          "IncompatibleNetworkMode",
+          incompatible(c.name(), mode, sharedWith(mode)));
     }
     if (!target.declared()) {
       return AttachmentOutcome.of(
@@ -399,14 +402,26 @@ final class NodeAttachmentSync {
     return parts.isEmpty() ? "no address" : String.join(", ", parts);
   }
 
-  private static String incompatible(String container, String mode) {
-    if (mode.startsWith("container:")) {
+  /** Docker records {@code container:NAME} as {@code container:ID}: name it as users know it. */
+  private String sharedWith(String mode) {
+    if (!mode.startsWith("container:")) {
+      return null;
+    }
+    String ref = mode.substring("container:".length());
+    return docker
+        .findContainer(ref)
+        .map(o -> o.name() + " (" + shortId(o.id()) + ")")
+        .orElse(ref + " (no longer exists)");
+  }
+
+  private static String incompatible(String container, String mode, String sharedWith) {
+    if (sharedWith != null) {
       return "container "
           + container
           + " runs with --network "
           + mode
           + ": it shares the network namespace of container "
-          + mode.substring("container:".length())
+          + sharedWith
           + " and cannot be connected to other networks (attach that container instead)";
     }
     return "container "

@@ -148,7 +148,8 @@ class NodeAttachmentSyncTest {
             });
     assertThat(host.report.message).contains("--network host");
     assertThat(none.report.message).contains("--network none");
-    assertThat(shared.report.message).contains("shares the network namespace of container " + app);
+    assertThat(shared.report.message)
+        .contains("shares the network namespace of container app (" + app.substring(0, 12) + ")");
     assertThat(docker.writeCount()).isZero();
   }
 
