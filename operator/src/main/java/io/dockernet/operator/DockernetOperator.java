@@ -5,9 +5,9 @@ import io.dockernet.operator.attachment.ContainerAttachmentSummaryReconciler;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.DockerEventHub;
-import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.health.HttpEndpoints;
+import io.dockernet.operator.metrics.HelpTexts;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.NodeStates;
@@ -33,12 +33,11 @@ public final class DockernetOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockernetOperator.class);
 
-  private final PrometheusMeterRegistry metrics =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry metrics = newRegistry();
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Operator> operators = new ArrayList<>();
   private HttpEndpoints http;
-  private DockerGateway docker;
+  private DockerEventHub dockerEvents;
   private volatile boolean closing;
 
   /** Starts every role in {@code config}; returns once informers are synced. */
@@ -58,7 +57,6 @@ public final class DockernetOperator implements AutoCloseable {
     if (config.roles().contains(Role.AGENT)) {
       DockerJavaGateway gateway = DockerJavaGateway.create(config.dockerHost(), metrics);
       resources.add(gateway);
-      docker = gateway;
       LOG.info(
           "Agent for node {} using Docker at {} ({})",
           config.nodeName(),
@@ -66,6 +64,7 @@ public final class DockernetOperator implements AutoCloseable {
           gateway.daemonInfo());
       DockerEventHub hub = new DockerEventHub(gateway, metrics);
       resources.add(hub);
+      dockerEvents = hub;
       AgentContext agent =
           new AgentContext(
               config.nodeName(),
@@ -117,6 +116,12 @@ public final class DockernetOperator implements AutoCloseable {
         false);
   }
 
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new HelpTexts());
+    return registry;
+  }
+
   private Operator newOperator(KubernetesClient client, LeaderElectionConfiguration election) {
     return new Operator(
         o -> {
@@ -135,10 +140,7 @@ public final class DockernetOperator implements AutoCloseable {
 
   private boolean ready() {
     boolean started = operators.stream().allMatch(o -> o.getRuntimeInfo().isStarted());
-    if (docker != null) {
-      docker.daemonInfo(); // throws when the daemon is unreachable
-    }
-    return started && healthy();
+    return started && healthy() && (dockerEvents == null || dockerEvents.isConnected());
   }
 
   public PrometheusMeterRegistry metrics() {

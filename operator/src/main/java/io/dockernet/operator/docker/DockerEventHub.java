@@ -44,6 +44,7 @@ public final class DockerEventHub implements AutoCloseable {
   private final Counter reconnects;
   private volatile AutoCloseable subscription;
   private volatile boolean closed;
+  private volatile boolean connected;
   private volatile Duration backoff = MIN_BACKOFF;
 
   public DockerEventHub(DockerGateway gateway, MeterRegistry registry) {
@@ -95,6 +96,7 @@ public final class DockerEventHub implements AutoCloseable {
 
                 @Override
                 public void onStreamClosed(Throwable cause) {
+                  connected = false;
                   if (!closed) {
                     LOG.warn("Docker event stream closed ({}); resubscribing", describe(cause));
                     reconnects.increment();
@@ -102,11 +104,20 @@ public final class DockerEventHub implements AutoCloseable {
                   }
                 }
               });
+      connected = true;
       listeners.forEach(Listener::onResync);
     } catch (DockerException e) {
       LOG.warn("Cannot follow Docker events yet: {}", e.getMessage());
       retryLater();
     }
+  }
+
+  /**
+   * True while the event stream is open: the agent then hears about every change, so it is ready.
+   * Costs no call to the daemon, unlike a ping per probe.
+   */
+  public boolean isConnected() {
+    return connected;
   }
 
   private void retryLater() {

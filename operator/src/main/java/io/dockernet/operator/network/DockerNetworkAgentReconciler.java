@@ -11,6 +11,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.LabelSelectors;
 import io.dockernet.operator.node.NodeFinalizer;
 import io.fabric8.kubernetes.api.model.Node;
@@ -26,7 +27,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -62,10 +62,12 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   private final AgentContext agent;
   private final NodeNetworkSync sync;
   private final Map<String, Integer> consecutiveErrors = new ConcurrentHashMap<>();
+  private final AgentMetrics metrics;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
     this.sync = new NodeNetworkSync(agent.docker());
+    this.metrics = new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks");
   }
 
   @Override
@@ -107,28 +109,43 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
+    String name = dn.getMetadata().getName();
     if (context.isPrimaryResourceDeleted()) {
-      consecutiveErrors.remove(dn.getMetadata().getName());
+      consecutiveErrors.remove(name);
+      metrics.forget(name);
       return UpdateControl.noUpdate();
     }
-    Timer.Sample timing = Timer.start(agent.metrics());
+    long started = System.nanoTime();
     String outcome = "error";
+    metrics.seen(name, dn.getMetadata().getGeneration());
     try {
       Outcome result = reconcileOnNode(dn, context);
       outcome = result == null ? "skipped" : result.report.phase.name();
+      measure(dn, result);
       return next(dn, result);
     } catch (DockerUnavailableException e) {
+      metrics.nodeError("DockerUnavailable");
       reportUnavailable(dn, context, e);
       throw e;
     } finally {
-      timing.stop(
-          Timer.builder("dockernet.reconcile")
-              .description("Time to reconcile one object on one node")
-              .tag("kind", "DockerNetwork")
-              .tag("outcome", outcome)
-              .publishPercentileHistogram()
-              .register(agent.metrics()));
+      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), outcome);
     }
+  }
+
+  private void measure(DockerNetwork dn, Outcome result) {
+    String name = dn.getMetadata().getName();
+    if (result == null || result.released) {
+      metrics.forget(name);
+      return;
+    }
+    boolean ready = result.report.phase == Phase.Ready;
+    metrics.inPlace(name, dn.getMetadata().getGeneration(), ready);
+    if (!ready && result.report.phase != Phase.Pending) {
+      metrics.nodeError(result.report.reason);
+    }
+    result.notes.stream()
+        .filter(n -> n.reason().equals(NodeNetworkSync.DRIFT_REPAIRED))
+        .forEach(n -> metrics.driftRepaired("network_removed"));
   }
 
   private Outcome reconcileOnNode(DockerNetwork dn, Context<DockerNetwork> context) {

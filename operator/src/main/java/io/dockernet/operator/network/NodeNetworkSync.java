@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  */
 final class NodeNetworkSync {
 
+  static final String DRIFT_REPAIRED = "DriftRepaired";
+
   private final DockerGateway docker;
   private final NetworkRecreator recreator;
 
@@ -100,7 +102,7 @@ final class NodeNetworkSync {
     Outcome out = ready(dn, created, false);
     if (previous != null && previous.networkId != null) {
       out.warning(
-          "DriftRepaired",
+          DRIFT_REPAIRED,
           "Docker network "
               + desired.name()
               + " had been removed outside the operator on node "

@@ -401,8 +401,13 @@ class DockerNetworkIT {
         .contains("dockernet_docker_api_call_seconds_count{")
         .contains("operation=\"createNetwork\"")
         .contains("dockernet_docker_event_stream_reconnects_total");
+    assertThat(agent)
+        .contains("dockernet_apply_latency_seconds_count{kind=\"DockerNetwork\"")
+        .contains("dockernet_managed_networks{kind=\"DockerNetwork\"");
     String controller = NetworkTestSupport.http(operators.controller().httpPort(), "/metrics");
     assertThat(controller).contains("dockernetwork-summary");
+    assertThat(NetworkTestSupport.promtoolProblems(agent)).isEmpty();
+    assertThat(NetworkTestSupport.promtoolProblems(controller)).isEmpty();
     for (var op : List.of(operators.agent("node-a"), operators.controller())) {
       assertThat(NetworkTestSupport.http(op.httpPort(), "/healthz")).isEqualTo("ok\n");
       assertThat(NetworkTestSupport.http(op.httpPort(), "/readyz")).isEqualTo("ok\n");

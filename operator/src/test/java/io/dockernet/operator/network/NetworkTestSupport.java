@@ -189,6 +189,22 @@ final class NetworkTestSupport {
     return response.body();
   }
 
+  /**
+   * What {@code promtool check metrics} (Debian's prometheus package) objects to in a scrape:
+   * names, units and help text against Prometheus conventions. Empty when it is happy.
+   */
+  static String promtoolProblems(String scrape) throws Exception {
+    Process p =
+        new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    return code == 0 ? "" : out;
+  }
+
   /** How many reconciliations of DockerNetworks an operator instance ran. */
   static long reconciles(MeterRegistry metrics) {
     return metrics.find("dockernet.reconcile").tag("kind", "DockerNetwork").timers().stream()

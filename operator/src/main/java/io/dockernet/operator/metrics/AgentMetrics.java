@@ -1,0 +1,97 @@
+package io.dockernet.operator.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's own metrics for one kind, with low-cardinality tags only (kind, outcome, reason,
+ * cause — never object or node names): how long reconciling takes, how long a spec change takes to
+ * reach Docker, drift repairs, per-node errors by reason, and how many objects are in place.
+ */
+public final class AgentMetrics {
+
+  private final MeterRegistry registry;
+  private final String kind;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
+  private record Pending(long generation, long seenNanos) {}
+
+  public AgentMetrics(MeterRegistry registry, String kind, String managedGaugeName) {
+    this.registry = registry;
+    this.kind = kind;
+    Gauge.builder(managedGaugeName, ready, Set::size)
+        .description("Objects of this kind in place on this node")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  /** Times one reconciliation; {@code outcome} is the resulting phase (or "skipped", "error"). */
+  public void reconciled(Duration took, String outcome) {
+    Timer.builder("dockernet.reconcile")
+        .description("Time to reconcile one object on one node")
+        .tag("kind", kind)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(took);
+  }
+
+  /** Notes when a generation was first seen, so its apply latency can be measured. */
+  public void seen(String name, long generation) {
+    pending.compute(
+        name,
+        (k, p) ->
+            p != null && p.generation == generation
+                ? p
+                : new Pending(generation, System.nanoTime()));
+  }
+
+  /** The object's generation is in place on this node (or, with {@code false}, no longer). */
+  public void inPlace(String name, long generation, boolean inPlace) {
+    if (!inPlace) {
+      ready.remove(name);
+      return;
+    }
+    ready.add(name);
+    Pending p = pending.remove(name);
+    if (p != null && p.generation == generation) {
+      Timer.builder("dockernet.apply.latency")
+          .description("From a new generation being seen to Docker matching it on this node")
+          .tag("kind", kind)
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(Duration.ofNanos(System.nanoTime() - p.seenNanos));
+    }
+  }
+
+  /** The object is gone from this node's concern. */
+  public void forget(String name) {
+    pending.remove(name);
+    ready.remove(name);
+  }
+
+  public void driftRepaired(String cause) {
+    Counter.builder("dockernet.drift.repairs")
+        .description("Changes made outside the operator that it undid")
+        .tag("kind", kind)
+        .tag("cause", cause)
+        .register(registry)
+        .increment();
+  }
+
+  public void nodeError(String reason) {
+    Counter.builder("dockernet.node.errors")
+        .description("Reconciliations that ended in a per-node error, by reason")
+        .tag("kind", kind)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+}
