@@ -380,9 +380,15 @@ class DockerNetworkIT {
               assertThat(bridge.phase).isEqualTo(Phase.Error);
               assertThat(bridge.reason).isEqualTo("BridgeNameTaken");
             });
-    assertThat(NetworkTestSupport.condition(kube, "pool-clash", "Degraded")).isEqualTo("True");
-    assertThat(NetworkTestSupport.get(kube, "pool-clash").getStatus().ready)
-        .isEqualTo((bed.nodeNames().size() - 1) + "/" + bed.nodeNames().size());
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () -> {
+              assertThat(NetworkTestSupport.condition(kube, "pool-clash", "Degraded"))
+                  .isEqualTo("True");
+              assertThat(NetworkTestSupport.get(kube, "pool-clash").getStatus().ready)
+                  .isEqualTo((bed.nodeNames().size() - 1) + "/" + bed.nodeNames().size());
+            });
 
     a.removeNetworkCmd(overlapping).exec();
 
