@@ -11,12 +11,15 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.network.DesiredNetwork;
+import io.dockernet.operator.node.ErrorBackoff;
 import io.dockernet.operator.node.LabelSelectors;
+import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.NodeFinalizer;
+import io.dockernet.operator.node.NodeOutcome;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
-import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -28,7 +31,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -65,11 +67,11 @@ import java.util.stream.Collectors;
 public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerAttachment> {
 
   public static final String NAME = "containerattachment-agent";
-  private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
 
   private final AgentContext agent;
   private final NodeAttachmentSync sync;
-  private final Map<String, Integer> consecutiveErrors = new ConcurrentHashMap<>();
+  private final ErrorBackoff backoff = new ErrorBackoff();
+  private final AgentMetrics metrics;
 
   /** Attachment name → ID of the container it last saw, to map container events by ID. */
   private final Map<String, String> containerIds = new ConcurrentHashMap<>();
@@ -83,35 +85,16 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   public ContainerAttachmentAgentReconciler(AgentContext agent, HostInterfaces hosts) {
     this.agent = agent;
     this.sync = new NodeAttachmentSync(agent.docker(), hosts);
+    this.metrics =
+        new AgentMetrics(agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints");
   }
 
   @Override
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
-    var node =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Node.class, ContainerAttachment.class)
-                .withName("this-node")
-                .withFieldSelector(
-                    new FieldSelector(new FieldSelector.Field("metadata.name", agent.nodeName())))
-                .withSecondaryToPrimaryMapper(n -> all(context))
-                .withPrimaryToSecondaryMapper(
-                    (ContainerAttachment a) -> Set.of(new ResourceID(agent.nodeName())))
-                .build(),
-            context);
+    var node = NodeEventSources.thisNode(context, agent.nodeName());
     var reports =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(
-                    ContainerAttachmentNodeState.class, ContainerAttachment.class)
-                .withName("this-node-reports")
-                .withLabelSelector(Keys.NODE_LABEL + "=" + agent.nodeName())
-                .withSecondaryToPrimaryMapper(
-                    s ->
-                        s.getMetadata().getOwnerReferences().stream()
-                            .map(o -> new ResourceID(o.getName()))
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
+        NodeEventSources.ownReports(context, ContainerAttachmentNodeState.class, agent.nodeName());
     networks =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(DockerNetwork.class, ContainerAttachment.class)
@@ -135,39 +118,38 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
             "docker-attachment-events",
             agent.dockerEvents(),
             event -> affected(event, context),
-            () -> all(context));
+            () -> NodeEventSources.allPrimaries(context));
     return List.of(node, reports, networks, docker);
   }
 
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
+    String name = ca.getMetadata().getName();
     if (context.isPrimaryResourceDeleted()) {
-      consecutiveErrors.remove(ca.getMetadata().getName());
-      containerIds.remove(ca.getMetadata().getName());
+      backoff.succeeded(name);
+      containerIds.remove(name);
+      metrics.forget(name);
       return UpdateControl.noUpdate();
     }
-    Timer.Sample timing = Timer.start(agent.metrics());
+    long started = System.nanoTime();
     String outcome = "error";
+    metrics.seen(name, ca.getMetadata().getGeneration());
     try {
-      AttachmentOutcome result = reconcileOnNode(ca, context);
+      NodeOutcome<AttachmentNodeStatus> result = reconcileOnNode(ca, context);
       outcome = result == null ? "skipped" : result.report.phase.name();
+      metrics.outcome(name, ca.getMetadata().getGeneration(), result, "endpoint_disconnected");
       return next(ca, result);
     } catch (DockerUnavailableException e) {
+      metrics.nodeError("DockerUnavailable");
       reportUnavailable(ca, context, e);
       throw e;
     } finally {
-      timing.stop(
-          Timer.builder("dockernet.reconcile")
-              .description("Time to reconcile one object on one node")
-              .tag("kind", "ContainerAttachment")
-              .tag("outcome", outcome)
-              .publishPercentileHistogram()
-              .register(agent.metrics()));
+      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), outcome);
     }
   }
 
-  private AttachmentOutcome reconcileOnNode(
+  private NodeOutcome<AttachmentNodeStatus> reconcileOnNode(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
     Node node = context.getSecondaryResource(Node.class).orElse(null);
     if (node == null) {
@@ -187,9 +169,9 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       if (previousState == null && !held) {
         return null;
       }
-      AttachmentOutcome out =
+      NodeOutcome<AttachmentNodeStatus> out =
           sync.release(ca, previous, ca.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
-      record(ca, out);
+      agent.events().record(ca, out.notes);
       if (out.released) {
         agent.nodeStates().delete(ContainerAttachmentNodeState.class, ca.getMetadata().getName());
         NodeFinalizer.remove(agent.client(), ContainerAttachment.class, ca, finalizer);
@@ -208,13 +190,13 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
         && !NodeFinalizer.add(agent.client(), ContainerAttachment.class, ca, agent.nodeName())) {
       return null; // deleted meanwhile: connect nothing on its behalf
     }
-    AttachmentOutcome out =
+    NodeOutcome<AttachmentNodeStatus> out =
         sync.ensure(ca, target(ca, context), earlierClaims(ca, context), previous);
     if (out.report.containerId != null) {
       containerIds.put(ca.getMetadata().getName(), out.report.containerId);
     }
     write(ca, out, previousState);
-    record(ca, out);
+    agent.events().record(ca, out.notes);
     return out;
   }
 
@@ -280,42 +262,29 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   }
 
   private UpdateControl<ContainerAttachment> next(
-      ContainerAttachment ca, AttachmentOutcome result) {
+      ContainerAttachment ca, NodeOutcome<AttachmentNodeStatus> result) {
     String key = ca.getMetadata().getName();
     if (result == null
         || result.released
         || result.report.phase == Phase.Ready
         || result.report.phase == Phase.Waiting) {
       // Waiting ends by an event (container, network or object), not by time.
-      consecutiveErrors.remove(key);
+      backoff.succeeded(key);
       return UpdateControl.noUpdate();
     }
     if (result.report.phase == Phase.Pending) {
       return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
     }
-    // Refusals are not retried hot: back off, and let Docker or Kubernetes events wake us sooner.
-    int n = consecutiveErrors.merge(key, 1, Integer::sum);
-    long seconds = Math.min(MAX_ERROR_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
-    return UpdateControl.<ContainerAttachment>noUpdate()
-        .rescheduleAfter(Duration.ofSeconds(seconds));
+    return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(backoff.failed(key));
   }
 
   private void write(
-      ContainerAttachment ca, AttachmentOutcome out, ContainerAttachmentNodeState previous) {
+      ContainerAttachment ca,
+      NodeOutcome<AttachmentNodeStatus> out,
+      ContainerAttachmentNodeState previous) {
     agent
         .nodeStates()
         .write(ContainerAttachmentNodeState::new, ca, Keys.ATTACHMENT_LABEL, out.report, previous);
-  }
-
-  private void record(ContainerAttachment ca, AttachmentOutcome out) {
-    for (AttachmentOutcome.Note note : out.notes) {
-      String message = note.message() + " (node " + agent.nodeName() + ")";
-      if (note.warning()) {
-        agent.events().warning(ca, note.reason(), message);
-      } else {
-        agent.events().normal(ca, note.reason(), message);
-      }
-    }
   }
 
   private void reportUnavailable(
@@ -338,18 +307,10 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     report.reason = "DockerUnavailable";
     report.message = "cannot reach the Docker daemon: " + e.getMessage();
     try {
-      write(ca, new AttachmentOutcome(report), previous);
+      write(ca, new NodeOutcome<>(report), previous);
     } catch (RuntimeException ignored) {
       // The report is best effort; the retry matters.
     }
-  }
-
-  private static Set<ResourceID> all(EventSourceContext<ContainerAttachment> context) {
-    return context
-        .getPrimaryCache()
-        .list()
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
   }
 
   /**
@@ -381,7 +342,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
                   (container != null && container.equals(containerIds.get(name(a))))
                       || (network != null
                           && network.equals(dockerNameOf(a))
-                          && (everyone || consecutiveErrors.containsKey(name(a)))))
+                          && (everyone || backoff.failing(name(a)))))
           .forEach(a -> ids.add(ResourceID.fromResource(a)));
     }
     return ids;

@@ -7,18 +7,17 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.DepartedNodes;
+import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
@@ -51,31 +50,8 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
   @Override
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
-    nodes =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Node.class, ContainerAttachment.class)
-                .withName("nodes")
-                .withSecondaryToPrimaryMapper(
-                    n ->
-                        context
-                            .getPrimaryCache()
-                            .list()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
-    var reports =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(
-                    ContainerAttachmentNodeState.class, ContainerAttachment.class)
-                .withName("node-reports")
-                .withSecondaryToPrimaryMapper(
-                    s ->
-                        s.getMetadata().getOwnerReferences().stream()
-                            .map(o -> new ResourceID(o.getName()))
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
+    nodes = NodeEventSources.allNodes(context);
+    var reports = NodeEventSources.allReports(context, ContainerAttachmentNodeState.class);
     return List.of(nodes, reports);
   }
 

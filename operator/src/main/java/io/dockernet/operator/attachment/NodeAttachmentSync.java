@@ -15,6 +15,8 @@ import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.ip.Addresses;
+import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.node.NodeOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +63,14 @@ final class NodeAttachmentSync {
   }
 
   /** Ensures the container is connected as specified. */
-  AttachmentOutcome ensure(
+  NodeOutcome<AttachmentNodeStatus> ensure(
       ContainerAttachment ca, Target target, List<Claim> earlier, AttachmentNodeStatus previous) {
     String containerName = DesiredEndpoint.specOf(ca).container;
     EndpointRequest desired = DesiredEndpoint.from(ca);
     AttachmentNodeStatus base = base(ca);
     Optional<ContainerInfo> found = docker.findContainer(containerName);
     if (found.isEmpty()) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Waiting,
           "ContainerNotFound",
@@ -78,14 +80,14 @@ final class NodeAttachmentSync {
     describe(base, c);
     String mode = c.networkMode() == null ? "default" : c.networkMode();
     if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Error,
           "IncompatibleNetworkMode",
           incompatible(c.name(), mode, sharedWith(mode)));
     }
     if (!target.declared()) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Waiting,
           "NetworkNotFound",
@@ -97,14 +99,14 @@ final class NodeAttachmentSync {
       base.networkId = net.id(); // while connected, the DockerNetwork agent counts it as ours
     }
     if (target.deleting()) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Waiting,
           "NetworkDeleting",
           "DockerNetwork " + DesiredEndpoint.specOf(ca).network + " is being deleted");
     }
     if (net == null) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Waiting,
           "NetworkNotOnNode",
@@ -116,7 +118,7 @@ final class NodeAttachmentSync {
         && ownedByOperator(net)
         && !target.specHash().equals(net.labels().get(Keys.DOCKER_SPEC_HASH))) {
       // The DockerNetwork agent is about to recreate it and restores every endpoint itself.
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Waiting,
           "NetworkRecreating",
@@ -125,15 +127,16 @@ final class NodeAttachmentSync {
     StaticAddresses.Verdict verdict =
         StaticAddresses.check(desired, net, target.configuredSubnets());
     if (verdict.refused()) {
-      return AttachmentOutcome.of(base, Phase.Error, verdict.reason(), verdict.message());
+      return NodeOutcome.of(base, Phase.Error, verdict.reason(), verdict.message());
     }
     List<String> warnings = new ArrayList<>(verdict.warnings());
-    AttachmentOutcome lost = yieldToEarlier(ca, c, net, current, desired, earlier, previous, base);
+    NodeOutcome<AttachmentNodeStatus> lost =
+        yieldToEarlier(ca, c, net, current, desired, earlier, previous, base);
     if (lost != null) {
       return lost;
     }
     if (!c.running()) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Waiting,
           "ContainerNotRunning",
@@ -163,25 +166,25 @@ final class NodeAttachmentSync {
       String taker = holderOf(docker.findNetwork(net.id()).orElse(net), c.id(), desired);
       return taker != null
           ? addressInUse(base, net, desired, taker)
-          : AttachmentOutcome.of(
+          : NodeOutcome.of(
               base, Phase.Conflict, "ConnectConflict", "Docker refused: " + e.getMessage());
     } catch (DockerRejectedException e) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base, Phase.Error, "ConnectRejected", "Docker refused: " + e.getMessage());
     } catch (DockerNotFoundException e) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base, Phase.Pending, "Vanished", "container or network went away: " + e.getMessage());
     }
     ContainerInfo after = docker.findContainer(c.id()).orElse(c);
     ContainerEndpoint endpoint = after.networks().get(net.name());
     if (endpoint == null || endpoint.endpointId() == null) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Pending,
           "NotVerified",
           "connected " + c.name() + " to " + net.name() + " but Docker does not report it yet");
     }
-    AttachmentOutcome out = ready(base, after, net, endpoint, desired, warnings);
+    NodeOutcome<AttachmentNodeStatus> out = ready(base, after, net, endpoint, desired, warnings);
     String where = " (" + describeAddress(endpoint) + ")";
     if (current != null) {
       out.normal(
@@ -197,7 +200,7 @@ final class NodeAttachmentSync {
         && previous.phase == Phase.Ready
         && c.id().equals(previous.containerId)) {
       out.warning(
-          "DriftRepaired",
+          AgentMetrics.DRIFT_REPAIRED,
           "container "
               + c.name()
               + " had been disconnected from "
@@ -216,7 +219,7 @@ final class NodeAttachmentSync {
    * wherever its container exists; this one then reports the Conflict and gives back an address it
    * holds, so the outcome does not depend on which agent pass ran first.
    */
-  private AttachmentOutcome yieldToEarlier(
+  private NodeOutcome<AttachmentNodeStatus> yieldToEarlier(
       ContainerAttachment ca,
       ContainerInfo c,
       NetworkInfo net,
@@ -234,7 +237,7 @@ final class NodeAttachmentSync {
         continue;
       }
       if (other.get().id().equals(c.id())) {
-        return AttachmentOutcome.of(
+        return NodeOutcome.of(
             base,
             Phase.Conflict,
             "DuplicateAttachment",
@@ -264,7 +267,7 @@ final class NodeAttachmentSync {
         }
         base.networkId = null;
       }
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base,
           Phase.Conflict,
           "AddressClaimed",
@@ -310,10 +313,10 @@ final class NodeAttachmentSync {
     return wanted != null && cidr != null && wanted.equals(DesiredEndpoint.canonical(cidr));
   }
 
-  private static AttachmentOutcome addressInUse(
+  private static NodeOutcome<AttachmentNodeStatus> addressInUse(
       AttachmentNodeStatus base, NetworkInfo net, EndpointRequest desired, String holder) {
     String address = desired.ipv4Address() != null ? desired.ipv4Address() : desired.ipv6Address();
-    return AttachmentOutcome.of(
+    return NodeOutcome.of(
         base,
         Phase.Conflict,
         "AddressInUse",
@@ -324,8 +327,10 @@ final class NodeAttachmentSync {
    * Disconnects what this attachment connected on this node, per its last report; other endpoints
    * of the container and other containers are never touched.
    */
-  AttachmentOutcome release(ContainerAttachment ca, AttachmentNodeStatus previous, String why) {
-    AttachmentOutcome done = AttachmentOutcome.of(base(ca), Phase.Deleting, why, "released");
+  NodeOutcome<AttachmentNodeStatus> release(
+      ContainerAttachment ca, AttachmentNodeStatus previous, String why) {
+    NodeOutcome<AttachmentNodeStatus> done =
+        NodeOutcome.of(base(ca), Phase.Deleting, why, "released");
     done.released = true;
     if (previous == null || previous.networkId == null || previous.containerId == null) {
       return done;
@@ -343,7 +348,7 @@ final class NodeAttachmentSync {
     } catch (DockerNotFoundException gone) {
       return done;
     } catch (DockerConflictException | DockerRejectedException e) {
-      return AttachmentOutcome.of(
+      return NodeOutcome.of(
           base(ca), Phase.Error, "DisconnectRejected", "Docker refused: " + e.getMessage());
     }
     return done.normal(
@@ -351,7 +356,7 @@ final class NodeAttachmentSync {
         "disconnected " + c.get().name() + " from network " + shortId(previous.networkId));
   }
 
-  private AttachmentOutcome ready(
+  private NodeOutcome<AttachmentNodeStatus> ready(
       AttachmentNodeStatus base,
       ContainerInfo c,
       NetworkInfo net,
@@ -388,7 +393,7 @@ final class NodeAttachmentSync {
     if (!warnings.isEmpty()) {
       message += "; warning: " + String.join("; ", warnings);
     }
-    return AttachmentOutcome.of(base, Phase.Ready, "Attached", message);
+    return NodeOutcome.of(base, Phase.Ready, "Attached", message);
   }
 
   private static String describeAddress(ContainerEndpoint e) {

@@ -1,5 +1,7 @@
 package io.dockernet.operator.metrics;
 
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.node.NodeOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * reach Docker, drift repairs, per-node errors by reason, and how many objects are in place.
  */
 public final class AgentMetrics {
+
+  /** The Event reason agents use when they undid a change made outside the operator. */
+  public static final String DRIFT_REPAIRED = "DriftRepaired";
 
   private final MeterRegistry registry;
   private final String kind;
@@ -69,6 +74,27 @@ public final class AgentMetrics {
           .register(registry)
           .record(Duration.ofNanos(System.nanoTime() - p.seenNanos));
     }
+  }
+
+  /**
+   * Records what a pass ended in: in place or not, a per-node error by reason, drift repaired.
+   *
+   * @param result the pass's outcome; null when the node had nothing to do with the object
+   * @param driftCause the cause tag for this kind's drift repairs
+   */
+  public void outcome(String name, long generation, NodeOutcome<?> result, String driftCause) {
+    if (result == null || result.released) {
+      forget(name);
+      return;
+    }
+    Phase phase = result.report.phase;
+    inPlace(name, generation, phase == Phase.Ready);
+    if (phase != Phase.Ready && phase != Phase.Pending && phase != Phase.Waiting) {
+      nodeError(result.report.reason);
+    }
+    result.notes.stream()
+        .filter(n -> n.reason().equals(DRIFT_REPAIRED))
+        .forEach(n -> driftRepaired(driftCause));
   }
 
   /** The object is gone from this node's concern. */

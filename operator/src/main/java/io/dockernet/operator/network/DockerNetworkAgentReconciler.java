@@ -12,11 +12,12 @@ import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.node.ErrorBackoff;
 import io.dockernet.operator.node.LabelSelectors;
+import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.NodeFinalizer;
+import io.dockernet.operator.node.NodeOutcome;
 import io.fabric8.kubernetes.api.model.Node;
-import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -25,15 +26,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,11 +55,10 @@ import java.util.concurrent.TimeUnit;
 public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
 
   public static final String NAME = "dockernetwork-agent";
-  private static final Duration MAX_ERROR_BACKOFF = Duration.ofMinutes(5);
 
   private final AgentContext agent;
   private final NodeNetworkSync sync;
-  private final Map<String, Integer> consecutiveErrors = new ConcurrentHashMap<>();
+  private final ErrorBackoff backoff = new ErrorBackoff();
   private final AgentMetrics metrics;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
@@ -73,45 +70,21 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   @Override
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
-    var node =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Node.class, DockerNetwork.class)
-                .withName("this-node")
-                .withFieldSelector(
-                    new FieldSelector(new FieldSelector.Field("metadata.name", agent.nodeName())))
-                .withSecondaryToPrimaryMapper(n -> all(context))
-                // Every object shares the one Node: look it up by name, not by a reverse index
-                // that only knows objects that existed when the Node last changed.
-                .withPrimaryToSecondaryMapper(
-                    (DockerNetwork d) -> Set.of(new ResourceID(agent.nodeName())))
-                .build(),
-            context);
-    var reports =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(DockerNetworkNodeState.class, DockerNetwork.class)
-                .withName("this-node-reports")
-                .withLabelSelector(Keys.NODE_LABEL + "=" + agent.nodeName())
-                .withSecondaryToPrimaryMapper(
-                    s ->
-                        s.getMetadata().getOwnerReferences().stream()
-                            .map(o -> new ResourceID(o.getName()))
-                            .collect(java.util.stream.Collectors.toSet()))
-                .build(),
-            context);
-    var docker =
+    return List.of(
+        NodeEventSources.thisNode(context, agent.nodeName()),
+        NodeEventSources.ownReports(context, DockerNetworkNodeState.class, agent.nodeName()),
         new DockerEventSource<DockerNetwork>(
             "docker-network-events",
             agent.dockerEvents(),
             event -> affected(event, context),
-            () -> all(context));
-    return List.of(node, reports, docker);
+            () -> NodeEventSources.allPrimaries(context)));
   }
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
     String name = dn.getMetadata().getName();
     if (context.isPrimaryResourceDeleted()) {
-      consecutiveErrors.remove(name);
+      backoff.succeeded(name);
       metrics.forget(name);
       return UpdateControl.noUpdate();
     }
@@ -119,9 +92,9 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     String outcome = "error";
     metrics.seen(name, dn.getMetadata().getGeneration());
     try {
-      Outcome result = reconcileOnNode(dn, context);
+      NodeOutcome<NetworkNodeStatus> result = reconcileOnNode(dn, context);
       outcome = result == null ? "skipped" : result.report.phase.name();
-      measure(dn, result);
+      metrics.outcome(name, dn.getMetadata().getGeneration(), result, "network_removed");
       return next(dn, result);
     } catch (DockerUnavailableException e) {
       metrics.nodeError("DockerUnavailable");
@@ -132,23 +105,8 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     }
   }
 
-  private void measure(DockerNetwork dn, Outcome result) {
-    String name = dn.getMetadata().getName();
-    if (result == null || result.released) {
-      metrics.forget(name);
-      return;
-    }
-    boolean ready = result.report.phase == Phase.Ready;
-    metrics.inPlace(name, dn.getMetadata().getGeneration(), ready);
-    if (!ready && result.report.phase != Phase.Pending) {
-      metrics.nodeError(result.report.reason);
-    }
-    result.notes.stream()
-        .filter(n -> n.reason().equals(NodeNetworkSync.DRIFT_REPAIRED))
-        .forEach(n -> metrics.driftRepaired("network_removed"));
-  }
-
-  private Outcome reconcileOnNode(DockerNetwork dn, Context<DockerNetwork> context) {
+  private NodeOutcome<NetworkNodeStatus> reconcileOnNode(
+      DockerNetwork dn, Context<DockerNetwork> context) {
     Node node = context.getSecondaryResource(Node.class).orElse(null);
     if (node == null) {
       // This node is not (or no longer) registered: the controller cleans up after it.
@@ -166,13 +124,13 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       if (previousState == null && !dn.getMetadata().getFinalizers().contains(finalizer)) {
         return null;
       }
-      Outcome out =
+      NodeOutcome<NetworkNodeStatus> out =
           sync.release(
               dn,
               previous,
               managedContainers(),
               dn.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
-      record(dn, out);
+      agent.events().record(dn, out.notes);
       if (out.released) {
         agent.nodeStates().delete(DockerNetworkNodeState.class, dn.getMetadata().getName());
         NodeFinalizer.remove(agent.client(), DockerNetwork.class, dn, finalizer);
@@ -185,39 +143,28 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
         && !NodeFinalizer.add(agent.client(), DockerNetwork.class, dn, agent.nodeName())) {
       return null; // deleted meanwhile: create nothing on its behalf
     }
-    Outcome out = sync.ensure(dn, previous, uid -> ownerExists(context, uid));
+    NodeOutcome<NetworkNodeStatus> out =
+        sync.ensure(dn, previous, uid -> ownerExists(context, uid));
     write(dn, out, previousState);
-    record(dn, out);
+    agent.events().record(dn, out.notes);
     return out;
   }
 
-  private UpdateControl<DockerNetwork> next(DockerNetwork dn, Outcome result) {
+  private UpdateControl<DockerNetwork> next(
+      DockerNetwork dn, NodeOutcome<NetworkNodeStatus> result) {
     String key = dn.getMetadata().getName();
     if (result == null || result.released || result.report.phase == Phase.Ready) {
-      consecutiveErrors.remove(key);
+      backoff.succeeded(key);
       return UpdateControl.noUpdate();
     }
-    // Refusals are not retried hot: back off, and let Docker or Kubernetes events wake us sooner.
-    int n = consecutiveErrors.merge(key, 1, Integer::sum);
-    long seconds = Math.min(MAX_ERROR_BACKOFF.toSeconds(), 5L << Math.min(n - 1, 10));
-    return UpdateControl.<DockerNetwork>noUpdate().rescheduleAfter(Duration.ofSeconds(seconds));
+    return UpdateControl.<DockerNetwork>noUpdate().rescheduleAfter(backoff.failed(key));
   }
 
-  private void write(DockerNetwork dn, Outcome out, DockerNetworkNodeState previous) {
+  private void write(
+      DockerNetwork dn, NodeOutcome<NetworkNodeStatus> out, DockerNetworkNodeState previous) {
     agent
         .nodeStates()
         .write(DockerNetworkNodeState::new, dn, Keys.DOCKER_NETWORK_LABEL, out.report, previous);
-  }
-
-  private void record(DockerNetwork dn, Outcome out) {
-    for (Outcome.Note note : out.notes) {
-      String message = note.message() + " (node " + agent.nodeName() + ")";
-      if (note.warning()) {
-        agent.events().warning(dn, note.reason(), message);
-      } else {
-        agent.events().normal(dn, note.reason(), message);
-      }
-    }
   }
 
   private void reportUnavailable(
@@ -235,7 +182,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     report.reason = "DockerUnavailable";
     report.message = "cannot reach the Docker daemon: " + e.getMessage();
     try {
-      write(dn, new Outcome(report), previous);
+      write(dn, new NodeOutcome<>(report), previous);
     } catch (RuntimeException ignored) {
       // The report is best effort; the retry matters.
     }
@@ -265,12 +212,6 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
         && context.getPrimaryCache().list().anyMatch(d -> uid.equals(d.getMetadata().getUid()));
   }
 
-  private static Set<ResourceID> all(EventSourceContext<DockerNetwork> context) {
-    Set<ResourceID> ids = new HashSet<>();
-    context.getPrimaryCache().list().forEach(d -> ids.add(ResourceID.fromResource(d)));
-    return ids;
-  }
-
   /**
    * A network event concerns the objects naming that network; any network coming or going can also
    * unblock objects in error (a freed pool or bridge name), so those are woken too.
@@ -287,8 +228,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
         .list()
         .forEach(
             d -> {
-              if (d.dockerName().equals(name)
-                  || consecutiveErrors.containsKey(d.getMetadata().getName())) {
+              if (d.dockerName().equals(name) || backoff.failing(d.getMetadata().getName())) {
                 ids.add(ResourceID.fromResource(d));
               }
             });

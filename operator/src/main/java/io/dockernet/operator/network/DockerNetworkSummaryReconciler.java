@@ -7,15 +7,14 @@ import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.DepartedNodes;
 import io.dockernet.operator.node.LabelSelectors;
+import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Node;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Comparator;
@@ -44,30 +43,8 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
   @Override
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
-    nodes =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Node.class, DockerNetwork.class)
-                .withName("nodes")
-                .withSecondaryToPrimaryMapper(
-                    n ->
-                        context
-                            .getPrimaryCache()
-                            .list()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
-    var reports =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(DockerNetworkNodeState.class, DockerNetwork.class)
-                .withName("node-reports")
-                .withSecondaryToPrimaryMapper(
-                    s ->
-                        s.getMetadata().getOwnerReferences().stream()
-                            .map(o -> new ResourceID(o.getName()))
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
+    nodes = NodeEventSources.allNodes(context);
+    var reports = NodeEventSources.allReports(context, DockerNetworkNodeState.class);
     return List.of(nodes, reports);
   }
 

@@ -15,6 +15,8 @@ import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
+import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.node.NodeOutcome;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -27,8 +29,6 @@ import java.util.function.Predicate;
  * (retried with backoff by the caller); refusals become the report.
  */
 final class NodeNetworkSync {
-
-  static final String DRIFT_REPAIRED = "DriftRepaired";
 
   private final DockerGateway docker;
   private final NetworkRecreator recreator;
@@ -44,7 +44,8 @@ final class NodeNetworkSync {
    * @param previous this node's last report, or null
    * @param liveOwner tells whether a DockerNetwork with the given UID still exists
    */
-  Outcome ensure(DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
+  NodeOutcome<NetworkNodeStatus> ensure(
+      DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     NetworkRequest desired = DesiredNetwork.from(dn);
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());
@@ -54,7 +55,7 @@ final class NodeNetworkSync {
     NetworkInfo actual = found.get();
     Ownership ownership = Ownership.of(actual, dn.getMetadata().getUid(), previous);
     if (ownership == Ownership.OTHER_OBJECT && liveOwner.test(Ownership.ownerUidOf(actual))) {
-      return Outcome.of(
+      return NodeOutcome.of(
           base(dn, actual),
           Phase.Conflict,
           "NetworkOwnedByOther",
@@ -70,12 +71,12 @@ final class NodeNetworkSync {
     List<String> differences =
         NetworkDifferences.between(spec, desired, actual, ownership == Ownership.OURS);
     if (differences.isEmpty()) {
-      Outcome ready = ready(dn, actual, ownership == Ownership.ADOPTED);
+      NodeOutcome<NetworkNodeStatus> ready = ready(dn, actual, ownership == Ownership.ADOPTED);
       return ready;
     }
     if (spec.recreatePolicy == RecreatePolicy.Never) {
-      Outcome out =
-          Outcome.of(
+      NodeOutcome<NetworkNodeStatus> out =
+          NodeOutcome.of(
               base(dn, actual),
               Phase.OutOfSync,
               "RecreateRequired",
@@ -88,21 +89,22 @@ final class NodeNetworkSync {
     return recreate(dn, actual, desired, differences, "Recreated");
   }
 
-  private Outcome create(DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
+  private NodeOutcome<NetworkNodeStatus> create(
+      DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
     try {
       docker.createNetwork(desired);
     } catch (DockerConflictException | DockerRejectedException e) {
-      return Outcome.of(
+      return NodeOutcome.of(
           base(dn, null),
           Phase.Error,
           CreateFailureReason.of(e),
           "Docker refused: " + e.getMessage());
     }
     NetworkInfo created = docker.findNetwork(desired.name()).orElseThrow();
-    Outcome out = ready(dn, created, false);
+    NodeOutcome<NetworkNodeStatus> out = ready(dn, created, false);
     if (previous != null && previous.networkId != null) {
       out.warning(
-          DRIFT_REPAIRED,
+          AgentMetrics.DRIFT_REPAIRED,
           "Docker network "
               + desired.name()
               + " had been removed outside the operator on node "
@@ -116,7 +118,7 @@ final class NodeNetworkSync {
     return out;
   }
 
-  private Outcome foreign(
+  private NodeOutcome<NetworkNodeStatus> foreign(
       DockerNetwork dn, DockerNetworkSpec spec, NetworkRequest desired, NetworkInfo actual) {
     AdoptionPolicy policy =
         spec.adoptionPolicy == null ? AdoptionPolicy.Never : spec.adoptionPolicy;
@@ -127,8 +129,8 @@ final class NodeNetworkSync {
           return ready(dn, actual, true)
               .normal("Adopted", "took over existing Docker network " + desired.name());
         }
-        Outcome out =
-            Outcome.of(
+        NodeOutcome<NetworkNodeStatus> out =
+            NodeOutcome.of(
                 base(dn, actual),
                 Phase.Conflict,
                 "NetworkMismatch",
@@ -148,7 +150,7 @@ final class NodeNetworkSync {
             "AdoptedByRecreate");
       }
       default -> {
-        return Outcome.of(
+        return NodeOutcome.of(
             base(dn, actual),
             Phase.Conflict,
             "NetworkExists",
@@ -162,7 +164,7 @@ final class NodeNetworkSync {
     }
   }
 
-  private Outcome recreate(
+  private NodeOutcome<NetworkNodeStatus> recreate(
       DockerNetwork dn,
       NetworkInfo actual,
       NetworkRequest desired,
@@ -172,7 +174,7 @@ final class NodeNetworkSync {
     try {
       result = recreator.recreate(actual, desired);
     } catch (DockerConflictException | DockerRejectedException e) {
-      return Outcome.of(
+      return NodeOutcome.of(
           base(dn, null),
           Phase.Error,
           CreateFailureReason.of(e),
@@ -188,7 +190,7 @@ final class NodeNetworkSync {
             + " container(s)";
     if (!result.notRestored().isEmpty()) {
       String names = String.join(", ", result.notRestored());
-      return Outcome.of(
+      return NodeOutcome.of(
               base(dn, created),
               Phase.Error,
               "EndpointsNotRestored",
@@ -204,14 +206,15 @@ final class NodeNetworkSync {
    *
    * @param managedContainers tells whether the operator attached a container (ID) to a network (ID)
    */
-  Outcome release(
+  NodeOutcome<NetworkNodeStatus> release(
       DockerNetwork dn,
       NetworkNodeStatus previous,
       BiPredicate<String, String> managedContainers,
       String why) {
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     String name = dn.dockerName();
-    Outcome done = Outcome.of(base(dn, null), Phase.Deleting, why, "released");
+    NodeOutcome<NetworkNodeStatus> done =
+        NodeOutcome.of(base(dn, null), Phase.Deleting, why, "released");
     done.released = true;
     if (spec.deletionPolicy == DeletionPolicy.Orphan) {
       return done;
@@ -231,7 +234,7 @@ final class NodeNetworkSync {
     if (!foreign.isEmpty()) {
       String names =
           String.join(", ", foreign.stream().map(NetworkEndpoint::containerName).toList());
-      return Outcome.of(
+      return NodeOutcome.of(
               base(dn, actual),
               Phase.Blocked,
               "ForeignEndpoints",
@@ -254,15 +257,16 @@ final class NodeNetworkSync {
     } catch (DockerNotFoundException gone) {
       // Someone else removed it meanwhile: the goal is reached.
     } catch (DockerConflictException | DockerRejectedException e) {
-      return Outcome.of(
+      return NodeOutcome.of(
           base(dn, actual), Phase.Error, "RemoveRejected", "Docker refused: " + e.getMessage());
     }
     return done;
   }
 
-  private Outcome ready(DockerNetwork dn, NetworkInfo actual, boolean adopted) {
-    Outcome out =
-        Outcome.of(
+  private NodeOutcome<NetworkNodeStatus> ready(
+      DockerNetwork dn, NetworkInfo actual, boolean adopted) {
+    NodeOutcome<NetworkNodeStatus> out =
+        NodeOutcome.of(
             base(dn, actual),
             Phase.Ready,
             adopted ? "Adopted" : "NetworkReady",

@@ -30,6 +30,17 @@ public final class EventRecorder {
     this.host = host;
   }
 
+  /** An Event to record: Normal or Warning, a CamelCase reason and a message. */
+  public record Note(boolean warning, String reason, String message) {}
+
+  /** Records what an agent noted about an object on its node; the message names the node. */
+  public void record(HasMetadata object, java.util.List<Note> notes) {
+    for (Note note : notes) {
+      String message = note.message() + " (node " + host + ")";
+      record(object, note.warning() ? "Warning" : "Normal", note.reason(), message);
+    }
+  }
+
   public void normal(HasMetadata object, String reason, String message) {
     record(object, "Normal", reason, message);
   }

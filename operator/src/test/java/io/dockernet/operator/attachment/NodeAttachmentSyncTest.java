@@ -15,6 +15,8 @@ import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.FakeDockerGateway;
+import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.status.EventRecorder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +37,16 @@ class NodeAttachmentSyncTest {
     networkId = createNetwork("mynetwork", "hash-1");
   }
 
-  private AttachmentOutcome ensure(ContainerAttachment ca, AttachmentOutcome previous) {
+  private NodeOutcome<AttachmentNodeStatus> ensure(
+      ContainerAttachment ca, NodeOutcome<AttachmentNodeStatus> previous) {
     return ensure(ca, MYNETWORK, List.of(), previous);
   }
 
-  private AttachmentOutcome ensure(
-      ContainerAttachment ca, Target target, List<Claim> claims, AttachmentOutcome previous) {
+  private NodeOutcome<AttachmentNodeStatus> ensure(
+      ContainerAttachment ca,
+      Target target,
+      List<Claim> claims,
+      NodeOutcome<AttachmentNodeStatus> previous) {
     AttachmentNodeStatus before = previous == null ? null : previous.report;
     return sync.ensure(ca, target, claims, before);
   }
@@ -52,7 +58,7 @@ class NodeAttachmentSyncTest {
     ca.getSpec().aliases = List.of("test2", "db");
     ca.getSpec().driverOpts = Map.of("com.example.opt", "1");
 
-    AttachmentOutcome first = ensure(ca, null);
+    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
 
     AttachmentNodeStatus r = first.report;
     assertThat(r.phase).isEqualTo(Phase.Ready);
@@ -68,14 +74,14 @@ class NodeAttachmentSyncTest {
     assertThat(r.bridge).isEqualTo("dn-mynetwork");
     assertThat(r.hostInterface).startsWith("veth");
     assertThat(r.networkMode).isEqualTo("default");
-    assertThat(first.notes).extracting(AttachmentOutcome.Note::reason).containsExactly("Attached");
+    assertThat(first.notes).extracting(EventRecorder.Note::reason).containsExactly("Attached");
     ContainerEndpoint e = endpoint("test2", "mynetwork");
     assertThat(e.configuredIpv4()).isEqualTo("198.18.100.10");
     assertThat(e.aliases()).containsExactly("test2", "db");
     assertThat(e.driverOpts()).containsEntry("com.example.opt", "1");
     docker.resetWriteCount();
 
-    AttachmentOutcome second = ensure(ca, first);
+    NodeOutcome<AttachmentNodeStatus> second = ensure(ca, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.notes).isEmpty();
@@ -86,13 +92,13 @@ class NodeAttachmentSyncTest {
   void aChangedSpecReconnectsAndLeavesTheContainersOtherNetworksAlone() {
     docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    AttachmentOutcome first = ensure(ca, null);
+    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
     String bridgeEndpoint = endpoint("test2", "bridge").endpointId();
     docker.resetWriteCount();
 
     ca.getSpec().ipv4Address = "198.18.100.11";
     ca.getSpec().aliases = List.of("renamed");
-    AttachmentOutcome second = ensure(ca, first);
+    NodeOutcome<AttachmentNodeStatus> second = ensure(ca, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.report.ipv4Address).isEqualTo("198.18.100.11");
@@ -113,12 +119,12 @@ class NodeAttachmentSyncTest {
   void aMissingContainerIsWaitingNotAnErrorAndAStoppedOneWaitsForItsStart() {
     ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
 
-    AttachmentOutcome missing = ensure(ca, null);
+    NodeOutcome<AttachmentNodeStatus> missing = ensure(ca, null);
     docker.addContainer("late", "default");
     docker.stopContainer("late");
-    AttachmentOutcome stopped = ensure(ca, missing);
+    NodeOutcome<AttachmentNodeStatus> stopped = ensure(ca, missing);
     docker.startContainer("late");
-    AttachmentOutcome started = ensure(ca, stopped);
+    NodeOutcome<AttachmentNodeStatus> started = ensure(ca, stopped);
 
     assertThat(missing.report.phase).isEqualTo(Phase.Waiting);
     assertThat(missing.report.reason).isEqualTo("ContainerNotFound");
@@ -136,9 +142,12 @@ class NodeAttachmentSyncTest {
     docker.addContainer("sidecar", "container:" + app);
     docker.resetWriteCount();
 
-    AttachmentOutcome host = ensure(attachment("h", "on-host", "mynetwork", null), null);
-    AttachmentOutcome none = ensure(attachment("n", "isolated", "mynetwork", null), null);
-    AttachmentOutcome shared = ensure(attachment("s", "sidecar", "mynetwork", null), null);
+    NodeOutcome<AttachmentNodeStatus> host =
+        ensure(attachment("h", "on-host", "mynetwork", null), null);
+    NodeOutcome<AttachmentNodeStatus> none =
+        ensure(attachment("n", "isolated", "mynetwork", null), null);
+    NodeOutcome<AttachmentNodeStatus> shared =
+        ensure(attachment("s", "sidecar", "mynetwork", null), null);
 
     assertThat(List.of(host, none, shared))
         .allSatisfy(
@@ -160,7 +169,7 @@ class NodeAttachmentSyncTest {
     docker.addContainer("test2", "default");
     docker.resetWriteCount();
 
-    AttachmentOutcome out =
+    NodeOutcome<AttachmentNodeStatus> out =
         ensure(attachment("test2", "test2", "mynetwork", "198.18.100.10"), null);
 
     assertThat(out.report.phase).isEqualTo(Phase.Conflict);
@@ -174,14 +183,15 @@ class NodeAttachmentSyncTest {
     docker.addContainer("first", "default");
     docker.addContainer("second", "default");
     ContainerAttachment later = attachment("b", "second", "mynetwork", "198.18.100.10");
-    AttachmentOutcome alone = ensure(later, null); // the earlier one's container was not there
+    NodeOutcome<AttachmentNodeStatus> alone =
+        ensure(later, null); // the earlier one's container was not there
     assertThat(alone.report.phase).isEqualTo(Phase.Ready);
     Claim earlier = new Claim("a", "first", "198.18.100.10", null);
 
-    AttachmentOutcome lost = ensure(later, MYNETWORK, List.of(earlier), alone);
-    AttachmentOutcome won =
+    NodeOutcome<AttachmentNodeStatus> lost = ensure(later, MYNETWORK, List.of(earlier), alone);
+    NodeOutcome<AttachmentNodeStatus> won =
         ensure(attachment("a", "first", "mynetwork", "198.18.100.10"), MYNETWORK, List.of(), null);
-    AttachmentOutcome stillLost = ensure(later, MYNETWORK, List.of(earlier), lost);
+    NodeOutcome<AttachmentNodeStatus> stillLost = ensure(later, MYNETWORK, List.of(earlier), lost);
 
     assertThat(lost.report.phase).isEqualTo(Phase.Conflict);
     assertThat(lost.report.reason).isEqualTo("AddressClaimed");
@@ -197,7 +207,7 @@ class NodeAttachmentSyncTest {
   void anEarlierClaimWhoseContainerIsNotOnThisNodeDoesNotBlock() {
     docker.addContainer("second", "default");
     Claim elsewhere = new Claim("a", "first", "198.18.100.10", null);
-    AttachmentOutcome out =
+    NodeOutcome<AttachmentNodeStatus> out =
         ensure(
             attachment("b", "second", "mynetwork", "198.18.100.10"),
             MYNETWORK,
@@ -210,10 +220,10 @@ class NodeAttachmentSyncTest {
   void aHandRunDisconnectIsRepairedWithAWarningEvent() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    AttachmentOutcome first = ensure(ca, null);
+    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
 
     docker.disconnect(networkId, test2, false);
-    AttachmentOutcome repaired = ensure(ca, first);
+    NodeOutcome<AttachmentNodeStatus> repaired = ensure(ca, first);
 
     assertThat(repaired.report.phase).isEqualTo(Phase.Ready);
     assertThat(repaired.report.ipv4Address).isEqualTo("198.18.100.10");
@@ -231,14 +241,14 @@ class NodeAttachmentSyncTest {
   void aRecreatedNetworkGetsTheContainerBackAtTheSameAddress() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    AttachmentOutcome first = ensure(ca, null);
+    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
     docker.disconnect(networkId, test2, true);
     docker.removeNetwork(networkId);
     String newId = createNetwork("mynetwork", "hash-2");
 
     Target recreating = new Target("mynetwork", true, false, "hash-3", true);
-    AttachmentOutcome waiting = ensure(ca, recreating, List.of(), first);
-    AttachmentOutcome back =
+    NodeOutcome<AttachmentNodeStatus> waiting = ensure(ca, recreating, List.of(), first);
+    NodeOutcome<AttachmentNodeStatus> back =
         ensure(ca, new Target("mynetwork", true, false, "hash-2", true), List.of(), waiting);
 
     assertThat(waiting.report.reason).isEqualTo("NetworkRecreating");
@@ -253,11 +263,11 @@ class NodeAttachmentSyncTest {
     ContainerAttachment ca = attachment("test2", "test2", "other", null);
     docker.resetWriteCount();
 
-    AttachmentOutcome undeclared =
+    NodeOutcome<AttachmentNodeStatus> undeclared =
         ensure(ca, new Target("other", false, false, null, true), List.of(), null);
-    AttachmentOutcome notOnNode =
+    NodeOutcome<AttachmentNodeStatus> notOnNode =
         ensure(ca, new Target("other", true, false, null, true), List.of(), null);
-    AttachmentOutcome deleting =
+    NodeOutcome<AttachmentNodeStatus> deleting =
         ensure(ca, new Target("mynetwork", true, true, null, true), List.of(), null);
 
     assertThat(undeclared.report.reason).isEqualTo("NetworkNotFound");
@@ -273,8 +283,9 @@ class NodeAttachmentSyncTest {
     docker.addContainer("test2", "default");
     docker.resetWriteCount();
 
-    AttachmentOutcome gateway = ensure(attachment("g", "test2", "mynetwork", "198.18.100.1"), null);
-    AttachmentOutcome onBridge =
+    NodeOutcome<AttachmentNodeStatus> gateway =
+        ensure(attachment("g", "test2", "mynetwork", "198.18.100.1"), null);
+    NodeOutcome<AttachmentNodeStatus> onBridge =
         ensure(
             attachment("b", "test2", "bridge", "172.17.0.10"),
             new Target("bridge", true, false, null, false),
@@ -291,7 +302,7 @@ class NodeAttachmentSyncTest {
   void anAddressInIpRangeIsAttachedWithAWarning() {
     createNetwork("ranged", "198.18.101.0/24", "198.18.101.128/25");
     docker.addContainer("test2", "default");
-    AttachmentOutcome out =
+    NodeOutcome<AttachmentNodeStatus> out =
         ensure(
             attachment("r", "test2", "ranged", "198.18.101.200"),
             new Target("ranged", true, false, null, true),
@@ -302,9 +313,7 @@ class NodeAttachmentSyncTest {
         .singleElement()
         .satisfies(w -> assertThat(w).startsWith("StaticAddressInIpRange"));
     assertThat(out.report.message).contains("warning");
-    assertThat(out.notes)
-        .extracting(AttachmentOutcome.Note::reason)
-        .contains("StaticAddressInIpRange");
+    assertThat(out.notes).extracting(EventRecorder.Note::reason).contains("StaticAddressInIpRange");
   }
 
   @Test
@@ -313,10 +322,10 @@ class NodeAttachmentSyncTest {
     String other = docker.addContainer("other", "default");
     docker.connect(networkId, other, request("198.18.100.20"));
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    AttachmentOutcome ready = ensure(ca, null);
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
 
-    AttachmentOutcome released = sync.release(ca, ready.report, "Deleted");
-    AttachmentOutcome again = sync.release(ca, ready.report, "Deleted");
+    NodeOutcome<AttachmentNodeStatus> released = sync.release(ca, ready.report, "Deleted");
+    NodeOutcome<AttachmentNodeStatus> again = sync.release(ca, ready.report, "Deleted");
 
     assertThat(released.released).isTrue();
     assertThat(again.released).isTrue();

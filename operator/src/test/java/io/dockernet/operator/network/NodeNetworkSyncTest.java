@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
 import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.FakeDockerGateway;
+import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.status.EventRecorder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,20 +23,21 @@ class NodeNetworkSyncTest {
   private final FakeDockerGateway docker = new FakeDockerGateway();
   private final NodeNetworkSync sync = new NodeNetworkSync(docker);
 
-  private Outcome ensure(DockerNetwork dn, Outcome previous) {
+  private NodeOutcome<NetworkNodeStatus> ensure(
+      DockerNetwork dn, NodeOutcome<NetworkNodeStatus> previous) {
     return sync.ensure(dn, previous == null ? null : previous.report, uid -> false);
   }
 
   @Test
   void createsTheNetworkOnceAndThenChangesNothing() {
     DockerNetwork dn = Networks.withBridge(network("mynetwork", "198.18.0.0/24"), "docker1");
-    Outcome first = ensure(dn, null);
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     assertThat(first.report.phase).isEqualTo(Phase.Ready);
     assertThat(first.report.subnets).containsExactly("198.18.0.0/24");
     assertThat(first.report.bridge).isEqualTo("docker1");
     docker.resetWriteCount();
 
-    Outcome second = ensure(dn, first);
+    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(docker.writeCount()).as("Docker writes when nothing changed").isZero();
@@ -43,7 +47,7 @@ class NodeNetworkSyncTest {
   void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
     docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));
     docker.resetWriteCount();
-    Outcome out = ensure(network("mynetwork", "198.18.0.0/24"), null);
+    NodeOutcome<NetworkNodeStatus> out = ensure(network("mynetwork", "198.18.0.0/24"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Conflict);
     assertThat(out.report.reason).isEqualTo("NetworkExists");
     assertThat(out.report.message).contains("mynetwork").contains("adoptionPolicy");
@@ -60,8 +64,8 @@ class NodeNetworkSyncTest {
     other.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
     docker.resetWriteCount();
 
-    Outcome adopted = ensure(same, null);
-    Outcome refused = ensure(other, null);
+    NodeOutcome<NetworkNodeStatus> adopted = ensure(same, null);
+    NodeOutcome<NetworkNodeStatus> refused = ensure(other, null);
 
     assertThat(adopted.report.phase).isEqualTo(Phase.Ready);
     assertThat(adopted.report.adopted).isTrue();
@@ -74,7 +78,7 @@ class NodeNetworkSyncTest {
   @Test
   void aSpecChangeRecreatesTheNetworkAndReconnectsEveryContainerAsItWas() {
     DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
-    Outcome first = ensure(dn, null);
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     String legacy = docker.addContainer("legacy", "bridge");
     docker.connect(
         first.report.networkId,
@@ -83,25 +87,25 @@ class NodeNetworkSyncTest {
             "198.18.0.10", null, List.of(), List.of("db"), List.of(), null, Map.of()));
     dn.getSpec().internal = true;
 
-    Outcome second = ensure(dn, first);
+    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.report.networkId).isNotEqualTo(first.report.networkId);
     var endpoint = docker.findContainer("legacy").orElseThrow().networks().get("mynetwork");
     assertThat(endpoint.ipv4Address()).isEqualTo("198.18.0.10");
     assertThat(endpoint.aliases()).contains("db");
-    assertThat(second.notes).extracting(Outcome.Note::reason).containsExactly("Recreated");
+    assertThat(second.notes).extracting(EventRecorder.Note::reason).containsExactly("Recreated");
   }
 
   @Test
   void recreatePolicyNeverReportsTheDifferenceAndChangesNothing() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
-    Outcome first = ensure(dn, null);
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     dn.getSpec().recreatePolicy = RecreatePolicy.Never;
     dn.getSpec().ipam.config.get(0).subnet = "198.18.1.0/24";
     docker.resetWriteCount();
 
-    Outcome second = ensure(dn, first);
+    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.OutOfSync);
     assertThat(second.report.differences).singleElement().asString().contains("198.18.1.0/24");
@@ -111,20 +115,22 @@ class NodeNetworkSyncTest {
   @Test
   void deletionIsBlockedByAContainerTheOperatorDoesNotManage() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
-    Outcome first = ensure(dn, null);
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     String legacy = docker.addContainer("legacy", "bridge");
     docker.connect(
         first.report.networkId,
         legacy,
         new EndpointRequest(null, null, null, null, null, null, null));
 
-    Outcome blocked = sync.release(dn, first.report, (net, c) -> false, "Deleted");
+    NodeOutcome<NetworkNodeStatus> blocked =
+        sync.release(dn, first.report, (net, c) -> false, "Deleted");
     assertThat(blocked.released).isFalse();
     assertThat(blocked.report.phase).isEqualTo(Phase.Blocked);
     assertThat(blocked.report.message).contains("legacy");
     assertThat(docker.findNetwork("n")).isPresent();
 
-    Outcome released = sync.release(dn, first.report, (net, c) -> c.equals(legacy), "Deleted");
+    NodeOutcome<NetworkNodeStatus> released =
+        sync.release(dn, first.report, (net, c) -> c.equals(legacy), "Deleted");
     assertThat(released.released).isTrue();
     assertThat(docker.findNetwork("n")).isEmpty();
   }
@@ -132,7 +138,7 @@ class NodeNetworkSyncTest {
   @Test
   void orphanLeavesTheNetworkAndAForeignNetworkIsNeverRemoved() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
-    Outcome first = ensure(dn, null);
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
     assertThat(sync.release(dn, first.report, (n, c) -> false, "Deleted").released).isTrue();
     assertThat(docker.findNetwork("n")).isPresent();
@@ -146,7 +152,7 @@ class NodeNetworkSyncTest {
   @Test
   void aPoolOverlapBecomesAReadableReason() {
     docker.createNetwork(foreign("first", "198.18.0.0/24"));
-    Outcome out = ensure(network("second", "198.18.0.0/25"), null);
+    NodeOutcome<NetworkNodeStatus> out = ensure(network("second", "198.18.0.0/25"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("PoolOverlap");
   }

@@ -1,0 +1,89 @@
+package io.dockernet.operator.node;
+
+import io.dockernet.operator.Keys;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The Kubernetes event sources the reconcilers share: an agent watches its own Node and its own
+ * reports; the controller watches every Node and every report.
+ */
+public final class NodeEventSources {
+
+  private NodeEventSources() {}
+
+  /**
+   * This node's Node object; a label change can select or deselect every primary. Looked up by
+   * name, not through a reverse index that only knows primaries that existed when the Node changed.
+   */
+  public static <P extends HasMetadata> InformerEventSource<Node, P> thisNode(
+      EventSourceContext<P> context, String nodeName) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Node.class, context.getPrimaryResourceClass())
+            .withName("this-node")
+            .withFieldSelector(
+                new FieldSelector(new FieldSelector.Field("metadata.name", nodeName)))
+            .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
+            .withPrimaryToSecondaryMapper((P p) -> Set.of(new ResourceID(nodeName)))
+            .build(),
+        context);
+  }
+
+  /** This node's report objects of one kind, mapped to their parents by owner reference. */
+  public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> ownReports(
+      EventSourceContext<P> context, Class<R> reportType, String nodeName) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
+            .withName("this-node-reports")
+            .withLabelSelector(Keys.NODE_LABEL + "=" + nodeName)
+            .withSecondaryToPrimaryMapper(NodeEventSources::owners)
+            .build(),
+        context);
+  }
+
+  /** Every Node; a node joining, leaving or changing labels can change any summary. */
+  public static <P extends HasMetadata> InformerEventSource<Node, P> allNodes(
+      EventSourceContext<P> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Node.class, context.getPrimaryResourceClass())
+            .withName("nodes")
+            .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
+            .build(),
+        context);
+  }
+
+  /** Every node's report objects of one kind, mapped to their parents by owner reference. */
+  public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> allReports(
+      EventSourceContext<P> context, Class<R> reportType) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
+            .withName("node-reports")
+            .withSecondaryToPrimaryMapper(NodeEventSources::owners)
+            .build(),
+        context);
+  }
+
+  /** Every primary in the cache (a change that may concern them all). */
+  public static <P extends HasMetadata> Set<ResourceID> allPrimaries(
+      EventSourceContext<P> context) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  /** The parents a report object names in its owner references. */
+  public static Set<ResourceID> owners(HasMetadata report) {
+    return report.getMetadata().getOwnerReferences().stream()
+        .map(o -> new ResourceID(o.getName()))
+        .collect(Collectors.toSet());
+  }
+}
