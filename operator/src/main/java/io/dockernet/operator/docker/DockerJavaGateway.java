@@ -45,15 +45,19 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockerJavaGateway.class);
   private static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
 
-  private final DockerClient requests;
-  private final DockerRawApi raw;
+  /** The request side: a docker-java client and the raw API over the same HTTP client. */
+  private record Requests(DockerClient client, DockerRawApi raw) {}
+
+  private final Supplier<Requests> newRequests;
+  private volatile Requests requests;
+  private volatile long renewedAtNanos;
   private final DockerClient events;
   private final MeterRegistry registry;
 
   private DockerJavaGateway(
-      DockerClient requests, DockerRawApi raw, DockerClient events, MeterRegistry registry) {
-    this.requests = requests;
-    this.raw = raw;
+      Supplier<Requests> newRequests, DockerClient events, MeterRegistry registry) {
+    this.newRequests = newRequests;
+    this.requests = newRequests.get();
     this.events = events;
     this.registry = registry;
   }
@@ -74,12 +78,18 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             .withApiVersion(API_VERSION)
             .withDockerTlsVerify(false)
             .build();
-    DockerHttpClient requestHttp =
-        new ZerodepDockerHttpClient.Builder()
-            .dockerHost(dockerHost)
-            .connectionTimeout(connectTimeout)
-            .responseTimeout(responseTimeout)
-            .build();
+    Supplier<Requests> requests =
+        () -> {
+          DockerHttpClient http =
+              new ZerodepDockerHttpClient.Builder()
+                  .dockerHost(dockerHost)
+                  .connectionTimeout(connectTimeout)
+                  .responseTimeout(responseTimeout)
+                  .build();
+          return new Requests(
+              DockerClientImpl.getInstance(config, http),
+              new DockerRawApi(http, API_VERSION.getVersion()));
+        };
     // The event stream is silent for as long as nothing happens: a response timeout would cut it.
     DockerHttpClient eventHttp =
         new ZerodepDockerHttpClient.Builder()
@@ -87,10 +97,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             .connectionTimeout(connectTimeout)
             .build();
     return new DockerJavaGateway(
-        DockerClientImpl.getInstance(config, requestHttp),
-        new DockerRawApi(requestHttp, API_VERSION.getVersion()),
-        DockerClientImpl.getInstance(config, eventHttp),
-        registry);
+        requests, DockerClientImpl.getInstance(config, eventHttp), registry);
   }
 
   @Override
@@ -98,8 +105,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     return call(
         "daemonInfo",
         () -> {
-          Info info = requests.infoCmd().exec();
-          Version version = requests.versionCmd().exec();
+          Info info = requests.client().infoCmd().exec();
+          Version version = requests.client().versionCmd().exec();
           return new DaemonInfo(
               info.getId(), info.getName(), version.getVersion(), version.getApiVersion());
         });
@@ -125,7 +132,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   private Optional<NetworkInfo> inspectExactNetwork(String nameOrId) {
     JsonNode json;
     try {
-      json = raw.get("/networks/" + DockerRawApi.segment(nameOrId));
+      json = requests.raw().get("/networks/" + DockerRawApi.segment(nameOrId));
     } catch (DockerRejectedException ambiguous) {
       boolean nameIsAmbiguous =
           networkSummaries(Map.of()).stream()
@@ -150,7 +157,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
           for (JsonNode summary : networkSummaries(labels)) {
             try {
               networks.add(
-                  DockerJson.networkInfo(raw.get("/networks/" + DockerJson.text(summary, "Id"))));
+                  DockerJson.networkInfo(
+                      requests.raw().get("/networks/" + DockerJson.text(summary, "Id"))));
             } catch (DockerNotFoundException removedMeanwhile) {
               // Gone between list and inspect: it is not there any more, which is the truth.
             }
@@ -169,7 +177,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       path.append("?filters=").append(DockerRawApi.query(filters.toString()));
     }
     List<JsonNode> summaries = new ArrayList<>();
-    raw.get(path.toString()).forEach(summaries::add);
+    requests.raw().get(path.toString()).forEach(summaries::add);
     return summaries;
   }
 
@@ -180,7 +188,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         () -> {
           JsonNode created;
           try {
-            created = raw.post("/networks/create", DockerJson.networkCreateBody(request));
+            created =
+                requests.raw().post("/networks/create", DockerJson.networkCreateBody(request));
           } catch (DockerNotFoundException e) {
             // Create has nothing to find but the driver: "plugin "x" not found" is a refusal.
             throw new DockerRejectedException(e.getMessage(), e);
@@ -195,7 +204,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public void removeNetwork(String networkId) {
-    run("removeNetwork", () -> requests.removeNetworkCmd(networkId).exec());
+    run("removeNetwork", () -> requests.client().removeNetworkCmd(networkId).exec());
   }
 
   @Override
@@ -209,7 +218,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
           () ->
               Optional.of(
                   DockerJson.containerInfo(
-                      raw.get("/containers/" + DockerRawApi.segment(nameOrId) + "/json"))));
+                      requests
+                          .raw()
+                          .get("/containers/" + DockerRawApi.segment(nameOrId) + "/json"))));
     } catch (DockerNotFoundException e) {
       return Optional.empty();
     }
@@ -220,9 +231,11 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     run(
         "connect",
         () ->
-            raw.post(
-                "/networks/" + DockerRawApi.segment(networkId) + "/connect",
-                DockerJson.connectBody(containerId, endpoint)));
+            requests
+                .raw()
+                .post(
+                    "/networks/" + DockerRawApi.segment(networkId) + "/connect",
+                    DockerJson.connectBody(containerId, endpoint)));
   }
 
   @Override
@@ -231,6 +244,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         "disconnect",
         () ->
             requests
+                .client()
                 .disconnectFromNetworkCmd()
                 .withNetworkId(networkId)
                 .withContainerId(containerId)
@@ -257,7 +271,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   /** Closes both docker-java clients; open subscriptions end without notice. */
   @Override
   public void close() {
-    closeQuietly(requests);
+    closeQuietly(requests.client());
     closeQuietly(events);
   }
 
@@ -278,6 +292,22 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         });
   }
 
+  /**
+   * Replaces the request client after an I/O failure. A restarted daemon leaves the pool full of
+   * connections to the old socket that fail one by one ("Broken pipe"); a fresh client connects
+   * anew. At most once a second, so a daemon that is simply down is not hammered.
+   */
+  private synchronized void renewRequests() {
+    long now = System.nanoTime();
+    if (now - renewedAtNanos < 1_000_000_000L) {
+      return;
+    }
+    renewedAtNanos = now;
+    Requests old = requests;
+    requests = newRequests.get();
+    closeQuietly(old.client());
+  }
+
   /** Times one gateway operation and maps every failure to the gateway's exceptions, once. */
   private <T> T call(String operation, Supplier<T> action) {
     Timer.Sample sample = Timer.start(registry);
@@ -295,6 +325,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       throw mapped;
     } catch (RuntimeException e) {
       // The transports report I/O failures and timeouts as unchecked exceptions of many types.
+      renewRequests();
       throw DockerErrors.unreachable(operation, e);
     } finally {
       sample.stop(
