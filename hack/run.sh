@@ -4,7 +4,9 @@
 # Installs what is missing (Debian's docker.io, Go-built kube-apiserver/etcd/kubectl), starts a
 # throwaway control plane (etcd + kube-apiserver on loopback) and a local Docker engine (node-a,
 # in its own network namespace), installs the CRDs, runs the operator in both roles, applies the
-# seed example (examples/01-seed-mynetwork.yaml), waits until it is Ready and shows the result.
+# seed example (examples/01-seed-mynetwork.yaml: mynetwork 172.18.0.0/24, bridge docker1; and
+# examples/02-seed-attachment-test2.yaml: container test2 at 172.18.0.10), waits until both are
+# Ready and shows the result.
 # Then it keeps running until Ctrl-C, when everything it started is stopped again.
 #
 # Usage: hack/run.sh [--exit-after-converge]
@@ -80,16 +82,22 @@ for i in $(seq 120); do
 done
 echo "operator ready (metrics: http://127.0.0.1:$HTTP_PORT/metrics)"
 
-step "applying the seed example"
+step "applying the seed example: network mynetwork, and a legacy container test2 to attach"
 "$KUBECTL" apply -f examples/01-seed-mynetwork.yaml
-if ! "$KUBECTL" wait --for condition=Ready --timeout=120s dockernetwork/mynetwork; then
-  "$KUBECTL" get dockernetworknodestates -o yaml >&2
-  echo "mynetwork did not become Ready; see the status above and $STATE/operator.log" >&2
-  exit 1
-fi
+/usr/bin/docker -H "unix://$SOCKET" rm -f test2 >/dev/null 2>&1 || true
+/usr/bin/docker -H "unix://$SOCKET" run -d --name test2 dockernet/busybox:latest >/dev/null
+"$KUBECTL" apply -f examples/02-seed-attachment-test2.yaml
+for object in dockernetwork/mynetwork containerattachment/test2; do
+  if ! "$KUBECTL" wait --for condition=Ready --timeout=120s "$object"; then
+    "$KUBECTL" get dockernetworknodestates,containerattachmentnodestates -o yaml >&2
+    echo "$object did not become Ready; see the status above and $STATE/operator.log" >&2
+    exit 1
+  fi
+done
 
-step "kubectl get dockernetworks,dockernetworknodestates"
-"$KUBECTL" get dockernetworks,dockernetworknodestates
+step "kubectl get dockernetworks,containerattachments (and their per-node reports)"
+"$KUBECTL" get dockernetworks,containerattachments
+"$KUBECTL" get dockernetworknodestates,containerattachmentnodestates
 step "docker network inspect mynetwork (on node-a)"
 /usr/bin/docker -H "unix://$SOCKET" network inspect mynetwork
 
