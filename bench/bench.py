@@ -1,0 +1,258 @@
+"""dockernet-operator benchmarks (issue 6): run by bench/run.sh, which builds the jar first.
+
+Order (every scenario on the same node daemons, baselines beside the operator):
+  1. cold converge baselines: raw floor (writes only; the agent's own call sequence), Ansible,
+     docker-compose; then the operator (agent on node-a + controller): apply → all Ready
+  4. idle cost with everything from 1 in place
+  5. agent restart with everything cached: start → /readyz, → first pass done
+  3. drift repair: disconnect → reattached, network rm → recreated, each against a raw floor
+     (then everything from 1 is deleted at once, and timed)
+  2. single change latency: agents on all nodes, one DockerNetwork → Ready everywhere, vs floor
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+
+import kube
+import nodeops
+import report
+import scenarios
+from dockerapi import Docker
+from testbed import (
+    ControlPlane,
+    Nodes,
+    OperatorProcess,
+    SessionLock,
+    Window,
+    loadavg,
+    log,
+    machine_facts,
+    node_names,
+    socket_of,
+)
+from workload import Workload
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--jar", required=True, help="operator jar (with lib/ beside it)")
+    p.add_argument("--crds", required=True, help="directory of the CRD YAML files")
+    p.add_argument("--repo", required=True, help="repository root (for hack/)")
+    p.add_argument("--workdir", required=True, help="where logs and results go")
+    p.add_argument("--build-info", default="", help="what was built (commit), for the report")
+    p.add_argument("--command", default="", help="the command line, for the report")
+    p.add_argument("--nodes", type=int, default=5, help="nodes for the change scenario")
+    p.add_argument("--networks", type=int, default=200)
+    p.add_argument("--attachments", type=int, default=1000)
+    p.add_argument("--containers", type=int, default=100)
+    p.add_argument("--change-trials", type=int, default=60)
+    p.add_argument("--warmup-trials", type=int, default=5, help="change trials not counted")
+    p.add_argument("--drift-trials", type=int, default=50)
+    p.add_argument("--idle-seconds", type=int, default=300)
+    p.add_argument("--idle-settle", type=int, default=20)
+    p.add_argument("--converge-timeout", type=int, default=900)
+    p.add_argument("--skip-ansible", action="store_true")
+    p.add_argument("--skip-compose", action="store_true")
+    p.add_argument(
+        "--java-opts",
+        default="-XX:MaxRAM=384m",
+        help="JVM options of every operator process; the default sizes the JVM as the Helm"
+        " chart's 384Mi memory limit would",
+    )
+    p.add_argument("--api-port", type=int, default=26443)
+    p.add_argument("--etcd-port", type=int, default=22379)
+    p.add_argument("--http-port-base", type=int, default=28080)
+    return p.parse_args(argv)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.bench_dir = BENCH_DIR
+        self.workdir = args.workdir
+        self.workload = Workload(args.networks, args.attachments, args.containers)
+        self.node_names = node_names(args.nodes)
+        self.agents = {}
+        self.controller = None
+        self.cp = None
+        self.kube = None
+        self.stores = []
+        self.results = {
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "command": args.command,
+            "build": args.build_info,
+            "java_opts": args.java_opts,
+            "workload": {
+                "networks": args.networks,
+                "attachments": args.attachments,
+                "containers": args.containers,
+                "node": self.workload.node,
+            },
+            "machine": machine_facts(),
+            "load_at_start": loadavg(),
+        }
+
+    def socket(self, node):
+        return socket_of(node)
+
+    def new_agent(self, node):
+        port = self.args.http_port_base + 1 + self.node_names.index(node)
+        return OperatorProcess(
+            self.args.jar,
+            "agent",
+            self.cp.kubeconfig,
+            port,
+            self.workdir,
+            self.args.java_opts,
+            node=node,
+        )
+
+    def start_operator(self, nodes):
+        if self.controller is None:
+            self.controller = OperatorProcess(
+                self.args.jar,
+                "controller",
+                self.cp.kubeconfig,
+                self.args.http_port_base,
+                self.workdir,
+                self.args.java_opts,
+            ).start()
+            self.controller_fresh = True
+        started = []
+        for node in nodes:
+            if node not in self.agents:
+                self.agents[node] = self.new_agent(node).start()
+                started.append(node)
+        ready = {}
+        if self.controller_fresh:
+            ready["controller"] = round(self.controller.wait_ready(), 2)
+            self.controller_fresh = False
+        for node in started:
+            ready[node] = round(self.agents[node].wait_ready(), 2)
+        log(f"operator processes ready: {ready}")
+
+    def stop_operator(self):
+        for p in list(self.agents.values()) + ([self.controller] if self.controller else []):
+            p.stop()
+
+    def watch(self):
+        self.dn = kube.Store(self.kube, "dockernetworks", kube.parent_ready)
+        self.ca = kube.Store(self.kube, "containerattachments", kube.parent_ready)
+        self.dns = kube.Store(self.kube, "dockernetworknodestates", kube.report_ready)
+        self.cas = kube.Store(self.kube, "containerattachmentnodestates", kube.report_ready)
+        self.stores = [self.dn, self.ca, self.dns, self.cas]
+
+    def save(self):
+        path = os.path.join(self.workdir, "results.json")
+        with open(path, "w") as f:
+            json.dump(self.results, f, indent=1, sort_keys=False)
+        return path
+
+    def run_step(self, key, fn, *a):
+        try:
+            self.results[key] = fn(self, *a)
+        except Exception as e:  # noqa: BLE001 - one failed scenario must not lose the others
+            log(f"{key} FAILED: {e!r}")
+            traceback.print_exc()
+            self.results[key] = {"error": repr(e)}
+        self.save()
+        return self.results[key]
+
+    def run(self):
+        a = self.args
+        w = self.workload
+        for port in [a.api_port, a.etcd_port, a.etcd_port + 1] + [
+            a.http_port_base + i for i in range(a.nodes + 1)
+        ]:
+            if port_in_use(port):
+                raise SystemExit(f"port {port} is in use; pick others (--api-port etc.)")
+        with SessionLock(), Nodes(a.repo, a.nodes):
+            self.results["machine"]["docker_engine"] = Docker(socket_of("node-a")).version()[
+                "Version"
+            ]
+            for node in self.node_names:
+                c, n = nodeops.clean_node(socket_of(node))
+                if c or n:
+                    log(f"{node}: removed {c} containers and {n} networks left by an earlier run")
+            try:
+                self.run_scenarios()
+            finally:
+                self.stop_operator()
+                for s in self.stores:
+                    s.stop()
+                if self.cp is not None:
+                    self.cp.__exit__(None, None, None)
+                for node in self.node_names:
+                    try:
+                        nodeops.clean_node(socket_of(node))
+                    except Exception as e:  # noqa: BLE001
+                        log(f"{node}: cleanup failed: {e!r}")
+        self.results["load_at_end"] = loadavg()
+        self.results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+        path = self.save()
+        log(f"results: {path}")
+
+    def run_scenarios(self):
+        a = self.args
+        w = self.workload
+        self.run_step("cold_converge_baselines", scenarios.cold_converge_baselines)
+        with Window("control plane and operator start") as win:
+            self.cp = ControlPlane(a.repo, self.workdir, a.api_port, a.etcd_port).__enter__()
+            self.cp.install(a.crds, self.node_names)
+            self.kube = kube.Kube(self.cp.kubeconfig)
+            self.watch()
+            self.start_operator([w.node])
+        self.results["operator_start"] = win.record()
+        converged = self.run_step("cold_converge_operator", scenarios.cold_converge_operator)
+        if "error" in converged:
+            log("cold converge did not finish; idle and restart figures would mean little")
+        self.run_step("idle_cost", scenarios.idle_cost, a.idle_seconds)
+        self.run_step("agent_restart", scenarios.agent_restart)
+        self.run_step("drift_repair", scenarios.drift_repair, a.drift_trials)
+        self.run_step("delete_all", scenarios.delete_all)
+        self.start_operator(self.node_names)
+        self.run_step("change_latency", scenarios.change_latency, a.change_trials)
+        for p in [self.controller] + list(self.agents.values()):
+            with open(os.path.join(self.workdir, f"metrics-{p.name}.txt"), "w") as f:
+                f.write(p.metrics_text())
+        rss = {"controller": self.controller.rss_mib()}
+        for node, agent in self.agents.items():
+            rss[f"agent@{node}"] = agent.rss_mib()
+        self.results["rss_mib_at_end"] = rss
+
+
+def port_in_use(port):
+    s = socket.socket()
+    try:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        s.close()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv):
+    # Ctrl-C or SIGTERM still runs the clean-up (operator processes, control plane, bench-*
+    # Docker objects, nodes this run started). SIGINT is set explicitly: a shell starting the
+    # benchmark in the background would have left it ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    args = parse_args(argv)
+    os.makedirs(args.workdir, exist_ok=True)
+    bench = Bench(args)
+    bench.run()
+    report.write(bench.results, args.workdir)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
