@@ -29,6 +29,11 @@ public final class LabelSelectors {
   }
 
   private static boolean holds(LabelSelectorRequirement r, Map<String, String> labels) {
+    // The CRD schema leaves expressions unchecked: one without a key or operator (like an unknown
+    // operator) selects no node rather than failing every reconciliation with an exception.
+    if (r == null || r.getKey() == null || r.getOperator() == null) {
+      return false;
+    }
     String value = labels.get(r.getKey());
     List<String> values = r.getValues() == null ? List.of() : r.getValues();
     return switch (r.getOperator()) {
