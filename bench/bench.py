@@ -62,6 +62,14 @@ def parse_args(argv):
     p.add_argument("--skip-ansible", action="store_true")
     p.add_argument("--skip-compose", action="store_true")
     p.add_argument(
+        "--compose-parallel-limit",
+        type=int,
+        default=1024,
+        help="COMPOSE_PARALLEL_LIMIT for docker-compose; at its default (64) compose 1.29"
+        " deadlocks on this workload",
+    )
+    p.add_argument("--tool-timeout", type=int, default=900, help="seconds per Ansible/compose run")
+    p.add_argument(
         "--java-opts",
         default="-XX:MaxRAM=384m",
         help="JVM options of every operator process; the default sizes the JVM as the Helm"

@@ -51,9 +51,19 @@ def markdown(r):
         f" {m.get('docker_engine')}. Operator JVMs: `{r.get('java_opts')}`."
     )
     add("")
+    add(f"Command: `{r.get('command') or 'sudo bench/run.sh'}`")
+    add("")
     add("```")
+    add("$ nproc")
+    add(str(m["nproc"]))
     add("$ free -m")
     add(m["free_m"])
+    add("$ lscpu  # (excerpt)")
+    keep = ("Architecture", "CPU(s):", "Thread(s) per core", "Core(s) per socket", "Model name",
+            "Hypervisor vendor", "L1d", "L2", "L3", "NUMA node(s)")
+    for line in m.get("lscpu", "").splitlines():
+        if line.startswith(keep):
+            add(line)
     add("```")
     add("")
     add(f"Load average (1 min) at start {r['load_at_start'][0]:.2f}, at end "
@@ -77,8 +87,12 @@ def markdown(r):
             add(f"| {name} | – ({why}) | | | |")
             return
         speed = f"{ans / secs:.1f}× faster" if ans and secs else "–"
-        bad = rec.get("problems") or (rec.get("exit_code") not in (None, 0)) or rec.get("error")
-        mark = " ⚠ end state wrong" if bad else ""
+        mark = ""
+        if rec.get("exit_code") not in (None, 0):
+            mark = f" ⚠ did not finish (exit {rec['exit_code']}; timed out)" if rec.get(
+                "timed_out_after_s") else f" ⚠ did not finish (exit {rec['exit_code']})"
+        elif rec.get("problems") or rec.get("error"):
+            mark = " ⚠ end state wrong"
         add(f"| {name} | {_sec(secs)}{mark} | {calls if calls is not None else '–'} | {speed} |"
             f" {_load(rec)} |")
 
@@ -91,8 +105,10 @@ def markdown(r):
         int(sum(op_calls.values())) if op_calls else None)
     row(f"Ansible: docker_network + docker_container networks"
         f" ({_g(b, 'ansible', 'version', default='?')})", b.get("ansible"))
-    row(f"docker-compose `up -d` ({_g(b, 'compose', 'version', default='?')}; also creates and"
-        f" starts the {w['containers']} containers)", b.get("compose"))
+    limit = _g(b, "compose", "parallel_limit")
+    row(f"docker-compose `up -d` ({_g(b, 'compose', 'version', default='?')}"
+        + (f", COMPOSE_PARALLEL_LIMIT={limit}" if limit else "")
+        + f"; also creates and starts the {w['containers']} containers)", b.get("compose"))
     add("")
     if op and "seconds" in op:
         add(
@@ -297,22 +313,26 @@ def chart(r, path):
     op = r.get("cold_converge_operator", {})
     ax = axes[0][0]
     bars = [
-        ("floor\n(writes)", _g(b, "floor_writes", "seconds")),
-        ("floor\n(agent's calls)", _g(b, "floor_same_calls", "seconds")),
-        ("dockernet\noperator", _g(op, "seconds")),
-        ("docker-\ncompose*", _g(b, "compose", "seconds")),
-        ("Ansible", _g(b, "ansible", "seconds")),
+        ("floor\n(writes)", b.get("floor_writes"), "#999999"),
+        ("floor\n(agent's calls)", b.get("floor_same_calls"), "#bbbbbb"),
+        ("dockernet\noperator", op, "#1f77b4"),
+        ("docker-\ncompose*", b.get("compose"), "#ff7f0e"),
+        ("Ansible", b.get("ansible"), "#d62728"),
     ]
-    bars = [(n, v) for n, v in bars if v is not None]
-    colors = ["#999999", "#bbbbbb", "#1f77b4", "#ff7f0e", "#d62728"][: len(bars)]
-    ax.bar([n for n, _ in bars], [v for _, v in bars], color=colors)
-    for k, (_, v) in enumerate(bars):
-        ax.text(k, v, f"{v:.1f} s", ha="center", va="bottom", fontsize=9)
+    bars = [(n, rec, c) for n, rec, c in bars if _g(rec, "seconds") is not None]
+    for k, (name, rec, color) in enumerate(bars):
+        v = rec["seconds"]
+        failed = rec.get("exit_code") not in (None, 0) or bool(rec.get("problems"))
+        ax.bar(k, v, color=color, hatch="//" if failed else None, alpha=0.5 if failed else 1)
+        label = f"{v:.1f} s" + ("\ndid not finish" if failed else "")
+        ax.text(k, v, label, ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(range(len(bars)))
+    ax.set_xticklabels([n for n, _, _ in bars])
+    ax.margins(y=0.15)
     w = r["workload"]
     ax.set_title(f"1. Cold converge: {w['networks']} networks + {w['attachments']} attachments")
-    ax.set_ylabel("seconds (lower is better)")
-    ax.text(0.99, 0.97, "* compose also creates the containers", transform=ax.transAxes,
-            ha="right", va="top", fontsize=8)
+    ax.set_ylabel("seconds to all Ready (lower is better)")
+    ax.set_xlabel("* compose also creates and starts the containers", fontsize=8)
 
     ax = axes[0][1]
     c = r.get("change_latency", {})
@@ -352,7 +372,10 @@ def chart(r, path):
     calls = i.get("docker_calls_per_minute") or {}
     names = [k for k, v in calls.items() if v]
     ax.barh(names, [calls[k] for k in names], color="#1f77b4")
-    ax.set_xlabel("Docker calls per minute at idle")
+    ax.set_xlabel(
+        f"Docker calls per minute at idle ({i.get('docker_calls_per_minute_beyond_relist', '?')}"
+        " beyond the 60 s per-object re-list)"
+    )
     rss = _g(i, "rss_mib", default={})
     s = r.get("agent_restart", {})
     ax.set_title(

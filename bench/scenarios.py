@@ -139,7 +139,12 @@ def _ansible(b, sock, w):
     ]
     t0 = time.monotonic()
     with open(os.path.join(b.workdir, "ansible.log"), "w") as logf:
-        rc = subprocess.run(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT).returncode
+        try:
+            rc = subprocess.run(
+                cmd, env=env, stdout=logf, stderr=subprocess.STDOUT, timeout=b.args.tool_timeout
+            ).returncode
+        except subprocess.TimeoutExpired:
+            rc = "timeout"
     seconds = time.monotonic() - t0
     tail = open(os.path.join(b.workdir, "ansible.log")).read().splitlines()[-3:]
     core = _first_line(["/usr/bin/ansible", "--version"]).replace("ansible [core ", "core ")
@@ -162,12 +167,24 @@ def _compose(b, sock, w):
         os.environ,
         DOCKER_HOST="unix://" + sock,
         COMPOSE_HTTP_TIMEOUT="600",
+        # Compose 1.x shares one semaphore (default 64) between `up`'s per-service tasks and the
+        # tasks they start themselves; with more services than that it deadlocks (no request
+        # left at the daemon, every thread waiting: docker/compose#5864, #7486, #8161, #8226).
+        # The known workaround is a limit above the number of services.
+        COMPOSE_PARALLEL_LIMIT=str(b.args.compose_parallel_limit),
         PATH="/usr/sbin:/usr/bin:/sbin:/bin",
     )
     cmd = ["/usr/bin/docker-compose", "-p", "dockernetbench", "-f", path, "up", "-d"]
     t0 = time.monotonic()
+    timed_out = False
     with open(os.path.join(b.workdir, "compose.log"), "w") as logf:
-        rc = subprocess.run(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT).returncode
+        proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT)
+        try:
+            rc = proc.wait(b.args.tool_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            rc = proc.wait()
+            timed_out = True
     seconds = time.monotonic() - t0
     tail = open(os.path.join(b.workdir, "compose.log")).read().splitlines()[-3:]
     return {
@@ -175,6 +192,8 @@ def _compose(b, sock, w):
         "exit_code": rc,
         "tail": tail,
         "version": f"Debian docker-compose {_deb_version('docker-compose')}",
+        "parallel_limit": b.args.compose_parallel_limit,
+        "timed_out_after_s": b.args.tool_timeout if timed_out else None,
         "note": "also creates and starts the containers (compose cannot attach containers it"
         " does not own)",
     }

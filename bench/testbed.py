@@ -356,10 +356,14 @@ def process_cpu_seconds(pid):
 def process_memory_mib(pid):
     values = {}
     for line in open(f"/proc/{pid}/status"):
-        if line.startswith(("VmRSS:", "VmHWM:")):
-            key, kb = line.split()[:2]
-            values[key.rstrip(":")] = int(kb) / 1024
-    return {"rss": round(values.get("VmRSS", 0), 1), "peak_rss": round(values.get("VmHWM", 0), 1)}
+        if line.startswith(("VmRSS:", "VmHWM:", "Threads:")):
+            key, n = line.split()[:2]
+            values[key.rstrip(":")] = int(n)
+    return {
+        "rss": round(values.get("VmRSS", 0) / 1024, 1),
+        "peak_rss": round(values.get("VmHWM", 0) / 1024, 1),
+        "threads": values.get("Threads"),
+    }
 
 
 _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)")
