@@ -3,6 +3,7 @@ package io.dockernet.operator.testbed;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -25,27 +26,67 @@ import java.util.stream.Stream;
  * The operator as it runs in a cluster, inside the test JVM: one agent per node (each with its own
  * Kubernetes client, NODE_NAME and Docker socket, like one DaemonSet pod per node) and one
  * controller. Installs the checked-in CRDs first.
+ *
+ * <p>With {@link #startWithServiceAccounts} (or {@code -Dtestbed.impersonate=true} for every {@link
+ * #start}), each role acts only with its Helm chart ServiceAccount's permissions, through
+ * impersonation: what the chart's RBAC does not grant fails as it would in a cluster.
  */
 public final class RunningOperators implements AutoCloseable {
 
+  /**
+   * The ServiceAccounts the roles act as (namespace also holds the controller's Lease).
+   *
+   * @param namespace the chart's release namespace
+   * @param agent the agent role's ServiceAccount
+   * @param controller the controller role's ServiceAccount
+   */
+  public record ServiceAccounts(String namespace, String agent, String controller) {
+
+    /** The user name the API server gives a ServiceAccount. */
+    public String username(String serviceAccount) {
+      return "system:serviceaccount:" + namespace + ":" + serviceAccount;
+    }
+  }
+
   private final TestBed bed;
+  private final ServiceAccounts accounts;
   private final Map<String, DockernetOperator> agents = new LinkedHashMap<>();
   private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
   private DockernetOperator controller;
   private KubernetesClient controllerClient;
 
-  private RunningOperators(TestBed bed) {
+  private RunningOperators(TestBed bed, ServiceAccounts accounts) {
     this.bed = bed;
+    this.accounts = accounts;
   }
 
-  /** Installs the CRDs and starts the controller and an agent on every node of the bed. */
+  /**
+   * Installs the CRDs and starts the controller and an agent on every node of the bed, with admin
+   * rights, or as the chart's ServiceAccounts when {@code -Dtestbed.impersonate=true}.
+   */
   public static RunningOperators start(TestBed bed) {
+    if (Boolean.getBoolean("testbed.impersonate")) {
+      return startWithServiceAccounts(bed, ChartRbac.install(bed.kubernetesClient()));
+    }
+    return start(bed, null);
+  }
+
+  /**
+   * Like {@link #start}, but each role acts only as its ServiceAccount (see {@link
+   * ChartRbac#install}, which creates them with the chart's RBAC).
+   */
+  public static RunningOperators startWithServiceAccounts(TestBed bed, ServiceAccounts accounts) {
+    return start(bed, accounts);
+  }
+
+  private static RunningOperators start(TestBed bed, ServiceAccounts accounts) {
     installCrds(bed.kubernetesClient());
-    RunningOperators ops = new RunningOperators(bed);
-    ops.controllerClient = ops.newClient();
+    RunningOperators ops = new RunningOperators(bed, accounts);
+    ops.controllerClient = ops.newClient(accounts == null ? null : accounts.controller());
+    String leaseNamespace = accounts == null ? "default" : accounts.namespace();
     ops.controller =
         run(
-            new OperatorConfig(EnumSet.of(Role.CONTROLLER), null, null, 0, "default"),
+            new OperatorConfig(EnumSet.of(Role.CONTROLLER), null, null, 0, leaseNamespace),
             ops.controllerClient);
     bed.nodeNames().forEach(ops::startAgent);
     return ops;
@@ -87,7 +128,7 @@ public final class RunningOperators implements AutoCloseable {
   /** Starts (or restarts) the agent of one node. */
   public DockernetOperator startAgent(String node) {
     stopAgent(node);
-    KubernetesClient client = newClient();
+    KubernetesClient client = newClient(accounts == null ? null : accounts.agent());
     clients.put(node, client);
     DockernetOperator agent =
         run(
@@ -122,17 +163,36 @@ public final class RunningOperators implements AutoCloseable {
     return controller;
   }
 
-  private KubernetesClient newClient() {
-    return new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(bed.kubeConfigYaml()))
-        .build();
+  /** The identities the roles act as, or null when they run with admin rights. */
+  public ServiceAccounts serviceAccounts() {
+    return accounts;
   }
 
+  /** A client with the test bed's admin credentials, acting as the ServiceAccount if one given. */
+  private KubernetesClient newClient(String serviceAccount) {
+    Config config = Config.fromKubeconfig(bed.kubeConfigYaml());
+    if (serviceAccount != null) {
+      config.setImpersonateUsername(accounts.username(serviceAccount));
+    }
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /**
+   * Starts an instance; retried a few times because an API server that has just come up can still
+   * drop the first informer connections ("Connection was closed"), which a pod would survive by
+   * restarting.
+   */
   private static DockernetOperator run(OperatorConfig config, KubernetesClient client) {
-    try {
-      return DockernetOperator.start(config, client);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return DockernetOperator.start(config, client);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (io.javaoperatorsdk.operator.OperatorException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -1,0 +1,69 @@
+package io.dockernet.operator.chart;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Waits for dockernet objects (any kind, read generically) to become Ready or go away. */
+public final class Convergence {
+
+  public static final String API_VERSION = "dockernet.io/v1alpha1";
+  public static final Duration CONVERGE = Duration.ofSeconds(90);
+
+  private Convergence() {}
+
+  /** Until the object reports {@code Ready=True} for its current generation. */
+  public static void awaitReady(KubernetesClient kube, String kind, String name) {
+    await()
+        .alias(kind + " " + name + " Ready")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> isReady(object(kube, kind, name).get()));
+  }
+
+  /** Until the object is gone (every node released it and its finalizers are off). */
+  public static void awaitGone(KubernetesClient kube, String kind, String name) {
+    await()
+        .alias(kind + " " + name + " deleted")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> object(kube, kind, name).get() == null);
+  }
+
+  public static Resource<GenericKubernetesResource> object(
+      KubernetesClient kube, String kind, String name) {
+    return kube.genericKubernetesResources(API_VERSION, kind).withName(name);
+  }
+
+  /** Ready=True whose observedGeneration (the condition's, else the status's) is current. */
+  @SuppressWarnings("unchecked")
+  static boolean isReady(GenericKubernetesResource object) {
+    if (object == null || !(object.getAdditionalProperties().get("status") instanceof Map)) {
+      return false;
+    }
+    Map<String, Object> status =
+        (Map<String, Object>) object.getAdditionalProperties().get("status");
+    Long generation = object.getMetadata().getGeneration();
+    List<Map<String, Object>> conditions =
+        (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
+    return conditions.stream()
+        .anyMatch(
+            c ->
+                "Ready".equals(c.get("type"))
+                    && "True".equals(c.get("status"))
+                    && Objects.equals(
+                        number(
+                            c.getOrDefault("observedGeneration", status.get("observedGeneration"))),
+                        generation));
+  }
+
+  private static Long number(Object value) {
+    return value instanceof Number n ? n.longValue() : null;
+  }
+}

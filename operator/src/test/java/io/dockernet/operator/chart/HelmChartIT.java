@@ -1,0 +1,206 @@
+package io.dockernet.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
+import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.TestBedExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The chart against the real API server: its manifests pass server-side validation, and the
+ * operator works with exactly the chart's RBAC (each role impersonates its ServiceAccount) while
+ * what it must not do is refused.
+ */
+@ExtendWith(TestBedExtension.class)
+class HelmChartIT {
+
+  private static TestBed bed;
+  private static KubernetesClient kube;
+  private static ServiceAccounts accounts;
+  private static RunningOperators operators;
+
+  @BeforeAll
+  static void installRbacAndStart(TestBed testBed) {
+    bed = testBed;
+    kube = bed.kubernetesClient();
+    bed.cleanDocker();
+    accounts = ChartRbac.install(kube);
+    operators = RunningOperators.startWithServiceAccounts(bed, accounts);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operators != null) {
+      operators.close();
+    }
+  }
+
+  @Test
+  void everyRenderedManifestPassesAServerSideDryRun() {
+    ChartRbac.ensureNamespace(kube, ChartRbac.NAMESPACE);
+    List<HasMetadata> items =
+        HelmChart.chart().namespace(ChartRbac.NAMESPACE).set("controller.replicas", 2).render();
+    assertThat(items).extracting(HasMetadata::getKind).contains("DaemonSet", "Deployment");
+    for (HasMetadata item : items) {
+      kube.resource(item).dryRun().fieldManager("helm").forceConflicts().serverSideApply();
+    }
+  }
+
+  @Test
+  void bothRolesConvergeTheSeedAndCleanUpWithOnlyTheChartsPermissions() {
+    kube.resource(network("chart-seed", Map.of(), "198.18.40.0/24")).create();
+
+    Convergence.awaitReady(kube, "DockerNetwork", "chart-seed");
+    bed.dockerClients()
+        .forEach(
+            (node, docker) ->
+                assertThat(docker.inspectNetworkCmd().withNetworkId("chart-seed").exec().getName())
+                    .as("network on %s", node)
+                    .isEqualTo("chart-seed"));
+
+    Convergence.object(kube, "DockerNetwork", "chart-seed").delete();
+    Convergence.awaitGone(kube, "DockerNetwork", "chart-seed");
+    bed.dockerClients().forEach((node, docker) -> assertNoNetwork(docker, "chart-seed"));
+  }
+
+  @Test
+  void theAgentIsRefusedSecretsSpecChangesAndTheParentsStatus() {
+    kube.resource(network("chart-agent-refusals", Map.of("dockernet.io/none", "true"), null))
+        .create();
+    try (KubernetesClient agent =
+        ChartRbac.impersonating(bed.kubeConfigYaml(), accounts.username(accounts.agent()))) {
+      assertForbidden(() -> agent.secrets().inNamespace(ChartRbac.NAMESPACE).list());
+      assertForbidden(() -> agent.secrets().inNamespace("default").withName("any").get());
+      assertForbidden(
+          () ->
+              Convergence.object(agent, "DockerNetwork", "chart-agent-refusals")
+                  .editStatus(dn -> withStatus(dn, Map.of("ready", "9/9"))));
+      assertSpecChangeRefused(agent, "chart-agent-refusals");
+
+      // What it must do still works: an update of its own finalizer.
+      var dn = Convergence.object(agent, "DockerNetwork", "chart-agent-refusals").get();
+      dn = agent.resource(withFinalizers(dn, List.of("nodes.dockernet.io/somewhere"))).update();
+      agent.resource(withFinalizers(dn, List.of())).update();
+    } finally {
+      Convergence.object(kube, "DockerNetwork", "chart-agent-refusals").delete();
+      Convergence.awaitGone(kube, "DockerNetwork", "chart-agent-refusals");
+    }
+  }
+
+  @Test
+  void theControllerIsRefusedSecretsSpecChangesAndWritingNodeReports() {
+    kube.resource(network("chart-controller-refusals", Map.of("dockernet.io/none", "true"), null))
+        .create();
+    try (KubernetesClient controller =
+        ChartRbac.impersonating(bed.kubeConfigYaml(), accounts.username(accounts.controller()))) {
+      assertForbidden(() -> controller.secrets().inNamespace(ChartRbac.NAMESPACE).list());
+      assertForbidden(
+          () ->
+              controller
+                  .resource(
+                      new GenericKubernetesResourceBuilder()
+                          .withApiVersion(Convergence.API_VERSION)
+                          .withKind("DockerNetworkNodeState")
+                          .withNewMetadata()
+                          .withName("chart-controller-refusals.node-a")
+                          .endMetadata()
+                          .build())
+                  .create());
+      assertSpecChangeRefused(controller, "chart-controller-refusals");
+    } finally {
+      Convergence.object(kube, "DockerNetwork", "chart-controller-refusals").delete();
+      Convergence.awaitGone(kube, "DockerNetwork", "chart-controller-refusals");
+    }
+  }
+
+  /**
+   * A patch is refused by RBAC (no patch verb); an update, which the operator needs for its
+   * finalizers, by the chart's admission policy. The policy takes a moment to load after install:
+   * retry until it refuses.
+   */
+  private static void assertSpecChangeRefused(KubernetesClient as, String name) {
+    assertForbidden(
+        () ->
+            Convergence.object(as, "DockerNetwork", name)
+                .edit(dn -> withSpec(dn, "internal", true)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(
+                        () ->
+                            as.resource(
+                                    withSpec(
+                                        Convergence.object(as, "DockerNetwork", name).get(),
+                                        "internal",
+                                        true))
+                                .update())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("may change finalizers only"));
+    assertThat(
+            (Object) Convergence.object(kube, "DockerNetwork", name).get().get("spec", "internal"))
+        .isNull();
+  }
+
+  private static void assertForbidden(Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+  }
+
+  private static GenericKubernetesResource network(
+      String name, Map<String, String> nodeLabels, String subnet) {
+    Map<String, Object> spec =
+        subnet == null
+            ? Map.of("nodeSelector", Map.of("matchLabels", nodeLabels))
+            : Map.of("ipam", Map.of("config", List.of(Map.of("subnet", subnet))));
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(Convergence.API_VERSION)
+        .withKind("DockerNetwork")
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .addToAdditionalProperties("spec", spec)
+        .build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static GenericKubernetesResource withSpec(
+      GenericKubernetesResource dn, String field, Object value) {
+    ((Map<String, Object>) dn.getAdditionalProperties().get("spec")).put(field, value);
+    return dn;
+  }
+
+  private static GenericKubernetesResource withStatus(
+      GenericKubernetesResource dn, Map<String, Object> status) {
+    dn.getAdditionalProperties().put("status", status);
+    return dn;
+  }
+
+  private static GenericKubernetesResource withFinalizers(
+      GenericKubernetesResource dn, List<String> finalizers) {
+    dn.getMetadata().setFinalizers(finalizers);
+    return dn;
+  }
+
+  private static void assertNoNetwork(DockerClient docker, String name) {
+    assertThat(docker.listNetworksCmd().withNameFilter(name).exec())
+        .noneMatch(n -> name.equals(n.getName()));
+  }
+}
