@@ -10,12 +10,15 @@ Order (every scenario on the same node daemons, baselines beside the operator):
   2. single change latency: agents on all nodes, one DockerNetwork → Ready everywhere, vs floor
 """
 
+import _thread
 import argparse
 import json
 import os
 import signal
 import socket
+import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -249,12 +252,51 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _unblock_sigterm():
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _catch_sigterm():
+    """SIGTERM is taken by a thread of its own with sigwaitinfo(), which tells who sent it (the
+    benchmark shares a machine with other people's scripts), then the main thread is interrupted
+    so that the clean-up runs. Every thread inherits the blocked mask; child processes get SIGTERM
+    unblocked again (subprocess has no option for the mask, hence the default preexec_fn)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    popen_init = subprocess.Popen.__init__
+
+    def init(self, *args, **kwargs):
+        kwargs.setdefault("preexec_fn", _unblock_sigterm)
+        popen_init(self, *args, **kwargs)
+
+    subprocess.Popen.__init__ = init
+
+    def wait():
+        info = signal.sigwaitinfo({signal.SIGTERM})
+        who, pid = [], info.si_pid
+        for _ in range(3):  # the sender, its parent and grandparent, as far as they still exist
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+                with open(f"/proc/{pid}/status") as f:
+                    ppid = int(next(l for l in f if l.startswith("PPid:")).split()[1])
+            except (OSError, StopIteration, ValueError):
+                break
+            who.append(f"{pid} [{cmd[:200]}]")
+            if ppid <= 1:
+                break
+            pid = ppid
+        log(f"SIGTERM from pid {info.si_pid}: {' <- '.join(who) or '(gone)'}; cleaning up")
+        _thread.interrupt_main()
+
+    threading.Thread(target=wait, name="sigterm", daemon=True).start()
+
+
 def main(argv):
     # Ctrl-C or SIGTERM still runs the clean-up (operator processes, control plane, bench-*
     # Docker objects, nodes this run started). SIGINT is set explicitly: a shell starting the
     # benchmark in the background would have left it ignored.
     signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    _catch_sigterm()
     args = parse_args(argv)
     os.makedirs(args.workdir, exist_ok=True)
     bench = Bench(args)
