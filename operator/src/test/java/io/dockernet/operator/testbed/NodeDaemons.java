@@ -146,6 +146,22 @@ final class NodeDaemons implements AutoCloseable {
         continue;
       }
       try {
+        // A killed test can leave stale endpoints behind; force them off first.
+        var endpoints = docker.inspectNetworkCmd().withNetworkId(network.getId()).exec();
+        if (endpoints.getContainers() != null) {
+          for (String container : endpoints.getContainers().keySet()) {
+            try {
+              docker
+                  .disconnectFromNetworkCmd()
+                  .withNetworkId(network.getId())
+                  .withContainerId(container)
+                  .withForce(true)
+                  .exec();
+            } catch (RuntimeException alreadyGone) {
+              // disconnected concurrently, or the daemon cleaned it up itself
+            }
+          }
+        }
         docker.removeNetworkCmd(network.getId()).exec();
       } catch (NotFoundException gone) {
         // removed concurrently: fine
