@@ -1,0 +1,25 @@
+# dockernet-operator: one image for both roles. The role comes from the first argument
+# (`--role agent|controller|all`) or DOCKERNET_ROLE (default: agent); the Helm chart passes
+# `--role` per workload.
+#
+# Build the jar first, then the image from the repository root:
+#   mvn -B -pl operator package -DskipTests
+#   docker build -t dockernet/dockernet-operator:0.1.0 .
+# BASE_IMAGE is any Java 17+ runtime with `java` on PATH. Without a registry, hack/offline-jre-image.sh
+# makes one from the local JDK (that is how ImageIT builds this file).
+ARG BASE_IMAGE=eclipse-temurin:17-jre
+FROM ${BASE_IMAGE}
+
+COPY operator/target/lib/ /opt/dockernet/lib/
+COPY operator/target/dockernet-operator.jar /opt/dockernet/dockernet-operator.jar
+
+# Non-root by default (65532, the usual "nonroot"). The agent reaches the node's Docker socket only
+# through a supplemental group: the socket's GID (chart value docker.groupId).
+USER 65532:65532
+ENV DOCKERNET_ROLE=agent \
+    HTTP_PORT=8080
+# /metrics, /healthz, /readyz
+EXPOSE 8080
+
+# Heap follows the container's memory limit; an OOM ends the process so the pod restarts.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/dockernet/dockernet-operator.jar"]
