@@ -14,6 +14,8 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +61,25 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   private volatile long renewedAtNanos;
   private final DockerClient events;
   private final MeterRegistry registry;
+  private final Duration deadline;
+  private final ExecutorService callers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "docker-call");
+            t.setDaemon(true);
+            return t;
+          });
 
   private DockerJavaGateway(
-      Supplier<Requests> newRequests, DockerClient events, MeterRegistry registry) {
+      Supplier<Requests> newRequests,
+      DockerClient events,
+      MeterRegistry registry,
+      Duration deadline) {
     this.newRequests = newRequests;
     this.requests = newRequests.get();
     this.events = events;
     this.registry = registry;
+    this.deadline = deadline;
   }
 
   /** A gateway to the daemon at {@code dockerHost}, e.g. {@code unix:///var/run/docker.sock}. */
@@ -97,7 +117,10 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             .connectionTimeout(connectTimeout)
             .build();
     return new DockerJavaGateway(
-        requests, DockerClientImpl.getInstance(config, eventHttp), registry);
+        requests,
+        DockerClientImpl.getInstance(config, eventHttp),
+        registry,
+        connectTimeout.plus(responseTimeout));
   }
 
   @Override
@@ -271,6 +294,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   /** Closes both docker-java clients; open subscriptions end without notice. */
   @Override
   public void close() {
+    callers.shutdownNow();
     closeQuietly(requests.client());
     closeQuietly(events);
   }
@@ -308,12 +332,42 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     closeQuietly(old.client());
   }
 
+  /**
+   * Runs one operation, giving up after the connect plus response timeout. The transport does not
+   * enforce its response timeout on unix sockets (docker-java's UnixSocket ignores SO_TIMEOUT), so
+   * a daemon that accepts connections but never answers (hung, or stopped with SIGSTOP) would block
+   * the calling reconciler thread forever. Past the deadline the request's thread is interrupted,
+   * which closes its socket channel, and the caller gets a timeout.
+   */
+  private <T> T withDeadline(String operation, Supplier<T> action) {
+    Future<T> result = callers.submit(action::get);
+    try {
+      return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      result.cancel(true);
+      throw new UncheckedIOException(
+          new SocketTimeoutException(operation + ": no answer within " + deadline));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(operation + " interrupted", e);
+    }
+  }
+
   /** Times one gateway operation and maps every failure to the gateway's exceptions, once. */
   private <T> T call(String operation, Supplier<T> action) {
     Timer.Sample sample = Timer.start(registry);
     String outcome = "unavailable";
     try {
-      T result = action.get();
+      T result = withDeadline(operation, action);
       outcome = "success";
       return result;
     } catch (DockerException e) {
