@@ -18,6 +18,7 @@ import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.NodeOutcome;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -29,6 +30,8 @@ import java.util.function.Predicate;
  * (retried with backoff by the caller); refusals become the report.
  */
 final class NodeNetworkSync {
+
+  private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
 
   private final DockerGateway docker;
   private final NetworkRecreator recreator;
@@ -91,6 +94,10 @@ final class NodeNetworkSync {
 
   private NodeOutcome<NetworkNodeStatus> create(
       DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
+    Optional<NodeOutcome<NetworkNodeStatus>> taken = bridgeTaken(dn, desired, null);
+    if (taken.isPresent()) {
+      return taken.get();
+    }
     try {
       docker.createNetwork(desired);
     } catch (DockerConflictException | DockerRejectedException e) {
@@ -170,6 +177,10 @@ final class NodeNetworkSync {
       NetworkRequest desired,
       List<String> differences,
       String reason) {
+    Optional<NodeOutcome<NetworkNodeStatus>> taken = bridgeTaken(dn, desired, actual.id());
+    if (taken.isPresent()) {
+      return taken.get();
+    }
     NetworkRecreator.Result result;
     try {
       result = recreator.recreate(actual, desired);
@@ -296,6 +307,37 @@ final class NodeNetworkSync {
           actual.endpoints().stream().map(NetworkEndpoint::containerName).sorted().toList();
     }
     return s;
+  }
+
+  /**
+   * Refuses a bridge name that is already another network's bridge on this node. Engine 20.10
+   * checks this among user-defined networks only: asked for {@code docker0}, it creates the network
+   * on the default bridge's device (adding its own address to it), and removing that network leaves
+   * the default {@code bridge} network unusable ("network ... does not exist") until the daemon
+   * restarts. So the operator never asks.
+   *
+   * @param replacing the ID of the network about to be replaced (its bridge may be reused), or null
+   */
+  private Optional<NodeOutcome<NetworkNodeStatus>> bridgeTaken(
+      DockerNetwork dn, NetworkRequest desired, String replacing) {
+    String bridge = desired.options().get(BRIDGE_NAME_OPTION);
+    if (bridge == null || !"bridge".equals(desired.driver())) {
+      return Optional.empty();
+    }
+    return docker.listNetworks(Map.of()).stream()
+        .filter(n -> !n.id().equals(replacing) && bridge.equals(bridgeOf(n)))
+        .findFirst()
+        .map(
+            holder ->
+                NodeOutcome.of(
+                    base(dn, null),
+                    Phase.Error,
+                    "BridgeNameTaken",
+                    "bridge name "
+                        + bridge
+                        + " is the bridge of Docker network "
+                        + holder.name()
+                        + " on this node; choose another com.docker.network.bridge.name"));
   }
 
   /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
