@@ -34,6 +34,13 @@ class Kube:
         self._ctx = ssl._create_unverified_context()  # loopback, throwaway self-signed server
         self._local = threading.local()
 
+    def clone(self):
+        """The same credentials, with connections of its own (for a watch thread)."""
+        other = Kube.__new__(Kube)
+        other.__dict__.update(self.__dict__)
+        other._local = threading.local()
+        return other
+
     def _conn(self, fresh=False):
         c = getattr(self._local, "conn", None)
         if c is None or fresh:
@@ -130,9 +137,7 @@ class Store:
             self.cond.notify_all()
 
     def _run(self):
-        kube = Kube.__new__(Kube)
-        kube.__dict__.update(self.kube.__dict__)
-        kube._local = threading.local()
+        kube = self.kube.clone()
         while not self._stop:
             try:
                 _, listing = kube.request("GET", self._path())
