@@ -171,7 +171,9 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       DockerNetwork dn, Context<DockerNetwork> context, DockerUnavailableException e) {
     DockerNetworkNodeState previous =
         context.getSecondaryResource(DockerNetworkNodeState.class).orElse(null);
-    if (previous == null) {
+    // A node that takes part reports even before its first report: an object created while the
+    // daemon is down would otherwise show only "no report yet" from this node.
+    if (previous == null && !selectedHere(dn, context)) {
       return;
     }
     NetworkNodeStatus report = new NetworkNodeStatus();
@@ -186,6 +188,17 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     } catch (RuntimeException ignored) {
       // The report is best effort; the retry matters.
     }
+  }
+
+  private boolean selectedHere(DockerNetwork dn, Context<DockerNetwork> context) {
+    return !dn.isMarkedForDeletion()
+        && context
+            .getSecondaryResource(Node.class)
+            .map(
+                n ->
+                    LabelSelectors.matches(
+                        DesiredNetwork.specOf(dn).nodeSelector, n.getMetadata().getLabels()))
+            .orElse(false);
   }
 
   /** Which (network ID, container ID) pairs the operator's ContainerAttachments made here. */
