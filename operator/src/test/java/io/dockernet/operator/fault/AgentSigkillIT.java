@@ -1,0 +1,224 @@
+package io.dockernet.operator.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.TestBedExtension;
+import io.dockernet.operator.testbed.TestNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent of node-a, a real OS process running the packaged jar, is SIGKILLed at random points of
+ * its work, over and over: right after the k-th Docker change it makes for a batch of creates,
+ * recreates, deletes, connects and disconnects (k and a few milliseconds of extra delay drawn from
+ * a seeded random), then started again. After every trial: converged, nothing duplicated or leaked,
+ * nothing the operator does not own touched.
+ *
+ * <p>{@code -Dfault.sigkill.trials} (default 20) and {@code -Dfault.sigkill.seed} (default: random,
+ * logged) control the run; rerun a failure with its logged seed. Subnets 198.18.212-213.x.
+ */
+@ExtendWith(TestBedExtension.class)
+class AgentSigkillIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentSigkillIT.class);
+  private static final String NODE = "node-a";
+  private static final int SLOTS = 6;
+  private static final List<String> CONTAINERS = List.of("m-1", "m-2", "m-3");
+  private static TestBed bed;
+  private static KubernetesClient kube;
+  private static OperatorProcess controller;
+  private static OperatorProcess agent;
+
+  @BeforeAll
+  static void start(TestBed testBed) {
+    bed = testBed;
+    kube = bed.kubernetesClient();
+    RunningOperators.installCrds(kube);
+    FaultObjects.deleteAll(kube);
+    bed.cleanDocker();
+    controller = FaultSupport.startController(bed, "fault-sigkill");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (agent == null || !agent.alive()) {
+      agent = startAgent(99);
+    }
+    FaultObjects.deleteAll(kube);
+    agent.close();
+    if (controller != null) {
+      controller.close();
+    }
+    bed.cleanDocker();
+  }
+
+  @Test
+  void anAgentKilledAtRandomPointsOfReconciliationAlwaysConvergesAfterRestart() throws Exception {
+    int trials = Integer.getInteger("fault.sigkill.trials", 20);
+    long seed = Long.getLong("fault.sigkill.seed", System.nanoTime());
+    LOG.info(
+        "SIGKILL trials: {} with seed {} (-Dfault.sigkill.seed={} repeats them)",
+        trials,
+        seed,
+        seed);
+    Random random = new Random(seed);
+    TestNode node = bed.node(NODE);
+    FaultSupport.createForeignObjects(node);
+    CONTAINERS.forEach(c -> FaultSupport.runManagedContainer(node, c));
+    Map<String, TestNode> nodes = Map.of(NODE, node);
+    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(nodes, Set.of());
+    agent = startAgent(0);
+
+    Map<Integer, Integer> generation = new TreeMap<>(); // slot → label value; absent: no network
+    List<String> killedAt = new ArrayList<>();
+    for (int trial = 1; trial <= trials; trial++) {
+      int k = 1 + random.nextInt(6);
+      int jitterMillis = random.nextInt(150);
+      List<String> batch = new ArrayList<>();
+      int t = trial;
+      int seen =
+          killAfterDockerEvents(
+              node, k, jitterMillis, () -> batch.addAll(applyRandomBatch(random, generation, t)));
+      killedAt.add(
+          "trial "
+              + trial
+              + ": "
+              + batch
+              + " killed after "
+              + seen
+              + "/"
+              + k
+              + " Docker events +"
+              + jitterMillis
+              + "ms");
+      LOG.info("{}", killedAt.get(killedAt.size() - 1));
+      agent = startAgent(trial);
+      FaultSupport.awaitConverged(kube, nodes, Set.of(), Duration.ofMinutes(2));
+      FaultSupport.assertForeignUnchanged(before, nodes, Set.of());
+    }
+    LOG.info("SIGKILL trials (seed {}):\n  {}", seed, String.join("\n  ", killedAt));
+    assertThat(killedAt).hasSize(trials);
+  }
+
+  /**
+   * Two to four random changes: create a network (with attachments), change one (a recreate that
+   * must reconnect its endpoints), delete one (its attachments first), attach or detach a
+   * container.
+   */
+  private static List<String> applyRandomBatch(
+      Random random, Map<Integer, Integer> generation, int trial) {
+    List<String> done = new ArrayList<>();
+    int changes = 2 + random.nextInt(3);
+    for (int c = 0; c < changes; c++) {
+      int slot = random.nextInt(SLOTS);
+      String net = "kill-" + slot;
+      String subnet = FaultObjects.subnet(212, slot);
+      if (!generation.containsKey(slot)) {
+        kube.resource(
+                FaultObjects.withLabel(
+                    FaultObjects.network(net, subnet, NODE), "trial", String.valueOf(trial)))
+            .create();
+        generation.put(slot, trial);
+        String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
+        attach(net, subnet, container);
+        done.add("create " + net + "+" + container);
+        continue;
+      }
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          FaultObjects.label(kube, net, "trial", String.valueOf(trial));
+          generation.put(slot, trial);
+          done.add("recreate " + net);
+        }
+        case 1 -> {
+          for (String container : CONTAINERS) {
+            kube.resources(ContainerAttachment.class).withName(container + "-" + net).delete();
+          }
+          kube.resources(DockerNetwork.class).withName(net).delete();
+          generation.remove(slot);
+          done.add("delete " + net);
+        }
+        default -> {
+          String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
+          if (kube.resources(ContainerAttachment.class).withName(container + "-" + net).get()
+              == null) {
+            attach(net, subnet, container);
+            done.add("attach " + container + " to " + net);
+          } else {
+            kube.resources(ContainerAttachment.class).withName(container + "-" + net).delete();
+            done.add("detach " + container + " from " + net);
+          }
+        }
+      }
+    }
+    return done;
+  }
+
+  private static void attach(String net, String subnet, String container) {
+    int host = 10 + CONTAINERS.indexOf(container);
+    kube.resource(
+            FaultObjects.attachment(
+                container + "-" + net, container, net, FaultObjects.address(subnet, host)))
+        .create();
+  }
+
+  /**
+   * Subscribes to the daemon's network events, applies the batch, waits for the agent's k-th
+   * network change on the daemon (create, destroy, connect, disconnect), or at most a few seconds
+   * if it makes fewer, then the jitter, then SIGKILLs it. Returns how many changes it had made.
+   */
+  private static int killAfterDockerEvents(TestNode node, int k, int jitterMillis, Runnable batch)
+      throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    CountDownLatch reached = new CountDownLatch(1);
+    try (ResultCallback.Adapter<Event> events =
+        node.docker()
+            .eventsCmd()
+            .withEventTypeFilter(EventType.NETWORK)
+            .exec(
+                new ResultCallback.Adapter<>() {
+                  @Override
+                  public void onNext(Event event) {
+                    if (seen.incrementAndGet() >= k) {
+                      reached.countDown();
+                    }
+                  }
+                })) {
+      events.awaitStarted(10, TimeUnit.SECONDS);
+      batch.run();
+      reached.await(5, TimeUnit.SECONDS);
+      Thread.sleep(jitterMillis); // a random point after the k-th change, not a wait for a state
+      int status = agent.kill();
+      assertThat(status).as("exit status of a SIGKILLed JVM").isEqualTo(128 + 9);
+      return seen.get();
+    }
+  }
+
+  private static OperatorProcess startAgent(int trial) {
+    return OperatorProcess.agent(
+        bed.node(NODE), bed.kubeConfigFile(), Path.of("target", "fault", "sigkill-agent.log"));
+  }
+}

@@ -1,0 +1,139 @@
+package io.dockernet.operator.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.TestBedExtension;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The API server the agents talk to is killed (SIGKILL) right after a batch of changes, stays down
+ * while users keep changing objects (through the other replica) and someone removes a managed
+ * network by hand, then comes back on the same address and storage: everything converges, nothing
+ * is duplicated, leaked or touched that the operator does not own. Subnets 198.18.208-211.x.
+ *
+ * <p>The agents use a second kube-apiserver replica on the test bed's etcd (see {@link
+ * SecondApiServer} for why the test bed's own cannot be restarted); the controller stays on the
+ * test bed's replica.
+ */
+@ExtendWith(TestBedExtension.class)
+class ApiServerRestartIT {
+
+  private static final String NODE_WITH_CONTAINER = "node-c";
+  private static TestBed bed;
+  private static KubernetesClient kube;
+  private static SecondApiServer apiServer;
+  private static InJvmRoles roles;
+  private static OperatorProcess controller;
+
+  @BeforeAll
+  static void start(TestBed testBed) {
+    bed = testBed;
+    kube = bed.kubernetesClient();
+    RunningOperators.installCrds(kube);
+    FaultObjects.deleteAll(kube);
+    bed.cleanDocker();
+    apiServer =
+        SecondApiServer.start(
+            bed.kubeConfigYaml(), Path.of("target", "fault", "second-apiserver.log"));
+    roles = new InJvmRoles();
+    controller = FaultSupport.startController(bed, "fault-apiserver-restart");
+    bed.nodes()
+        .values()
+        .forEach(n -> roles.startAgent(n.name(), n.dockerHost(), apiServer.kubeConfig()));
+  }
+
+  @AfterAll
+  static void stop() {
+    FaultObjects.deleteAll(kube);
+    if (roles != null) {
+      roles.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    if (apiServer != null) {
+      apiServer.close();
+    }
+    bed.cleanDocker();
+  }
+
+  @Test
+  void agentsConvergeAfterTheirApiServerWasKilledMidReconcileAndRestarted() {
+    bed.nodes().values().forEach(FaultSupport::createForeignObjects);
+    FaultSupport.runManagedContainer(bed.node(NODE_WITH_CONTAINER), "m-db");
+    for (int i = 0; i < 4; i++) {
+      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(208, i), null)).create();
+    }
+    kube.resource(
+            FaultObjects.attachment(
+                "m-db-" + name(0),
+                "m-db",
+                name(0),
+                FaultObjects.address(FaultObjects.subnet(208, 0), 20)))
+        .create();
+    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
+    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());
+
+    // A batch lands and the agents' API server dies while they work on it.
+    for (int i = 4; i < 8; i++) {
+      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(208, i), null)).create();
+    }
+    kube.resource(
+            FaultObjects.attachment(
+                "m-db-" + name(4),
+                "m-db",
+                name(4),
+                FaultObjects.address(FaultObjects.subnet(208, 4), 20)))
+        .create();
+    apiServer.kill();
+
+    // While it is down: users keep changing things through the other replica...
+    kube.resource(FaultObjects.network(name(8), FaultObjects.subnet(208, 8), null)).create();
+    FaultObjects.label(kube, name(1), "tier", "changed-while-down");
+    kube.resources(ContainerAttachment.class).withName("m-db-" + name(0)).delete();
+    kube.resources(DockerNetwork.class).withName(name(2)).delete();
+    // ...and someone removes a managed network by hand on a node: the agent repairs it from what
+    // it knows, without its API server.
+    bed.node("node-d").docker().removeNetworkCmd(name(3)).exec();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !bed
+                    .node("node-d")
+                    .docker()
+                    .listNetworksCmd()
+                    .withNameFilter(name(3))
+                    .exec()
+                    .stream()
+                    .filter(n -> n.getName().equals(name(3)))
+                    .toList()
+                    .isEmpty());
+
+    apiServer.restart();
+
+    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(3));
+    assertThat(kube.resources(DockerNetwork.class).list().getItems())
+        .extracting(d -> d.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            name(0), name(1), name(3), name(4), name(5), name(6), name(7), name(8));
+    FaultSupport.assertForeignUnchanged(before, bed.nodes(), Set.of());
+  }
+
+  private static String name(int i) {
+    return "apirestart-" + i;
+  }
+}

@@ -1,0 +1,190 @@
+package io.dockernet.operator.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.RestartPolicy;
+import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.TestNode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the fault tests set up on the nodes and check afterwards. */
+final class FaultSupport {
+
+  /** A network nobody told the operator about, on every node (same subnet: separate daemons). */
+  static final String FOREIGN_NETWORK = "f-legacy";
+
+  static final String FOREIGN_SUBNET = "198.18.255.0/26";
+  private static final Logger LOG = LoggerFactory.getLogger(FaultSupport.class);
+
+  private FaultSupport() {}
+
+  /**
+   * What an admin already has on each node before the operator arrives: a network of their own with
+   * a running container on it (static address, alias) and a container that was created on it but
+   * never started. The operator must never touch any of it.
+   */
+  static void createForeignObjects(TestNode node) {
+    DockerClient docker = node.docker();
+    String net =
+        docker
+            .createNetworkCmd()
+            .withName(FOREIGN_NETWORK)
+            .withLabels(Map.of("owner", "admin"))
+            .withIpam(
+                new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(FOREIGN_SUBNET)))
+            .exec()
+            .getId();
+    String app = docker.createContainerCmd(TestBed.IMAGE).withName("f-app").exec().getId();
+    docker
+        .connectToNetworkCmd()
+        .withNetworkId(net)
+        .withContainerId(app)
+        .withContainerNetwork(
+            new ContainerNetwork()
+                .withIpamConfig(
+                    new ContainerNetwork.Ipam()
+                        .withIpv4Address(FaultObjects.address(FOREIGN_SUBNET, 10)))
+                .withAliases("legacy-app"))
+        .exec();
+    docker.startContainerCmd(app).exec();
+    docker
+        .createContainerCmd(TestBed.IMAGE)
+        .withName("f-stopped")
+        .withHostConfig(HostConfig.newHostConfig().withNetworkMode(FOREIGN_NETWORK))
+        .exec();
+  }
+
+  /** A running container the operator will attach ("m-" names); comes back after a restart. */
+  static String runManagedContainer(TestNode node, String name) {
+    DockerClient docker = node.docker();
+    String id =
+        docker
+            .createContainerCmd(TestBed.IMAGE)
+            .withName(name)
+            .withHostConfig(
+                HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.alwaysRestart()))
+            .exec()
+            .getId();
+    docker.startContainerCmd(id).exec();
+    return id;
+  }
+
+  /** Containers the fault tests let the operator attach: named "m-...". */
+  static final Predicate<String> MANAGED = name -> name.startsWith("m-");
+
+  /** The foreign snapshot of each node (see {@link ForeignObjects#snapshot}). */
+  static Map<String, Map<String, String>> foreignSnapshot(
+      Map<String, TestNode> nodes, Set<String> restartedNodes) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    nodes.forEach(
+        (name, node) ->
+            out.put(name, ForeignObjects.snapshot(node, MANAGED, !restartedNodes.contains(name))));
+    return out;
+  }
+
+  /**
+   * Byte-for-byte: every unmanaged network and container inspects exactly as before. On a node
+   * whose daemon the test restarted, running containers (and networks with one on them) were left
+   * out of the snapshot; after the restart they may be back in it, stopped: only the objects in the
+   * snapshot are compared there.
+   */
+  static void assertForeignUnchanged(
+      Map<String, Map<String, String>> before, Map<String, TestNode> nodes, Set<String> restarted) {
+    Map<String, Map<String, String>> after = foreignSnapshot(nodes, Set.of());
+    for (String node : before.keySet()) {
+      if (restarted.contains(node)) {
+        assertThat(after.get(node).keySet())
+            .as("unmanaged objects on %s", node)
+            .containsAll(before.get(node).keySet());
+      } else {
+        assertThat(after.get(node).keySet())
+            .as("unmanaged objects on %s", node)
+            .containsExactlyInAnyOrderElementsOf(before.get(node).keySet());
+      }
+      before
+          .get(node)
+          .forEach(
+              (object, json) ->
+                  assertThat(after.get(node).get(object))
+                      .as("docker inspect of %s on %s, byte for byte", object, node)
+                      .isEqualTo(json));
+    }
+    LOG.info(
+        "unmanaged objects unchanged: {}",
+        before.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().keySet()).toList());
+  }
+
+  /** Waits until {@link EndState#problems} is empty; fails with the remaining list. */
+  static void awaitConverged(
+      KubernetesClient kube, Map<String, TestNode> nodes, Set<String> handAttached, Duration max) {
+    long started = System.nanoTime();
+    try {
+      await()
+          .atMost(max)
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(EndState.problems(kube, nodes, handAttached))
+                      .as("what is not converged yet")
+                      .isEmpty());
+    } catch (ConditionTimeoutException e) {
+      logBusyReconcilers();
+      throw e;
+    }
+    LOG.info("converged in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  /** What every reconciler thread of this JVM is doing, for a test that did not converge. */
+  static void logBusyReconcilers() {
+    StringBuilder dump = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              if (thread.getName().startsWith("ReconcilerExecutor") && stack.length > 0) {
+                dump.append("\n").append(thread.getName()).append(" ").append(thread.getState());
+                for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                  dump.append("\n    at ").append(stack[i]);
+                }
+              }
+            });
+    LOG.warn("reconciler threads when the end state was not reached:{}", dump);
+  }
+
+  /**
+   * The controller as its own process on the test bed's API server (restarted if it exits, as its
+   * Deployment would), with its leader-election Lease in a namespace of its own so that it does not
+   * wait for a Lease an earlier controller left behind.
+   */
+  static OperatorProcess startController(TestBed bed, String leaseNamespace) {
+    bed.kubernetesClient()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(leaseNamespace).endMetadata().build())
+        .serverSideApply();
+    return OperatorProcess.controller(
+        bed.kubeConfigFile(),
+        leaseNamespace,
+        Path.of("target", "fault", leaseNamespace + "-controller.log"));
+  }
+
+  static Map<String, TestNode> nodes(TestBed bed, List<String> names) {
+    Map<String, TestNode> out = new LinkedHashMap<>();
+    names.forEach(n -> out.put(n, bed.node(n)));
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+package io.dockernet.operator.fault;
+
+import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.config.OperatorConfig;
+import io.dockernet.operator.config.OperatorConfig.Role;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Agents in the test JVM, each with its own client for any API server endpoint (the test bed's, a
+ * restartable second API server, or a proxy that can cut a node off). Unlike {@link
+ * io.dockernet.operator.testbed.RunningOperators}, the endpoint is the test's choice; the
+ * controller runs as its own process ({@link FaultSupport#startController}).
+ */
+final class InJvmRoles implements AutoCloseable {
+
+  private final Map<String, DockernetOperator> agents = new LinkedHashMap<>();
+  private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+
+  /** Starts an agent for {@code node} against {@code dockerHost}, talking to {@code kubeConfig}. */
+  DockernetOperator startAgent(String node, URI dockerHost, String kubeConfig) {
+    stop(node);
+    KubernetesClient client = client(kubeConfig);
+    clients.put(node, client);
+    DockernetOperator agent =
+        run(new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, "default"), client);
+    agents.put(node, agent);
+    return agent;
+  }
+
+  DockernetOperator get(String node) {
+    return agents.get(node);
+  }
+
+  void stop(String node) {
+    DockernetOperator op = agents.remove(node);
+    if (op != null) {
+      op.close();
+    }
+    KubernetesClient client = clients.remove(node);
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  static KubernetesClient client(String kubeConfig) {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfig)).build();
+  }
+
+  private static DockernetOperator run(OperatorConfig config, KubernetesClient client) {
+    try {
+      return DockernetOperator.start(config, client);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    List.copyOf(agents.keySet()).forEach(this::stop);
+  }
+}

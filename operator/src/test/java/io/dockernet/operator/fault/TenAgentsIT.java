@@ -1,0 +1,133 @@
+package io.dockernet.operator.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.TestBedExtension;
+import io.dockernet.operator.testbed.TestNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Ten agents at once, one per node: the test bed's five nodes plus five more started for this class
+ * (two agents on one daemon would fight, so ten agents need ten daemons). Twenty networks with
+ * attachments are created, then half changed (recreated, reconnecting their endpoints) and half
+ * deleted, all concurrently: every node ends exactly as declared, every report present, nothing
+ * duplicated, leaked or touched that is not the operator's. Subnets 198.18.224-228.x.
+ */
+@ExtendWith(TestBedExtension.class)
+class TenAgentsIT {
+
+  private static final int AGENTS = 10;
+  private static final int NETWORKS = 20;
+  private static TestBed bed;
+  private static KubernetesClient kube;
+  private static ExtraNodes extra;
+  private static InJvmRoles roles;
+  private static OperatorProcess controller;
+  private static Map<String, TestNode> nodes;
+
+  @BeforeAll
+  static void start(TestBed testBed) {
+    bed = testBed;
+    kube = bed.kubernetesClient();
+    RunningOperators.installCrds(kube);
+    FaultObjects.deleteAll(kube);
+    bed.cleanDocker();
+    extra = ExtraNodes.start(bed, AGENTS);
+    nodes = new LinkedHashMap<>(bed.nodes());
+    nodes.putAll(extra.nodes());
+    roles = new InJvmRoles();
+    controller = FaultSupport.startController(bed, "fault-ten-agents");
+    nodes.values().forEach(n -> roles.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
+  }
+
+  @AfterAll
+  static void stop() {
+    FaultObjects.deleteAll(kube);
+    if (roles != null) {
+      roles.close();
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    if (extra != null) {
+      extra.close();
+    }
+    bed.cleanDocker();
+  }
+
+  @Test
+  void tenAgentsApplyingCreatesChangesAndDeletesConcurrentlyEndExactlyAsDeclared()
+      throws Exception {
+    assertThat(nodes).hasSize(AGENTS);
+    nodes.values().forEach(FaultSupport::createForeignObjects);
+    nodes.values().forEach(n -> FaultSupport.runManagedContainer(n, "m-app"));
+    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(nodes, Set.of());
+
+    inParallel(
+        i -> {
+          kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(224, i), null)).create();
+          if (i % 2 == 0) {
+            kube.resource(
+                    FaultObjects.attachment(
+                        "m-app-" + name(i),
+                        "m-app",
+                        name(i),
+                        FaultObjects.address(FaultObjects.subnet(224, i), 10)))
+                .create();
+          }
+        });
+    FaultSupport.awaitConverged(kube, nodes, Set.of(), Duration.ofMinutes(4));
+
+    // Even: change (a recreate on ten nodes, reconnecting m-app there); odd: delete. All at once.
+    inParallel(
+        i -> {
+          if (i % 2 == 0 || i % 4 == 1) {
+            FaultObjects.label(kube, name(i), "round", "two");
+          } else {
+            kube.resources(DockerNetwork.class).withName(name(i)).delete();
+          }
+        });
+    FaultSupport.awaitConverged(kube, nodes, Set.of(), Duration.ofMinutes(4));
+
+    assertThat(kube.resources(DockerNetwork.class).list().getItems()).hasSize(NETWORKS * 3 / 4);
+    assertThat(kube.resources(ContainerAttachment.class).list().getItems()).hasSize(NETWORKS / 2);
+    FaultSupport.assertForeignUnchanged(before, nodes, Set.of());
+  }
+
+  private static void inParallel(IntConsumer action) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done =
+          IntStream.range(0, NETWORKS)
+              .<Future<?>>mapToObj(i -> pool.submit(() -> action.accept(i)))
+              .toList();
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static String name(int i) {
+    return String.format("ten-%02d", i);
+  }
+}
