@@ -75,7 +75,7 @@ def parse_args(argv):
     p.add_argument(
         "--java-opts",
         default="-XX:MaxRAM=384m",
-        help="JVM options of every operator process; the default sizes the JVM as the Helm"
+        help="JVM options of every operator process; the default sizes the heap as the Helm"
         " chart's 384Mi memory limit would",
     )
     p.add_argument("--api-port", type=int, default=26443)

@@ -9,7 +9,7 @@
 #   --idle-seconds N     idle window (default 300; e.g. 30 while developing)
 #   --change-trials N    single-change trials (default 60), --drift-trials N (default 50)
 #   --skip-ansible, --skip-compose, --nodes N, --networks N, --attachments N, --containers N
-#   --java-opts "..."    JVM options of the operator processes (default -XX:MaxRAM=384m: sized
+#   --java-opts "..."    JVM options of the operator processes (default -XX:MaxRAM=384m: heap sized
 #                        as under the Helm chart's 384Mi limit)
 #   (bench/bench.py --help lists everything)
 #
