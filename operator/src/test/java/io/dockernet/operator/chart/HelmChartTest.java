@@ -3,11 +3,26 @@ package io.dockernet.operator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
+import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.attachment.ContainerAttachmentAgentReconciler;
+import io.dockernet.operator.attachment.ContainerAttachmentSummaryReconciler;
+import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.metrics.HelpTexts;
+import io.dockernet.operator.network.DockerNetworkAgentReconciler;
+import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -15,12 +30,34 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The chart through the real helm library: lint, render, values, schema, CRDs. */
 class HelmChartTest {
@@ -143,6 +180,99 @@ class HelmChartTest {
   }
 
   @Test
+  void theGrafanaDashboardIsOptIn() {
+    assertThat(dashboardConfigMaps(HelmChart.chart().render(), "grafana_dashboard")).isEmpty();
+  }
+
+  @Test
+  void theDashboardShipsAsOneConfigMapTheGrafanaSidecarPicksUp() throws IOException {
+    List<ConfigMap> maps =
+        dashboardConfigMaps(
+            HelmChart.chart().set("grafana.dashboard.enabled", true).render(), "grafana_dashboard");
+    assertThat(maps).hasSize(1);
+    ConfigMap map = maps.get(0);
+    assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(map.getMetadata().getNamespace()).isEqualTo("dockernet-system");
+    assertThat(map.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(map.getData()).containsOnlyKeys(DASHBOARD_KEY);
+    JsonNode shipped = JSON.readTree(map.getData().get(DASHBOARD_KEY));
+    assertThat(shipped).isEqualTo(dashboard());
+    assertThat(shipped.path("uid").asText()).isEqualTo("dockernet-operator");
+    assertThat(shipped.path("panels")).isNotEmpty();
+    assertThat(shipped.path("templating").path("list"))
+        .anySatisfy(
+            v -> {
+              assertThat(v.path("name").asText()).isEqualTo("datasource");
+              assertThat(v.path("type").asText()).isEqualTo("datasource");
+              assertThat(v.path("query").asText()).isEqualTo("prometheus");
+            });
+    // Every query goes to the chosen data source, so the dashboard works in any Grafana.
+    assertThat(panels(shipped))
+        .filteredOn(p -> p.has("targets"))
+        .isNotEmpty()
+        .allSatisfy(
+            p ->
+                assertThat(p.path("targets"))
+                    .allSatisfy(
+                        t ->
+                            assertThat(t.path("datasource").path("uid").asText())
+                                .as(p.path("title").asText())
+                                .isEqualTo("${datasource}")));
+
+    ConfigMap moved =
+        dashboardConfigMaps(
+                HelmChart.chart()
+                    .set("grafana.dashboard.enabled", true)
+                    .set("grafana.dashboard.label", "example.com/dashboard")
+                    .set("grafana.dashboard.labelValue", "yes")
+                    .set("grafana.dashboard.namespace", "monitoring")
+                    .set("grafana.dashboard.folder", "Dockernet")
+                    .render(),
+                "example.com/dashboard")
+            .get(0);
+    assertThat(moved.getMetadata().getLabels())
+        .containsEntry("example.com/dashboard", "yes")
+        .doesNotContainKey("grafana_dashboard");
+    assertThat(moved.getMetadata().getNamespace()).isEqualTo("monitoring");
+    assertThat(moved.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Dockernet");
+  }
+
+  /**
+   * Every series and label the dashboard's PromQL names is one a real registry exports once the
+   * agent and controller code has registered and used its meters, named as on /metrics; and every
+   * dockernet_* metric the operator exports is on the dashboard. Only the kubelet's cAdvisor
+   * metrics (pod memory and CPU) come from elsewhere.
+   */
+  @Test
+  void theDashboardQueriesOnlyMetricsAndLabelsTheOperatorExports(@TempDir Path dir)
+      throws Exception {
+    String scrape = ExportedMetrics.scrape(dir);
+    Map<String, Set<String>> exported = new TreeMap<>(ExportedMetrics.seriesLabels(scrape));
+    exported.putAll(KUBELET_METRICS);
+
+    Set<String> queried = new TreeSet<>();
+    for (Map.Entry<String, String> query : queries(dashboard()).entrySet()) {
+      String where = query.getKey() + ": " + query.getValue();
+      Set<String> names = PromQl.metricNames(query.getValue());
+      assertThat(names).as(where).isNotEmpty();
+      assertThat(exported).as(where).containsKeys(names.toArray(String[]::new));
+      Set<String> available = new HashSet<>(TARGET_LABELS);
+      names.forEach(n -> available.addAll(exported.get(n)));
+      assertThat(available).as(where).containsAll(PromQl.labelNames(query.getValue()));
+      queried.addAll(names);
+    }
+
+    assertThat(ExportedMetrics.families(scrape))
+        .filteredOn(f -> f.startsWith("dockernet_") && !f.endsWith("_max"))
+        .isNotEmpty()
+        .allSatisfy(
+            family ->
+                assertThat(queried)
+                    .as("a panel for %s", family)
+                    .anyMatch(n -> n.startsWith(family)));
+  }
+
+  @Test
   void theValuesSchemaRejectsAGroupNameWhereTheGroupIdBelongs() {
     assertThatThrownBy(() -> HelmChart.chart().set("docker.groupId", "docker").renderYaml())
         .hasMessageContaining("groupId");
@@ -162,6 +292,235 @@ class HelmChartTest {
     }
     try (Stream<Path> files = Files.list(chartCrds)) {
       assertThat(files.count()).isEqualTo(countYaml(repoCrds));
+    }
+  }
+
+  private static final String DASHBOARD_KEY = "dockernet-operator.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Labels Prometheus attaches to every series it scrapes through a PodMonitor/ServiceMonitor. */
+  private static final Set<String> TARGET_LABELS =
+      Set.of("namespace", "pod", "container", "job", "instance", "endpoint", "service");
+
+  /** The kubelet's cAdvisor series the resource panels use (kube-prometheus-stack scrapes them). */
+  private static final Map<String, Set<String>> KUBELET_METRICS =
+      Map.of(
+          "container_memory_working_set_bytes", Set.of("namespace", "pod", "container"),
+          "container_cpu_usage_seconds_total", Set.of("namespace", "pod", "container"));
+
+  private static JsonNode dashboard() throws IOException {
+    return JSON.readTree(Repo.chart().resolve("dashboards").resolve(DASHBOARD_KEY).toFile());
+  }
+
+  private static List<ConfigMap> dashboardConfigMaps(List<HasMetadata> items, String label) {
+    return items.stream()
+        .filter(ConfigMap.class::isInstance)
+        .map(ConfigMap.class::cast)
+        .filter(m -> m.getMetadata().getLabels() != null)
+        .filter(m -> m.getMetadata().getLabels().containsKey(label))
+        .toList();
+  }
+
+  /** Panels, including those nested in collapsed rows. */
+  private static List<JsonNode> panels(JsonNode dashboard) {
+    List<JsonNode> all = new ArrayList<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      all.add(panel);
+      panel.path("panels").forEach(all::add);
+    }
+    return all;
+  }
+
+  /** Where → PromQL: every panel target's expr and every template variable's query. */
+  private static Map<String, String> queries(JsonNode dashboard) {
+    Map<String, String> queries = new TreeMap<>();
+    for (JsonNode panel : panels(dashboard)) {
+      for (JsonNode target : panel.path("targets")) {
+        queries.put(
+            "panel \"" + panel.path("title").asText() + "\" " + target.path("refId").asText(),
+            target.path("expr").asText());
+      }
+    }
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      if (variable.path("type").asText().equals("query")) {
+        JsonNode query = variable.path("query");
+        queries.put(
+            "variable $" + variable.path("name").asText(),
+            query.isTextual() ? query.asText() : query.path("query").asText());
+      }
+    }
+    assertThat(queries).isNotEmpty().allSatisfy((where, q) -> assertThat(q).as(where).isNotBlank());
+    return queries;
+  }
+
+  /** Just enough PromQL to find the metric and label names a query uses. */
+  static final class PromQl {
+
+    private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern SELECTOR = Pattern.compile("\\{([^}]*)}");
+    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_]\\w*)\\s*(?:=~|!~|!=|=)");
+    private static final Pattern GROUPING =
+        Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+    private static final Pattern RANGE = Pattern.compile("\\[[^\\]]*]");
+    private static final Pattern LABEL_VALUES =
+        Pattern.compile("^\\s*label_values\\((.*),\\s*([a-zA-Z_]\\w*)\\s*\\)\\s*$");
+    private static final Pattern NAME =
+        Pattern.compile("(?<![\\w$.:])([a-zA-Z_:][\\w:]*)(\\s*\\()?");
+    private static final Set<String> KEYWORDS =
+        Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
+
+    private PromQl() {}
+
+    static Set<String> metricNames(String query) {
+      String s = withoutStrings(query);
+      Matcher lv = LABEL_VALUES.matcher(s);
+      if (lv.matches()) {
+        s = lv.group(1);
+      }
+      s = SELECTOR.matcher(s).replaceAll(" ");
+      s = GROUPING.matcher(s).replaceAll(" ");
+      s = RANGE.matcher(s).replaceAll(" ");
+      Set<String> names = new TreeSet<>();
+      Matcher m = NAME.matcher(s);
+      while (m.find()) {
+        if (m.group(2) == null && !KEYWORDS.contains(m.group(1).toLowerCase())) {
+          names.add(m.group(1));
+        }
+      }
+      return names;
+    }
+
+    static Set<String> labelNames(String query) {
+      String s = withoutStrings(query);
+      Set<String> labels = new TreeSet<>();
+      Matcher lv = LABEL_VALUES.matcher(s);
+      if (lv.matches()) {
+        labels.add(lv.group(2));
+      }
+      Matcher selector = SELECTOR.matcher(s);
+      while (selector.find()) {
+        Matcher m = MATCHER.matcher(selector.group(1));
+        while (m.find()) {
+          labels.add(m.group(1));
+        }
+      }
+      Matcher grouping = GROUPING.matcher(s);
+      while (grouping.find()) {
+        for (String label : grouping.group(1).split(",")) {
+          if (!label.isBlank()) {
+            labels.add(label.trim());
+          }
+        }
+      }
+      return labels;
+    }
+
+    private static String withoutStrings(String query) {
+      return STRING.matcher(query).replaceAll("\"\"");
+    }
+  }
+
+  /**
+   * The /metrics text of a registry set up as {@code DockernetOperator} sets up its own, after the
+   * agent's and controller's code has registered its meters and used each of them once: the
+   * reconcilers and the Docker gateway and event hub as the agent role builds them, the JOSDK
+   * metrics as the operator registers its controllers (nothing is started; the gateway's one call
+   * fails against a socket that does not exist, which records the call timer).
+   */
+  static final class ExportedMetrics {
+
+    private ExportedMetrics() {}
+
+    static String scrape(Path dir) throws Exception {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry.config().meterFilter(new HelpTexts());
+      try (KubernetesClient client =
+              new KubernetesClientBuilder()
+                  .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())
+                  .build();
+          DockerJavaGateway docker =
+              DockerJavaGateway.create(
+                  URI.create("unix://" + dir.resolve("absent.sock")),
+                  registry,
+                  Duration.ofMillis(500),
+                  Duration.ofMillis(500));
+          DockerEventHub events = new DockerEventHub(docker, registry)) {
+        assertThatThrownBy(() -> docker.findNetwork("probe"))
+            .isInstanceOf(DockerUnavailableException.class);
+        AgentContext agent =
+            new AgentContext("node-a", client, docker, events, null, null, registry);
+        Metrics josdk = MicrometerMetricsV2.newBuilder(registry).build();
+        Operator operator =
+            new Operator(
+                o ->
+                    o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(josdk));
+        operator.register(new DockerNetworkAgentReconciler(agent));
+        operator.register(new ContainerAttachmentAgentReconciler(agent));
+        operator.register(new DockerNetworkSummaryReconciler());
+        operator.register(new ContainerAttachmentSummaryReconciler());
+
+        DockerNetwork probe = new DockerNetwork();
+        probe.setMetadata(new ObjectMetaBuilder().withName("probe").withGeneration(1L).build());
+        for (String controller :
+            List.of(
+                DockerNetworkAgentReconciler.NAME,
+                ContainerAttachmentAgentReconciler.NAME,
+                DockerNetworkSummaryReconciler.NAME,
+                ContainerAttachmentSummaryReconciler.NAME)) {
+          Map<String, Object> meta = Map.of(Constants.CONTROLLER_NAME, controller);
+          josdk.reconciliationSubmitted(probe, null, meta);
+          josdk.reconciliationStarted(probe, meta);
+          josdk.reconciliationFailed(probe, null, new IllegalStateException("probe"), meta);
+          josdk.reconciliationSucceeded(probe, meta);
+          josdk.reconciliationFinished(probe, null, meta);
+        }
+        // The reconcilers registered one "in place" gauge per kind; the rest of AgentMetrics
+        // registers on first use, so use it, under the gauge names the reconcilers chose.
+        for (Meter gauge : registry.getMeters()) {
+          String kind = gauge.getId().getTag("kind");
+          if (gauge instanceof Gauge && kind != null) {
+            AgentMetrics metrics = new AgentMetrics(registry, kind, gauge.getId().getName());
+            metrics.reconciled(Duration.ofMillis(3), "Ready");
+            metrics.seen("probe", 1);
+            metrics.inPlace("probe", 1, true);
+            metrics.driftRepaired("probe");
+            metrics.nodeError("DockerUnavailable");
+          }
+        }
+      }
+      return registry.scrape();
+    }
+
+    /** Sample name (e.g. dockernet_reconcile_seconds_bucket) → its label names. */
+    static Map<String, Set<String>> seriesLabels(String scrape) {
+      Map<String, Set<String>> series = new TreeMap<>();
+      Pattern label = Pattern.compile("([a-zA-Z_]\\w*)=\"");
+      for (String line : scrape.lines().toList()) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        int brace = line.indexOf('{');
+        int space = line.indexOf(' ');
+        int end = brace >= 0 && brace < space ? brace : space;
+        Set<String> labels = series.computeIfAbsent(line.substring(0, end), n -> new TreeSet<>());
+        if (end == brace) {
+          Matcher m = label.matcher(line.substring(brace, line.lastIndexOf('}')));
+          while (m.find()) {
+            labels.add(m.group(1));
+          }
+        }
+      }
+      return series;
+    }
+
+    /** Metric family names from the # TYPE lines. */
+    static Set<String> families(String scrape) {
+      Set<String> families = new TreeSet<>();
+      scrape
+          .lines()
+          .filter(l -> l.startsWith("# TYPE "))
+          .forEach(l -> families.add(l.split(" ")[2]));
+      return families;
     }
   }
 
