@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Makes one node's Docker daemon match one DockerNetwork, or cleans it up. Observe, compare, change
@@ -32,6 +34,8 @@ import java.util.function.Predicate;
 final class NodeNetworkSync {
 
   private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
+  private static final Pattern CONFLICTS_WITH =
+      Pattern.compile("conflicts with network ([0-9a-f]{64})");
 
   private final DockerGateway docker;
   private final NetworkRecreator recreator;
@@ -101,6 +105,20 @@ final class NodeNetworkSync {
     try {
       docker.createNetwork(desired);
     } catch (DockerConflictException | DockerRejectedException e) {
+      Optional<String> stale = unlistedConflictingNetwork(e);
+      if (stale.isPresent()) {
+        return NodeOutcome.of(
+            base(dn, null),
+            Phase.Error,
+            "StaleEngineNetwork",
+            "Docker refused: "
+                + e.getMessage()
+                + "; network "
+                + stale.get()
+                + " is not listed by the Engine: a daemon stopped while creating a network can"
+                + " keep it in its bridge driver (moby/moby#27975), holding that subnet until it is"
+                + " removed from the Engine's network store (see README, troubleshooting)");
+      }
       return NodeOutcome.of(
           base(dn, null),
           Phase.Error,
@@ -318,6 +336,18 @@ final class NodeNetworkSync {
    *
    * @param replacing the ID of the network about to be replaced (its bridge may be reused), or null
    */
+  /**
+   * The ID of the network a refused create "conflicts with", when the Engine itself does not list
+   * it: not the admin's network, not ours, but one the Engine lost track of.
+   */
+  private Optional<String> unlistedConflictingNetwork(RuntimeException refusal) {
+    Matcher m = CONFLICTS_WITH.matcher(String.valueOf(refusal.getMessage()));
+    if (!m.find() || docker.findNetwork(m.group(1)).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(m.group(1));
+  }
+
   private Optional<NodeOutcome<NetworkNodeStatus>> bridgeTaken(
       DockerNetwork dn, NetworkRequest desired, String replacing) {
     String bridge = desired.options().get(BRIDGE_NAME_OPTION);

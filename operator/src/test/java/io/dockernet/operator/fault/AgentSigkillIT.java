@@ -1,6 +1,7 @@
 package io.dockernet.operator.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
@@ -11,6 +12,7 @@ import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,10 +139,9 @@ class AgentSigkillIT {
       String net = "kill-" + slot;
       String subnet = FaultObjects.subnet(212, slot);
       if (!generation.containsKey(slot)) {
-        kube.resource(
-                FaultObjects.withLabel(
-                    FaultObjects.network(net, subnet, NODE), "trial", String.valueOf(trial)))
-            .create();
+        createOnceGone(
+            FaultObjects.withLabel(
+                FaultObjects.network(net, subnet, NODE), "trial", String.valueOf(trial)));
         generation.put(slot, trial);
         String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
         attach(net, subnet, container);
@@ -179,10 +180,19 @@ class AgentSigkillIT {
 
   private static void attach(String net, String subnet, String container) {
     int host = 10 + CONTAINERS.indexOf(container);
-    kube.resource(
-            FaultObjects.attachment(
-                container + "-" + net, container, net, FaultObjects.address(subnet, host)))
-        .create();
+    createOnceGone(
+        FaultObjects.attachment(
+            container + "-" + net, container, net, FaultObjects.address(subnet, host)));
+  }
+
+  /**
+   * Creates the object once an earlier one of its name, deleted by this batch or the one before, is
+   * gone: the agent still has to remove its finalizer, and the API server refuses a create
+   * meanwhile.
+   */
+  private static void createOnceGone(HasMetadata object) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> kube.resource(object).get() == null);
+    kube.resource(object).create();
   }
 
   /**

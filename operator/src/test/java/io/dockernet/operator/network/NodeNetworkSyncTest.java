@@ -11,6 +11,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.node.NodeOutcome;
 import io.dockernet.operator.status.EventRecorder;
@@ -155,6 +156,41 @@ class NodeNetworkSyncTest {
     NodeOutcome<NetworkNodeStatus> out = ensure(network("second", "198.18.0.0/25"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("PoolOverlap");
+  }
+
+  @Test
+  void aConflictWithANetworkTheEngineDoesNotListIsNamedAsAStaleEngineNetwork() {
+    String ghost = "d6a74083e33212eb062fdc1065d346ade0de0e4d8ecd2aa197370805109a0977";
+    docker.failNext(
+        "createNetwork",
+        new DockerRejectedException(
+            "cannot create network 867a (br-867a): conflicts with network "
+                + ghost
+                + " (br-d6a74083e332): networks have overlapping IPv4",
+            null));
+
+    NodeOutcome<NetworkNodeStatus> out = ensure(network("bulk", "198.18.0.0/26"), null);
+
+    assertThat(out.report.phase).isEqualTo(Phase.Error);
+    assertThat(out.report.reason).isEqualTo("StaleEngineNetwork");
+    assertThat(out.report.message).contains(ghost + " is not listed by the Engine");
+  }
+
+  @Test
+  void aConflictWithAListedNetworkStaysACreateRejection() {
+    String listed = docker.createNetwork(foreign("admins", "198.18.1.0/26"));
+    docker.failNext(
+        "createNetwork",
+        new DockerRejectedException(
+            "cannot create network 867a (br-867a): conflicts with network "
+                + listed
+                + " (br-admins): networks have overlapping IPv4",
+            null));
+
+    NodeOutcome<NetworkNodeStatus> out = ensure(network("bulk", "198.18.0.0/26"), null);
+
+    assertThat(out.report.reason).isEqualTo("CreateRejected");
+    assertThat(out.report.message).doesNotContain("not listed");
   }
 
   private static NetworkRequest foreign(String name, String subnet) {

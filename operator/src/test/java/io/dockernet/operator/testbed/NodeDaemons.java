@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -123,16 +124,31 @@ final class NodeDaemons implements AutoCloseable {
     return node;
   }
 
-  /** Removes every container and every network but bridge/host/none, on every node. */
+  /**
+   * Removes every container and every network but bridge/host/none, on every node. A network whose
+   * endpoints outlived their containers (Engine 20.10 can keep one when a connect races with the
+   * container's removal) cannot be removed through the API; restarting that node's daemon drops
+   * such endpoints, so the node is restarted and cleaned again.
+   */
   void clean() {
-    CompletableFuture.allOf(
-            nodes.values().stream()
-                .map(node -> CompletableFuture.runAsync(() -> clean(node)))
-                .toArray(CompletableFuture[]::new))
-        .join();
+    List<String> withStaleEndpoints =
+        nodes.values().stream()
+            .map(node -> CompletableFuture.supplyAsync(() -> clean(node) ? null : node.name()))
+            .toList()
+            .stream()
+            .map(CompletableFuture::join)
+            .filter(Objects::nonNull)
+            .toList();
+    for (String name : withStaleEndpoints) {
+      log.warn("{}: a network kept endpoints of removed containers; restarting its daemon", name);
+      if (!clean(restart(name))) {
+        throw new IllegalStateException(name + ": networks with active endpoints after a restart");
+      }
+    }
   }
 
-  private static void clean(TestNode node) {
+  /** Cleans one node; false if a network kept endpoints that the API cannot remove. */
+  private static boolean clean(TestNode node) {
     DockerClient docker = node.docker();
     for (Container container : docker.listContainersCmd().withShowAll(true).exec()) {
       try {
@@ -141,6 +157,7 @@ final class NodeDaemons implements AutoCloseable {
         // removed concurrently: fine
       }
     }
+    boolean clean = true;
     for (Network network : docker.listNetworksCmd().exec()) {
       if (PREDEFINED_NETWORKS.contains(network.getName())) {
         continue;
@@ -165,8 +182,14 @@ final class NodeDaemons implements AutoCloseable {
         docker.removeNetworkCmd(network.getId()).exec();
       } catch (NotFoundException gone) {
         // removed concurrently: fine
+      } catch (com.github.dockerjava.api.exception.DockerException e) {
+        if (!String.valueOf(e.getMessage()).contains("active endpoints")) {
+          throw e;
+        }
+        clean = false;
       }
     }
+    return clean;
   }
 
   private boolean answers(String name) {
