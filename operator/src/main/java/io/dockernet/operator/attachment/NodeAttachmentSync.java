@@ -97,6 +97,13 @@ final class NodeAttachmentSync {
     ContainerEndpoint current = net == null ? null : c.networks().get(net.name());
     if (current != null) {
       base.networkId = net.id(); // while connected, the DockerNetwork agent counts it as ours
+      if (previous != null
+          && previous.endpointId != null
+          && previous.endpointId.equals(current.endpointId())) {
+        // Still the endpoint this attachment made: whatever is reported below, it stays ours to
+        // release. An endpoint it never made (it was there already and the spec is refused) is not.
+        base.endpointId = current.endpointId();
+      }
     }
     if (target.deleting()) {
       return NodeOutcome.of(
@@ -332,8 +339,11 @@ final class NodeAttachmentSync {
     NodeOutcome<AttachmentNodeStatus> done =
         NodeOutcome.of(base(ca), Phase.Deleting, why, "released");
     done.released = true;
-    if (previous == null || previous.networkId == null || previous.containerId == null) {
-      return done;
+    if (previous == null
+        || previous.networkId == null
+        || previous.containerId == null
+        || previous.endpointId == null) {
+      return done; // nothing this attachment connected: an endpoint someone else made stays
     }
     Optional<ContainerInfo> c = docker.findContainer(previous.containerId);
     boolean connected =

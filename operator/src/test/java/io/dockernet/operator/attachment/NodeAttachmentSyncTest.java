@@ -334,6 +334,35 @@ class NodeAttachmentSyncTest {
         .containsKeys("bridge", "mynetwork");
   }
 
+  @Test
+  void releasingARefusedAttachmentLeavesTheEndpointItNeverMade() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment onBridge = attachment("b", "test2", "bridge", "172.17.0.10");
+    NodeOutcome<AttachmentNodeStatus> refused =
+        ensure(onBridge, new Target("bridge", true, false, null, false), List.of(), null);
+    docker.resetWriteCount();
+
+    sync.release(onBridge, refused.report, "Deleted");
+
+    assertThat(refused.report.reason).isEqualTo("StaticAddressOnDefaultBridge");
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsKey("bridge");
+    assertThat(docker.writeCount()).as("Docker writes").isZero();
+  }
+
+  @Test
+  void anEndpointItMadeStaysItsToReleaseAfterTheSpecBecomesInvalid() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    ca.getSpec().ipv4Address = "198.18.100.1"; // now the gateway: refused, endpoint left as is
+    NodeOutcome<AttachmentNodeStatus> refused = ensure(ca, ready);
+
+    sync.release(ca, refused.report, "Deleted");
+
+    assertThat(refused.report.reason).isEqualTo("AddressIsGateway");
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+  }
+
   private ContainerEndpoint endpoint(String container, String network) {
     return docker.findContainer(container).orElseThrow().networks().get(network);
   }
