@@ -170,7 +170,11 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
         return null;
       }
       NodeOutcome<AttachmentNodeStatus> out =
-          sync.release(ca, previous, ca.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
+          sync.release(
+              ca,
+              target(ca, context),
+              previous,
+              ca.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
       agent.events().record(ca, out.notes);
       if (out.released) {
         agent.nodeStates().delete(ContainerAttachmentNodeState.class, ca.getMetadata().getName());

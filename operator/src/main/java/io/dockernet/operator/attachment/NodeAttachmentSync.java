@@ -331,30 +331,26 @@ final class NodeAttachmentSync {
   }
 
   /**
-   * Disconnects what this attachment connected on this node, per its last report; other endpoints
-   * of the container and other containers are never touched.
+   * Disconnects what this attachment connected on this node: the endpoint its last report names,
+   * or, when there is no such report (the agent stopped between connecting and reporting), the
+   * container's endpoint on the target network if it is exactly what the spec declares, which is
+   * what {@link #ensure} would have adopted. Other endpoints of the container, an endpoint the
+   * attachment was refused on, and other containers are never touched.
    */
   NodeOutcome<AttachmentNodeStatus> release(
-      ContainerAttachment ca, AttachmentNodeStatus previous, String why) {
+      ContainerAttachment ca, Target target, AttachmentNodeStatus previous, String why) {
     NodeOutcome<AttachmentNodeStatus> done =
         NodeOutcome.of(base(ca), Phase.Deleting, why, "released");
     done.released = true;
-    if (previous == null
-        || previous.networkId == null
-        || previous.containerId == null
-        || previous.endpointId == null) {
-      return done; // nothing this attachment connected: an endpoint someone else made stays
-    }
-    Optional<ContainerInfo> c = docker.findContainer(previous.containerId);
-    boolean connected =
-        c.isPresent()
-            && c.get().networks().values().stream()
-                .anyMatch(e -> previous.networkId.equals(e.networkId()));
-    if (!connected) {
+    Optional<Connected> made =
+        previous != null && previous.endpointId != null
+            ? reported(previous)
+            : unreported(ca, target, previous);
+    if (made.isEmpty()) {
       return done;
     }
     try {
-      docker.disconnect(previous.networkId, previous.containerId, true);
+      docker.disconnect(made.get().networkId(), made.get().container().id(), true);
     } catch (DockerNotFoundException gone) {
       return done;
     } catch (DockerConflictException | DockerRejectedException e) {
@@ -363,7 +359,46 @@ final class NodeAttachmentSync {
     }
     return done.normal(
         "Detached",
-        "disconnected " + c.get().name() + " from network " + shortId(previous.networkId));
+        "disconnected "
+            + made.get().container().name()
+            + " from network "
+            + shortId(made.get().networkId()));
+  }
+
+  /** A container's endpoint on a network, found on the node. */
+  private record Connected(ContainerInfo container, String networkId) {}
+
+  /** The reported endpoint, if the container is still on that network. */
+  private Optional<Connected> reported(AttachmentNodeStatus previous) {
+    if (previous.networkId == null || previous.containerId == null) {
+      return Optional.empty();
+    }
+    return docker
+        .findContainer(previous.containerId)
+        .filter(
+            c ->
+                c.networks().values().stream()
+                    .anyMatch(e -> previous.networkId.equals(e.networkId())))
+        .map(c -> new Connected(c, previous.networkId));
+  }
+
+  /** The container's endpoint on the target network, if it is exactly the declared one. */
+  private Optional<Connected> unreported(
+      ContainerAttachment ca, Target target, AttachmentNodeStatus previous) {
+    if (previous != null && previous.phase != null && previous.phase != Phase.Ready) {
+      return Optional.empty(); // reported, and not as attached: whatever is there is not ours
+    }
+    Optional<NetworkInfo> net = docker.findNetwork(target.dockerName());
+    Optional<ContainerInfo> c = docker.findContainer(DesiredEndpoint.specOf(ca).container);
+    if (net.isEmpty() || c.isEmpty()) {
+      return Optional.empty();
+    }
+    ContainerEndpoint current = c.get().networks().get(net.get().name());
+    if (current == null
+        || !DesiredEndpoint.differences(DesiredEndpoint.from(ca), current).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Connected(c.get(), net.get().id()));
   }
 
   private NodeOutcome<AttachmentNodeStatus> ready(

@@ -324,8 +324,9 @@ class NodeAttachmentSyncTest {
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
     NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
 
-    NodeOutcome<AttachmentNodeStatus> released = sync.release(ca, ready.report, "Deleted");
-    NodeOutcome<AttachmentNodeStatus> again = sync.release(ca, ready.report, "Deleted");
+    NodeOutcome<AttachmentNodeStatus> released =
+        sync.release(ca, MYNETWORK, ready.report, "Deleted");
+    NodeOutcome<AttachmentNodeStatus> again = sync.release(ca, MYNETWORK, ready.report, "Deleted");
 
     assertThat(released.released).isTrue();
     assertThat(again.released).isTrue();
@@ -342,7 +343,8 @@ class NodeAttachmentSyncTest {
         ensure(onBridge, new Target("bridge", true, false, null, false), List.of(), null);
     docker.resetWriteCount();
 
-    sync.release(onBridge, refused.report, "Deleted");
+    sync.release(
+        onBridge, new Target("bridge", true, false, null, false), refused.report, "Deleted");
 
     assertThat(refused.report.reason).isEqualTo("StaticAddressOnDefaultBridge");
     assertThat(docker.findContainer(test2).orElseThrow().networks()).containsKey("bridge");
@@ -357,10 +359,29 @@ class NodeAttachmentSyncTest {
     ca.getSpec().ipv4Address = "198.18.100.1"; // now the gateway: refused, endpoint left as is
     NodeOutcome<AttachmentNodeStatus> refused = ensure(ca, ready);
 
-    sync.release(ca, refused.report, "Deleted");
+    sync.release(ca, MYNETWORK, refused.report, "Deleted");
 
     assertThat(refused.report.reason).isEqualTo("AddressIsGateway");
     assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+  }
+
+  @Test
+  void withoutAReportOnlyTheExactlyDeclaredEndpointIsReleased() {
+    // The agent was killed after connecting and before reporting: the declared endpoint is its own.
+    String test2 = docker.addContainer("test2", "default");
+    String other = docker.addContainer("other", "default");
+    ContainerAttachment declared = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    docker.connect(networkId, test2, DesiredEndpoint.from(declared));
+    docker.connect(networkId, other, request("198.18.100.20"));
+
+    sync.release(declared, MYNETWORK, null, "Deleted");
+    sync.release(
+        attachment("other", "other", "mynetwork", "198.18.100.21"), MYNETWORK, null, "Deleted");
+
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+    assertThat(docker.findContainer(other).orElseThrow().networks())
+        .as("an endpoint that is not what the attachment declares")
+        .containsKeys("bridge", "mynetwork");
   }
 
   private ContainerEndpoint endpoint(String container, String network) {
