@@ -32,10 +32,12 @@ KUBECTL="$HOME/.kubeapitest/k8s/1.34.4-linux-amd64/kubectl"
 HTTP_PORT=${HTTP_PORT:-18080}
 step() { printf '\n==> %s\n' "$*"; }
 
+STARTED_NODE=0
 cleanup() {
   step "stopping"
   [ -f "$STATE/operator.pid" ] && kill "$(cat "$STATE/operator.pid")" 2>/dev/null || true
-  bash hack/nodes.sh stop || true
+  # Only a node this run started: node daemons that were already up (a test run) stay.
+  if [ "$STARTED_NODE" = 1 ]; then bash hack/nodes.sh stop || true; fi
   bash hack/control-plane.sh stop || true
 }
 
@@ -52,6 +54,11 @@ export KUBECONFIG
 trap cleanup EXIT
 
 step "starting a local Docker engine (node-a)"
+if bash hack/nodes.sh status >/dev/null 2>&1; then
+  echo "test bed node daemons are already running (a test run?); using node-a as it is"
+else
+  STARTED_NODE=1
+fi
 bash hack/nodes.sh start 1
 SOCKET=$(bash hack/nodes.sh socket node-a)
 
