@@ -7,7 +7,9 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -178,6 +180,32 @@ class AgentSigkillIT {
     return done;
   }
 
+  /** What the agent last reported about a parent object, for a failure message. */
+  private static List<String> reportsOf(String parent) {
+    List<String> out = new ArrayList<>();
+    kube.resources(DockerNetworkNodeState.class).list().getItems().stream()
+        .filter(r -> r.getStatus() != null && parent.equals(r.getStatus().dockerNetwork))
+        .forEach(
+            r ->
+                out.add(
+                    r.getStatus().phase
+                        + "/"
+                        + r.getStatus().reason
+                        + ": "
+                        + r.getStatus().message));
+    kube.resources(ContainerAttachmentNodeState.class).list().getItems().stream()
+        .filter(r -> r.getStatus() != null && parent.equals(r.getStatus().containerAttachment))
+        .forEach(
+            r ->
+                out.add(
+                    r.getStatus().phase
+                        + "/"
+                        + r.getStatus().reason
+                        + ": "
+                        + r.getStatus().message));
+    return out;
+  }
+
   private static void attach(String net, String subnet, String container) {
     int host = 10 + CONTAINERS.indexOf(container);
     createOnceGone(
@@ -191,7 +219,17 @@ class AgentSigkillIT {
    * meanwhile.
    */
   private static void createOnceGone(HasMetadata object) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> kube.resource(object).get() == null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(kube.resource(object).get())
+                    .as(
+                        "%s %s still there; reports: %s",
+                        object.getKind(),
+                        object.getMetadata().getName(),
+                        reportsOf(object.getMetadata().getName()))
+                    .isNull());
     kube.resource(object).create();
   }
 

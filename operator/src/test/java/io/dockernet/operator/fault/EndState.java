@@ -208,11 +208,11 @@ final class EndState {
     netReports.keySet().stream()
         .filter(k -> !expectedNetReports.contains(k))
         .filter(k -> nodes.containsKey(k.substring(k.indexOf('@') + 1)))
-        .forEach(k -> out.add("stale network report " + k));
+        .forEach(k -> out.add("stale network report " + k + " " + describe(netReports.get(k))));
     attReports.keySet().stream()
         .filter(k -> !expectedAttReports.contains(k))
         .filter(k -> nodes.containsKey(k.substring(k.indexOf('@') + 1)))
-        .forEach(k -> out.add("stale attachment report " + k));
+        .forEach(k -> out.add("stale attachment report " + k + " " + describe(attReports.get(k))));
     return out;
   }
 
@@ -262,6 +262,30 @@ final class EndState {
         out.add(node + ": leaked endpoint of " + e.getName() + " on " + n.getName());
       }
     }
+  }
+
+  /** Enough of a report to tell why it is still there: its owner, phase and reason. */
+  private static String describe(io.fabric8.kubernetes.api.model.HasMetadata report) {
+    var owners = report.getMetadata().getOwnerReferences();
+    String owner =
+        owners == null || owners.isEmpty()
+            ? "no owner"
+            : owners.get(0).getName() + " uid " + owners.get(0).getUid();
+    Object status =
+        report instanceof ContainerAttachmentNodeState a
+            ? a.getStatus()
+            : ((DockerNetworkNodeState) report).getStatus();
+    String phase =
+        status instanceof io.dockernet.operator.api.v1alpha1.NodeReport r
+            ? r.phase + "/" + r.reason + " " + r.message
+            : "no status";
+    return "(owner "
+        + owner
+        + ", created "
+        + report.getMetadata().getCreationTimestamp()
+        + ", "
+        + phase
+        + ")";
   }
 
   private static void checkAttachment(
