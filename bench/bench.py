@@ -28,11 +28,13 @@ import report
 import scenarios
 from dockerapi import Docker
 from testbed import (
+    IMAGE_ENV,
     ControlPlane,
     Nodes,
     OperatorProcess,
     SessionLock,
     Window,
+    java_args,
     loadavg,
     log,
     machine_facts,
@@ -73,10 +75,17 @@ def parse_args(argv):
     )
     p.add_argument("--tool-timeout", type=int, default=900, help="seconds per Ansible/compose run")
     p.add_argument(
+        "--jvm-options",
+        default="",
+        help="the image's JVM options file (operator/jvm.options, which the Dockerfile passes as"
+        " @file); every operator process starts with its options and the image's environment"
+        " (MALLOC_ARENA_MAX); empty: neither",
+    )
+    p.add_argument(
         "--java-opts",
         default="-XX:MaxRAM=384m",
-        help="JVM options of every operator process; the default sizes the heap as the Helm"
-        " chart's 384Mi memory limit would",
+        help="more JVM options, after the image's (later ones win); the default makes the JVM"
+        " size itself as under the Helm chart's 384Mi memory limit",
     )
     p.add_argument("--api-port", type=int, default=26443)
     p.add_argument("--etcd-port", type=int, default=22379)
@@ -91,6 +100,8 @@ class Bench:
         self.workdir = args.workdir
         self.workload = Workload(args.networks, args.attachments, args.containers)
         self.node_names = node_names(args.nodes)
+        self.java_args = java_args(args.jvm_options) + args.java_opts.split()
+        self.java_env = dict(IMAGE_ENV) if args.jvm_options else {}
         self.agents = {}
         self.controller = None
         self.cp = None
@@ -100,7 +111,9 @@ class Bench:
             "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
             "command": args.command,
             "build": args.build_info,
-            "java_opts": args.java_opts,
+            "java_opts": " ".join(
+                [f"{k}={v}" for k, v in self.java_env.items()] + self.java_args
+            ),
             "workload": {
                 "networks": args.networks,
                 "attachments": args.attachments,
@@ -122,7 +135,8 @@ class Bench:
             self.cp.kubeconfig,
             port,
             self.workdir,
-            self.args.java_opts,
+            self.java_args,
+            self.java_env,
             node=node,
         )
 
@@ -134,7 +148,8 @@ class Bench:
                 self.cp.kubeconfig,
                 self.args.http_port_base,
                 self.workdir,
-                self.args.java_opts,
+                self.java_args,
+                self.java_env,
             ).start()
             self.controller_fresh = True
         started = []

@@ -9,8 +9,9 @@
 #   --idle-seconds N     idle window (default 300; e.g. 30 while developing)
 #   --change-trials N    single-change trials (default 60), --drift-trials N (default 50)
 #   --skip-ansible, --skip-compose, --nodes N, --networks N, --attachments N, --containers N
-#   --java-opts "..."    JVM options of the operator processes (default -XX:MaxRAM=384m: heap sized
-#                        as under the Helm chart's 384Mi limit)
+#   --java-opts "..."    JVM options of the operator processes after the image's (operator/jvm.options
+#                        and MALLOC_ARENA_MAX=2, as in the Dockerfile); default -XX:MaxRAM=384m: the
+#                        JVM sizes itself as under the Helm chart's 384Mi limit
 #   (bench/bench.py --help lists everything)
 #
 # What it does: installs what is missing (Debian: the test bed packages, ansible, docker-compose,
@@ -72,9 +73,11 @@ if [[ -z "${JAR}" ]]; then
     (cd "${SRC}" && mvn -B -q -ntp -Dmaven.test.skip=true -Dspotless.check.skip=true package)
   fi
   CRDS="${SRC}/crds"
+  JVM_OPTIONS="${SRC}/operator/jvm.options"
   BUILD="${COMMIT}"
 else
   CRDS="${ROOT}/crds"
+  JVM_OPTIONS="${ROOT}/operator/jvm.options"
   BUILD="${JAR}"
 fi
 [[ -f "${JAR}" && -d "$(dirname "${JAR}")/lib" ]] || { echo "no jar with lib/ at ${JAR}" >&2; exit 1; }
@@ -88,7 +91,7 @@ log "results go to ${OUT}"
 # bench.py, which cleans up; tee keeps logging until it has.
 set +e
 /usr/bin/python3 -u bench/bench.py \
-  --jar "${JAR}" --crds "${CRDS}" --repo "${ROOT}" --workdir "${OUT}" \
+  --jar "${JAR}" --crds "${CRDS}" --jvm-options "${JVM_OPTIONS}" --repo "${ROOT}" --workdir "${OUT}" \
   --build-info "${BUILD}" --command "sudo bench/run.sh${ORIGINAL_ARGS:+ ${ORIGINAL_ARGS}}" \
   "${ARGS[@]}" 2>&1 | (trap '' INT TERM; tee "${OUT}/bench.log")
 rc=${PIPESTATUS[0]}

@@ -270,14 +270,27 @@ class ControlPlane:
 # -- operator processes ------------------------------------------------------------------------
 
 
-class OperatorProcess:
-    """One `java -jar dockernet-operator.jar --role=...` process, as hack/run.sh runs it."""
+# The environment the Dockerfile gives the operator besides its JVM options (keep the two alike).
+IMAGE_ENV = {"MALLOC_ARENA_MAX": "2"}
 
-    def __init__(self, jar, role, kubeconfig, http_port, logdir, java_opts, node=None):
+
+def java_args(options_file):
+    """The options of a `java @file` argument file (operator/jvm.options): # starts a comment."""
+    if not options_file:
+        return []
+    with open(options_file) as f:
+        return [opt for line in f for opt in line.split("#", 1)[0].split()]
+
+
+class OperatorProcess:
+    """One `java ... -jar dockernet-operator.jar --role=...` process, as the image runs it."""
+
+    def __init__(self, jar, role, kubeconfig, http_port, logdir, java_args, java_env, node=None):
         self.jar, self.role, self.node = jar, role, node
         self.port = http_port
         self.kubeconfig = kubeconfig
-        self.java_opts = java_opts
+        self.java_args = java_args
+        self.java_env = java_env
         self.logfile = f"{logdir}/{role}{'-' + node if node else ''}.log"
         self.proc = None
 
@@ -288,13 +301,14 @@ class OperatorProcess:
     def start(self):
         env = dict(os.environ, KUBECONFIG=self.kubeconfig, HTTP_PORT=str(self.port))
         env.pop("JAVA_TOOL_OPTIONS", None)
+        env.update(self.java_env)
         if self.node:
             env["NODE_NAME"] = self.node
             env["DOCKER_HOST"] = "unix://" + socket_of(self.node)
         out = open(self.logfile, "a")
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
-            ["java", *self.java_opts.split(), "-jar", self.jar, f"--role={self.role}"],
+            ["java", *self.java_args, "-jar", self.jar, f"--role={self.role}"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

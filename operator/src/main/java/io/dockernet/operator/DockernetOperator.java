@@ -55,7 +55,13 @@ public final class DockernetOperator implements AutoCloseable {
 
   private void startRoles(OperatorConfig config, KubernetesClient client) throws IOException {
     if (config.roles().contains(Role.AGENT)) {
-      DockerJavaGateway gateway = DockerJavaGateway.create(config.dockerHost(), metrics);
+      DockerJavaGateway gateway =
+          DockerJavaGateway.create(
+              config.dockerHost(),
+              metrics,
+              DockerJavaGateway.DEFAULT_CONNECT_TIMEOUT,
+              DockerJavaGateway.DEFAULT_RESPONSE_TIMEOUT,
+              config.reconcileThreads());
       resources.add(gateway);
       LOG.info(
           "Agent for node {} using Docker at {} ({})",
@@ -74,7 +80,7 @@ public final class DockernetOperator implements AutoCloseable {
               new EventRecorder(client, "dockernet-agent", config.nodeName()),
               new NodeStates(client, config.nodeName()),
               metrics);
-      Operator operator = newOperator(client, null);
+      Operator operator = newOperator(client, null, config.reconcileThreads());
       operator.register(new DockerNetworkAgentReconciler(agent));
       operator.register(new ContainerAttachmentAgentReconciler(agent));
       operator.start();
@@ -82,7 +88,7 @@ public final class DockernetOperator implements AutoCloseable {
       operators.add(operator);
     }
     if (config.roles().contains(Role.CONTROLLER)) {
-      Operator operator = newOperator(client, leaderElection(config));
+      Operator operator = newOperator(client, leaderElection(config), config.reconcileThreads());
       operator.register(new DockerNetworkSummaryReconciler());
       operator.register(new ContainerAttachmentSummaryReconciler());
       operator.start();
@@ -122,11 +128,14 @@ public final class DockernetOperator implements AutoCloseable {
     return registry;
   }
 
-  private Operator newOperator(KubernetesClient client, LeaderElectionConfiguration election) {
+  private Operator newOperator(
+      KubernetesClient client, LeaderElectionConfiguration election, int threads) {
     return new Operator(
         o -> {
           o.withKubernetesClient(client)
               .withCloseClientOnStop(false)
+              .withConcurrentReconciliationThreads(threads)
+              .withConcurrentWorkflowExecutorThreads(threads)
               .withMetrics(MicrometerMetricsV2.newBuilder(metrics).build());
           if (election != null) {
             o.withLeaderElectionConfiguration(election);

@@ -47,9 +47,9 @@ import java.util.stream.Collectors;
 /**
  * The agent side of ContainerAttachment: connects this node's containers to their networks exactly
  * as declared, keeps them connected, and reports per node. Triggered by the object, this node's
- * Node labels, this node's own reports, the DockerNetworks named, and Docker's event stream
- * (container create/start/die/destroy/rename, network connect/disconnect/create/destroy); a
- * periodic pass is the backstop for lost events.
+ * Node labels, changes to this node's own reports (other than its own writes), the DockerNetworks
+ * named, and Docker's event stream (container create/start/die/destroy/rename, network
+ * connect/disconnect/create/destroy); a periodic pass is the backstop for lost events.
  *
  * <p>Without a nodeSelector an attachment concerns only the nodes where its container exists; other
  * nodes stay silent. With one, every selected node reports, ContainerNotFound included.
@@ -77,6 +77,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   private final Map<String, String> containerIds = new ConcurrentHashMap<>();
 
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
+  private InformerEventSource<ContainerAttachmentNodeState, ContainerAttachment> reports;
 
   public ContainerAttachmentAgentReconciler(AgentContext agent) {
     this(agent, ProcHostInterfaces.system());
@@ -93,7 +94,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
     var node = NodeEventSources.thisNode(context, agent.nodeName());
-    var reports =
+    reports =
         NodeEventSources.ownReports(context, ContainerAttachmentNodeState.class, agent.nodeName());
     networks =
         new InformerEventSource<>(
@@ -288,7 +289,13 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       ContainerAttachmentNodeState previous) {
     agent
         .nodeStates()
-        .write(ContainerAttachmentNodeState::new, ca, Keys.ATTACHMENT_LABEL, out.report, previous);
+        .write(
+            ContainerAttachmentNodeState::new,
+            ca,
+            Keys.ATTACHMENT_LABEL,
+            out.report,
+            previous,
+            reports);
   }
 
   private void reportUnavailable(

@@ -15,9 +15,22 @@ import java.util.Set;
  * @param dockerHost the node's Docker daemon
  * @param httpPort port of /metrics, /healthz and /readyz (0 picks a free one)
  * @param leaseNamespace namespace of the controller's leader-election Lease
+ * @param reconcileThreads size of each role's reconciliation pool, and of the agent's pool of
+ *     Docker calls
  */
 public record OperatorConfig(
-    Set<Role> roles, String nodeName, URI dockerHost, int httpPort, String leaseNamespace) {
+    Set<Role> roles,
+    String nodeName,
+    URI dockerHost,
+    int httpPort,
+    String leaseNamespace,
+    int reconcileThreads) {
+
+  /**
+   * One node's daemon serialises most network operations, and the controller only reads caches and
+   * patches status: a few threads keep up, where JOSDK's default (50) mostly costs memory.
+   */
+  public static final int DEFAULT_RECONCILE_THREADS = 8;
 
   /** The two roles the one binary can play. */
   public enum Role {
@@ -33,6 +46,16 @@ public record OperatorConfig(
       throw new IllegalArgumentException(
           "the agent role needs NODE_NAME (set it from the downward API: spec.nodeName)");
     }
+    if (reconcileThreads < 1) {
+      throw new IllegalArgumentException(
+          "DOCKERNET_RECONCILE_THREADS must be at least 1, not " + reconcileThreads);
+    }
+  }
+
+  /** With the default number of reconcile threads. */
+  public OperatorConfig(
+      Set<Role> roles, String nodeName, URI dockerHost, int httpPort, String leaseNamespace) {
+    this(roles, nodeName, dockerHost, httpPort, leaseNamespace, DEFAULT_RECONCILE_THREADS);
   }
 
   /**
@@ -55,7 +78,20 @@ public record OperatorConfig(
         env.get("NODE_NAME"),
         URI.create(env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
         Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
-        env.getOrDefault("POD_NAMESPACE", "default"));
+        env.getOrDefault("POD_NAMESPACE", "default"),
+        parseThreads(env.get("DOCKERNET_RECONCILE_THREADS")));
+  }
+
+  private static int parseThreads(String text) {
+    if (text == null || text.isBlank()) {
+      return DEFAULT_RECONCILE_THREADS;
+    }
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "DOCKERNET_RECONCILE_THREADS must be a whole number, not '" + text + "'");
+    }
   }
 
   static Set<Role> parseRoles(String text) {

@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -50,6 +50,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Calls at once unless told otherwise (the agent passes its number of reconcile threads). */
+  public static final int DEFAULT_CALL_THREADS = 8;
+
   private static final Logger LOG = LoggerFactory.getLogger(DockerJavaGateway.class);
   private static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
 
@@ -62,34 +65,58 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   private final DockerClient events;
   private final MeterRegistry registry;
   private final Duration deadline;
-  private final ExecutorService callers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "docker-call");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ThreadPoolExecutor callers;
 
   private DockerJavaGateway(
       Supplier<Requests> newRequests,
       DockerClient events,
       MeterRegistry registry,
-      Duration deadline) {
+      Duration deadline,
+      int callThreads) {
     this.newRequests = newRequests;
     this.requests = newRequests.get();
     this.events = events;
     this.registry = registry;
     this.deadline = deadline;
+    // Bounded: the callers are reconcile threads, as many as this pool. A call that waits for a
+    // thread spends its own deadline waiting. A call past its deadline is interrupted and its
+    // client replaced, either of which frees its thread even from a hung daemon (withDeadline,
+    // renewRequests), so hung calls do not use the pool up.
+    this.callers =
+        new ThreadPoolExecutor(
+            callThreads,
+            callThreads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "docker-call");
+              t.setDaemon(true);
+              return t;
+            });
+    callers.allowCoreThreadTimeOut(true);
   }
 
   /** A gateway to the daemon at {@code dockerHost}, e.g. {@code unix:///var/run/docker.sock}. */
   public static DockerJavaGateway create(URI dockerHost, MeterRegistry registry) {
-    return create(dockerHost, registry, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT);
+    return create(
+        dockerHost,
+        registry,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_RESPONSE_TIMEOUT,
+        DEFAULT_CALL_THREADS);
   }
 
-  /** As {@link #create(URI, MeterRegistry)}, with explicit timeouts for ordinary requests. */
+  /**
+   * As {@link #create(URI, MeterRegistry)}, with explicit timeouts for ordinary requests and at
+   * most {@code callThreads} calls at once.
+   */
   public static DockerJavaGateway create(
-      URI dockerHost, MeterRegistry registry, Duration connectTimeout, Duration responseTimeout) {
+      URI dockerHost,
+      MeterRegistry registry,
+      Duration connectTimeout,
+      Duration responseTimeout,
+      int callThreads) {
     // Built field by field rather than from createDefaultConfigBuilder(), which would also read
     // DOCKER_* variables and ~/.docker-java.properties of whatever machine the operator runs on.
     DockerClientConfig config =
@@ -120,7 +147,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         requests,
         DockerClientImpl.getInstance(config, eventHttp),
         registry,
-        connectTimeout.plus(responseTimeout));
+        connectTimeout.plus(responseTimeout),
+        callThreads);
   }
 
   @Override

@@ -26,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.util.Collection;
@@ -36,8 +37,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent side of DockerNetwork: makes this node's Docker daemon match every DockerNetwork that
- * selects the node, and reports per node. Triggered by the object, this node's Node labels, this
- * node's own reports and Docker's event stream; a periodic pass is the backstop for lost events.
+ * selects the node, and reports per node. Triggered by the object, this node's Node labels, changes
+ * to this node's own reports (other than its own writes) and Docker's event stream; a periodic pass
+ * is the backstop for lost events.
  *
  * <p>It manages its own per-node finalizer (every agent must clean up before deletion completes),
  * so JOSDK's single shared finalizer is off and the reconciler sees every event.
@@ -60,6 +62,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   private final NodeNetworkSync sync;
   private final ErrorBackoff backoff = new ErrorBackoff();
   private final AgentMetrics metrics;
+  private InformerEventSource<DockerNetworkNodeState, DockerNetwork> reports;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
@@ -70,9 +73,10 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   @Override
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
+    reports = NodeEventSources.ownReports(context, DockerNetworkNodeState.class, agent.nodeName());
     return List.of(
         NodeEventSources.thisNode(context, agent.nodeName()),
-        NodeEventSources.ownReports(context, DockerNetworkNodeState.class, agent.nodeName()),
+        reports,
         new DockerEventSource<DockerNetwork>(
             "docker-network-events",
             agent.dockerEvents(),
@@ -164,7 +168,13 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       DockerNetwork dn, NodeOutcome<NetworkNodeStatus> out, DockerNetworkNodeState previous) {
     agent
         .nodeStates()
-        .write(DockerNetworkNodeState::new, dn, Keys.DOCKER_NETWORK_LABEL, out.report, previous);
+        .write(
+            DockerNetworkNodeState::new,
+            dn,
+            Keys.DOCKER_NETWORK_LABEL,
+            out.report,
+            previous,
+            reports);
   }
 
   private void reportUnavailable(

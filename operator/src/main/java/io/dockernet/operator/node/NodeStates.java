@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -50,10 +51,19 @@ public final class NodeStates {
    * Writes the report unless the previous one says the same. Keeps {@code lastTransitionTime} when
    * phase and reason did not change.
    *
+   * <p>The writes go through {@code reports}, this node's informer of these objects: its cache
+   * holds what was written at once (the next reconcile's previous report), and the events of these
+   * writes do not wake the parent's reconcile again; a change by anyone else still does.
+   *
    * @param previous the report currently stored, or null
    */
   public <S extends NodeReport, T extends CustomResource<Void, S>> void write(
-      Supplier<T> factory, HasMetadata parent, String parentLabel, S report, T previous) {
+      Supplier<T> factory,
+      HasMetadata parent,
+      String parentLabel,
+      S report,
+      T previous,
+      ManagedInformerEventSource<T, ?, ?> reports) {
     report.nodeName = nodeName;
     S before = previous == null ? null : previous.getStatus();
     boolean transition =
@@ -83,19 +93,24 @@ public final class NodeStates {
                     .withUid(parent.getMetadata().getUid())
                     .build()));
     if (previous == null) {
-      client.resource(state).fieldManager(fieldManager).forceConflicts().serverSideApply();
+      reports.eventFilteringUpdateAndCacheResource(
+          state,
+          s -> client.resource(s).fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
     state.setStatus(report);
-    client
-        .resource(state)
-        .subresource("status")
-        .patch(
-            new PatchContext.Builder()
-                .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                .withFieldManager(fieldManager)
-                .withForce(true)
-                .build(),
-            state);
+    reports.eventFilteringUpdateAndCacheResource(
+        state,
+        s ->
+            client
+                .resource(s)
+                .subresource("status")
+                .patch(
+                    new PatchContext.Builder()
+                        .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                        .withFieldManager(fieldManager)
+                        .withForce(true)
+                        .build(),
+                    s));
   }
 
   /** Deletes this node's report on a parent (no error if it is gone). */

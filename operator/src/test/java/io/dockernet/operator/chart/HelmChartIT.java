@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,9 +95,13 @@ class HelmChartIT {
                   .editStatus(dn -> withStatus(dn, Map.of("ready", "9/9"))));
       assertSpecChangeRefused(agent, "chart-agent-refusals");
 
-      // What it must do still works: an update of its own finalizer.
-      var dn = Convergence.object(agent, "DockerNetwork", "chart-agent-refusals").get();
-      dn = agent.resource(withFinalizers(dn, List.of("nodes.dockernet.io/somewhere"))).update();
+      // What it must do still works: its own finalizer, by JSON patch and by update.
+      var dn =
+          Convergence.object(agent, "DockerNetwork", "chart-agent-refusals")
+              .patch(
+                  PatchContext.of(PatchType.JSON),
+                  "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\","
+                      + "\"value\":[\"nodes.dockernet.io/somewhere\"]}]");
       agent.resource(withFinalizers(dn, List.of())).update();
     } finally {
       Convergence.object(kube, "DockerNetwork", "chart-agent-refusals").delete();
@@ -130,32 +136,43 @@ class HelmChartIT {
   }
 
   /**
-   * A patch is refused by RBAC (no patch verb); an update, which the operator needs for its
-   * finalizers, by the chart's admission policy. The policy takes a moment to load after install:
-   * retry until it refuses.
+   * RBAC allows patches and updates (the operator edits its finalizers with both); the chart's
+   * admission policy refuses either when it changes the spec. The policy takes a moment to load
+   * after install: a dry run, admitted like a real request but changing nothing, is retried until
+   * it is refused.
    */
   private static void assertSpecChangeRefused(KubernetesClient as, String name) {
-    assertForbidden(
-        () ->
-            Convergence.object(as, "DockerNetwork", name)
-                .edit(dn -> withSpec(dn, "internal", true)));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThatThrownBy(
-                        () ->
-                            as.resource(
-                                    withSpec(
-                                        Convergence.object(as, "DockerNetwork", name).get(),
-                                        "internal",
-                                        true))
-                                .update())
-                    .isInstanceOf(KubernetesClientException.class)
-                    .hasMessageContaining("may change finalizers only"));
+                assertRefusedByPolicy(
+                    () ->
+                        as.resource(
+                                withSpec(
+                                    Convergence.object(as, "DockerNetwork", name).get(),
+                                    "internal",
+                                    true))
+                            .dryRun()
+                            .update()));
+    assertRefusedByPolicy(
+        () ->
+            Convergence.object(as, "DockerNetwork", name)
+                .edit(dn -> withSpec(dn, "internal", true)));
+    assertRefusedByPolicy(
+        () ->
+            as.resource(
+                    withSpec(Convergence.object(as, "DockerNetwork", name).get(), "internal", true))
+                .update());
     assertThat(
             (Object) Convergence.object(kube, "DockerNetwork", name).get().get("spec", "internal"))
         .isNull();
+  }
+
+  private static void assertRefusedByPolicy(Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("may change finalizers only");
   }
 
   private static void assertForbidden(Runnable call) {

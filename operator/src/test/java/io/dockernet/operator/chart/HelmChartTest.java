@@ -443,7 +443,8 @@ class HelmChartTest {
                   URI.create("unix://" + dir.resolve("absent.sock")),
                   registry,
                   Duration.ofMillis(500),
-                  Duration.ofMillis(500));
+                  Duration.ofMillis(500),
+                  1);
           DockerEventHub events = new DockerEventHub(docker, registry)) {
         assertThatThrownBy(() -> docker.findNetwork("probe"))
             .isInstanceOf(DockerUnavailableException.class);
