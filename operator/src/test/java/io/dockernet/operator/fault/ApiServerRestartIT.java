@@ -57,17 +57,7 @@ class ApiServerRestartIT {
 
   @AfterAll
   static void stop() {
-    FaultObjects.deleteAll(kube);
-    if (roles != null) {
-      roles.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    if (apiServer != null) {
-      apiServer.close();
-    }
-    bed.cleanDocker();
+    FaultSupport.stopAll(bed, kube, roles, controller, apiServer);
   }
 
   @Test

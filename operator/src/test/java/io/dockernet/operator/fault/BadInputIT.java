@@ -73,23 +73,13 @@ class BadInputIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-bad-input");
-    agents = new InJvmRoles();
-    bed.nodes()
-        .values()
-        .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
+    agents = FaultSupport.startAgents(bed);
     bed.cleanDocker();
   }
 
   @AfterAll
   static void stop() {
-    FaultObjects.deleteAll(kube);
-    if (agents != null) {
-      agents.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    bed.cleanDocker();
+    FaultSupport.stopAll(bed, kube, agents, controller);
   }
 
   /** One corpus entry. */

@@ -49,23 +49,13 @@ class DaemonRestartDuringBulkApplyIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-daemon-restart");
-    agents = new InJvmRoles();
-    bed.nodes()
-        .values()
-        .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
+    agents = FaultSupport.startAgents(bed);
     bed.cleanDocker();
   }
 
   @AfterAll
   static void stop() {
-    FaultObjects.deleteAll(kube);
-    if (agents != null) {
-      agents.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    bed.cleanDocker();
+    FaultSupport.stopAll(bed, kube, agents, controller);
   }
 
   @Test

@@ -214,6 +214,34 @@ final class FaultSupport {
    * Deployment would), with its leader-election Lease in a namespace of its own so that it does not
    * wait for a Lease an earlier controller left behind.
    */
+  /** One in-JVM agent per test bed node, talking to the test bed's API server. */
+  static InJvmRoles startAgents(TestBed bed) {
+    InJvmRoles agents = new InJvmRoles();
+    bed.nodes()
+        .values()
+        .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
+    return agents;
+  }
+
+  /**
+   * The end of a fault test: its objects deleted while the roles still run (so they clean up), then
+   * what it started closed in the given order (nulls skipped), then the node daemons cleaned.
+   */
+  static void stopAll(TestBed bed, KubernetesClient kube, AutoCloseable... started) {
+    FaultObjects.deleteAll(kube);
+    for (AutoCloseable c : started) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not stop " + c, e);
+      }
+    }
+    bed.cleanDocker();
+  }
+
   static OperatorProcess startController(TestBed bed, String leaseNamespace) {
     bed.kubernetesClient()
         .resource(

@@ -73,17 +73,7 @@ class NodeCutOffIT {
     if (proxy != null) {
       proxy.restore();
     }
-    FaultObjects.deleteAll(kube);
-    if (roles != null) {
-      roles.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    bed.cleanDocker();
+    FaultSupport.stopAll(bed, kube, roles, controller, proxy);
   }
 
   @Test

@@ -60,17 +60,7 @@ class TenAgentsIT {
 
   @AfterAll
   static void stop() {
-    FaultObjects.deleteAll(kube);
-    if (roles != null) {
-      roles.close();
-    }
-    if (controller != null) {
-      controller.close();
-    }
-    if (extra != null) {
-      extra.close();
-    }
-    bed.cleanDocker();
+    FaultSupport.stopAll(bed, kube, roles, controller, extra);
   }
 
   @Test
