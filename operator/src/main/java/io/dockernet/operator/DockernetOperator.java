@@ -15,11 +15,13 @@ import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class DockernetOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockernetOperator.class);
+  private static final int START_ATTEMPTS = 5;
 
   private final PrometheusMeterRegistry metrics = newRegistry();
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -43,14 +46,43 @@ public final class DockernetOperator implements AutoCloseable {
   /** Starts every role in {@code config}; returns once informers are synced. */
   public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
       throws IOException {
-    DockernetOperator op = new DockernetOperator();
-    try {
-      op.startRoles(config, client);
-    } catch (IOException | RuntimeException e) {
-      op.close();
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      DockernetOperator op = new DockernetOperator();
+      try {
+        op.startRoles(config, client);
+        return op;
+      } catch (OperatorException e) {
+        op.close();
+        // An informer's first list can fail on a pooled connection the API server just closed
+        // (fabric8's Vert.x client does not retry HttpClosedException, fabric8io/kubernetes-client
+        // #7450): start again from scratch a few times before giving up.
+        if (attempt == START_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("Starting failed ({}); trying again, attempt {}", rootMessage(e), attempt + 1);
+        sleep(Duration.ofSeconds(attempt));
+      } catch (IOException | RuntimeException e) {
+        op.close();
+        throw e;
+      }
     }
-    return op;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.toString();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting", e);
+    }
   }
 
   private void startRoles(OperatorConfig config, KubernetesClient client) throws IOException {

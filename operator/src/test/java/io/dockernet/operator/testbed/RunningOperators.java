@@ -177,22 +177,12 @@ public final class RunningOperators implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /**
-   * Starts an instance; retried a few times because an API server that has just come up can still
-   * drop the first informer connections ("Connection was closed"), which a pod would survive by
-   * restarting.
-   */
+  /** Starts an instance (which retries a start whose first informer connections were dropped). */
   private static DockernetOperator run(OperatorConfig config, KubernetesClient client) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return DockernetOperator.start(config, client);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (io.javaoperatorsdk.operator.OperatorException e) {
-        if (attempt == 3) {
-          throw e;
-        }
-      }
+    try {
+      return DockernetOperator.start(config, client);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
