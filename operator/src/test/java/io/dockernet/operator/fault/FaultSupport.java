@@ -13,6 +13,8 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
+import io.dockernet.operator.chart.ChartRbac;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -242,7 +244,10 @@ final class FaultSupport {
     bed.cleanDocker();
   }
 
-  static OperatorProcess startController(TestBed bed, String leaseNamespace) {
+  static OperatorProcess startController(TestBed bed, String testNamespace) {
+    // As the chart's ServiceAccount, the controller may hold its Lease only in the release
+    // namespace.
+    String leaseNamespace = RunningOperators.impersonating() ? ChartRbac.NAMESPACE : testNamespace;
     bed.kubernetesClient()
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(leaseNamespace).endMetadata().build())
@@ -250,7 +255,7 @@ final class FaultSupport {
     return OperatorProcess.controller(
         bed.kubeConfigFile(),
         leaseNamespace,
-        Path.of("target", "fault", leaseNamespace + "-controller.log"));
+        Path.of("target", "fault", testNamespace + "-controller.log"));
   }
 
   static Map<String, TestNode> nodes(TestBed bed, List<String> names) {

@@ -1,8 +1,11 @@
 package io.dockernet.operator.fault;
 
 import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -24,11 +27,17 @@ final class InJvmRoles implements AutoCloseable {
 
   private final Map<String, DockernetOperator> agents = new LinkedHashMap<>();
   private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+  private ServiceAccounts accounts;
 
   /** Starts an agent for {@code node} against {@code dockerHost}, talking to {@code kubeConfig}. */
   DockernetOperator startAgent(String node, URI dockerHost, String kubeConfig) {
     stop(node);
     KubernetesClient client = client(kubeConfig);
+    String agentUser = agentUser(client);
+    if (agentUser != null) {
+      client.close();
+      client = ChartRbac.impersonating(kubeConfig, agentUser);
+    }
     clients.put(node, client);
     DockernetOperator agent =
         run(new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, "default"), client);
@@ -49,6 +58,17 @@ final class InJvmRoles implements AutoCloseable {
     if (client != null) {
       client.close();
     }
+  }
+
+  /** The agent's ServiceAccount user when the roles act as the chart's accounts, else null. */
+  private String agentUser(KubernetesClient admin) {
+    if (!RunningOperators.impersonating()) {
+      return null;
+    }
+    if (accounts == null) {
+      accounts = RunningOperators.chartAccountsIfImpersonating(admin);
+    }
+    return accounts.username(accounts.agent());
   }
 
   static KubernetesClient client(String kubeConfig) {

@@ -2,7 +2,11 @@ package io.dockernet.operator.fault;
 
 import static org.awaitility.Awaitility.await;
 
+import io.dockernet.operator.testbed.RunningOperators;
+import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestNode;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -79,16 +84,15 @@ final class OperatorProcess implements AutoCloseable {
 
   private static OperatorProcess prepare(String role, Path kubeConfig, Path log) {
     int port = freePort();
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            // Quick start on two cores; the operator's own defaults are for a pod.
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-Xmx256m",
-            "-jar",
-            jar().toString(),
-            "--role=" + role);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Quick start on two cores; the operator's own defaults are for a pod.
+    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+    String user = chartUser(role, kubeConfig);
+    if (user != null) {
+      command.add("-D" + Config.KUBERNETES_IMPERSONATE_USERNAME + "=" + user);
+    }
+    command.addAll(List.of("-jar", jar().toString(), "--role=" + role));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("KUBE"));
     pb.environment().put("HTTP_PORT", String.valueOf(port));
@@ -100,6 +104,19 @@ final class OperatorProcess implements AutoCloseable {
     }
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new OperatorProcess(pb, port, log);
+  }
+
+  /** The role's chart ServiceAccount user when the roles act as the chart's accounts, else null. */
+  private static String chartUser(String role, Path kubeConfig) {
+    if (!RunningOperators.impersonating()) {
+      return null;
+    }
+    try (KubernetesClient admin = InJvmRoles.client(Files.readString(kubeConfig))) {
+      ServiceAccounts accounts = RunningOperators.chartAccountsIfImpersonating(admin);
+      return accounts.username(role.equals("agent") ? accounts.agent() : accounts.controller());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void launch() {

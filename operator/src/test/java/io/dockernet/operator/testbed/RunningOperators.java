@@ -65,10 +65,20 @@ public final class RunningOperators implements AutoCloseable {
    * rights, or as the chart's ServiceAccounts when {@code -Dtestbed.impersonate=true}.
    */
   public static RunningOperators start(TestBed bed) {
-    if (Boolean.getBoolean("testbed.impersonate")) {
-      return startWithServiceAccounts(bed, ChartRbac.install(bed.kubernetesClient()));
-    }
-    return start(bed, null);
+    return start(bed, chartAccountsIfImpersonating(bed.kubernetesClient()));
+  }
+
+  /** Whether the roles act only as the chart's ServiceAccounts ({@code -Dtestbed.impersonate}). */
+  public static boolean impersonating() {
+    return Boolean.getBoolean("testbed.impersonate");
+  }
+
+  /**
+   * With {@code -Dtestbed.impersonate=true}: the chart's ServiceAccounts, installed with its RBAC
+   * through {@code admin}, for a role's client to act as; otherwise null (admin rights).
+   */
+  public static ServiceAccounts chartAccountsIfImpersonating(KubernetesClient admin) {
+    return impersonating() ? ChartRbac.install(admin) : null;
   }
 
   /**
