@@ -25,10 +25,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +56,6 @@ class BadInputIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(BadInputIT.class);
   private static final String CORPUS = "/fault/bad-input.yaml";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static InJvmRoles agents;
   private static OperatorProcess controller;
   private static TestBed bed;
@@ -295,7 +290,7 @@ class BadInputIT {
     for (String node : bed.nodeNames()) {
       DockernetOperator agent = agents.get(node);
       for (String path : List.of("/healthz", "/readyz")) {
-        int status = status(agent.httpPort(), path);
+        int status = OperatorProcess.status(agent.httpPort(), path);
         if (status != 200) {
           unhealthy.add(node + path + " " + status);
         }
@@ -306,22 +301,6 @@ class BadInputIT {
       if (status != 200) {
         unhealthy.add("controller" + path + " " + status);
       }
-    }
-  }
-
-  private static int status(int port, String path) {
-    try {
-      return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
     }
   }
 

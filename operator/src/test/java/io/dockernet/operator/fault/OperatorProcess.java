@@ -158,10 +158,15 @@ final class OperatorProcess implements AutoCloseable {
 
   /** HTTP status of a probe, or -1 when nothing answers. */
   int status(String path) {
+    return status(port, path);
+  }
+
+  /** HTTP status of {@code path} on a local port, or -1 when nothing answers. */
+  static int status(int port, String path) {
     try {
       return HTTP.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(2))
+                  .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
