@@ -332,7 +332,8 @@ final class NodeAttachmentSync {
 
   /**
    * Disconnects what this attachment connected on this node: the endpoint its last report names,
-   * or, when there is no such report (the agent stopped between connecting and reporting), the
+   * or, when that is gone or was never reported (the agent stopped between connecting and
+   * reporting; the network was recreated under a new ID and the endpoint restored there), the
    * container's endpoint on the target network if it is exactly what the spec declares, which is
    * what {@link #ensure} would have adopted. Other endpoints of the container, an endpoint the
    * attachment was refused on, and other containers are never touched.
@@ -343,9 +344,10 @@ final class NodeAttachmentSync {
         NodeOutcome.of(base(ca), Phase.Deleting, why, "released");
     done.released = true;
     Optional<Connected> made =
-        previous != null && previous.endpointId != null
-            ? reported(previous)
-            : unreported(ca, target, previous);
+        (previous != null && previous.endpointId != null
+                ? reported(previous)
+                : Optional.<Connected>empty())
+            .or(() -> declared(ca, target, previous));
     if (made.isEmpty()) {
       return done;
     }
@@ -382,11 +384,23 @@ final class NodeAttachmentSync {
         .map(c -> new Connected(c, previous.networkId));
   }
 
-  /** The container's endpoint on the target network, if it is exactly the declared one. */
-  private Optional<Connected> unreported(
+  /**
+   * The container's endpoint on the target network, if it is exactly the declared one and this
+   * attachment may have made it: no report yet, or one that had an endpoint (the network may have
+   * been recreated since, under a new ID) or was only waiting. After a refusal or a lost conflict
+   * (Error, Conflict) whatever is there belongs to someone else.
+   */
+  private Optional<Connected> declared(
       ContainerAttachment ca, Target target, AttachmentNodeStatus previous) {
-    if (previous != null && previous.phase != null && previous.phase != Phase.Ready) {
-      return Optional.empty(); // reported, and not as attached: whatever is there is not ours
+    boolean mayBeOurs =
+        previous == null
+            || previous.phase == null
+            || previous.endpointId != null
+            || previous.phase == Phase.Ready
+            || previous.phase == Phase.Waiting
+            || previous.phase == Phase.Pending;
+    if (!mayBeOurs) {
+      return Optional.empty();
     }
     Optional<NetworkInfo> net = docker.findNetwork(target.dockerName());
     Optional<ContainerInfo> c = docker.findContainer(DesiredEndpoint.specOf(ca).container);

@@ -384,6 +384,22 @@ class NodeAttachmentSyncTest {
         .containsKeys("bridge", "mynetwork");
   }
 
+  @Test
+  void anEndpointRestoredOnARecreatedNetworkIsStillReleased() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    // The DockerNetwork agent recreates the network (new ID) and restores the endpoint as it was.
+    docker.disconnect(networkId, test2, true);
+    docker.removeNetwork(networkId);
+    String recreated = createNetwork("mynetwork", "hash-2");
+    docker.connect(recreated, test2, DesiredEndpoint.from(ca));
+
+    sync.release(ca, MYNETWORK, ready.report, "Deleted");
+
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+  }
+
   private ContainerEndpoint endpoint(String container, String network) {
     return docker.findContainer(container).orElseThrow().networks().get(network);
   }
