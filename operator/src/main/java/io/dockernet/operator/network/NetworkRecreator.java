@@ -11,6 +11,7 @@ import io.dockernet.operator.docker.DockerNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Replaces a network whose immutable settings changed: snapshot every endpoint (containers we do
@@ -19,8 +20,11 @@ import java.util.Optional;
  */
 final class NetworkRecreator {
 
-  /** The result: the new network's ID and the containers that could not be put back. */
-  record Result(String networkId, List<String> notRestored) {}
+  /**
+   * The result: the new network's ID, the containers that could not be put back, and those left to
+   * their ContainerAttachments to reconnect.
+   */
+  record Result(String networkId, List<String> notRestored, List<String> leftToAttachments) {}
 
   /** One endpoint as it must be restored. */
   record Snapshot(String containerId, String containerName, EndpointRequest endpoint) {}
@@ -31,7 +35,12 @@ final class NetworkRecreator {
     this.docker = docker;
   }
 
-  Result recreate(NetworkInfo old, NetworkRequest desired) {
+  /**
+   * @param attached tells whether a ContainerAttachment made a container's (ID) endpoint on the old
+   *     network (ID): such an endpoint is not put back here but by its attachment, which knows
+   *     whether it is still wanted (an attachment deleted meanwhile must not get it back)
+   */
+  Result recreate(NetworkInfo old, NetworkRequest desired, BiPredicate<String, String> attached) {
     List<Snapshot> snapshots = snapshot(old);
     for (Snapshot s : snapshots) {
       try {
@@ -43,12 +52,15 @@ final class NetworkRecreator {
     docker.removeNetwork(old.id());
     String id = docker.createNetwork(desired);
     List<String> notRestored = new ArrayList<>();
+    List<String> leftToAttachments = new ArrayList<>();
     for (Snapshot s : snapshots) {
-      if (!restore(id, desired.name(), s)) {
+      if (attached.test(old.id(), s.containerId())) {
+        leftToAttachments.add(s.containerName());
+      } else if (!restore(id, desired.name(), s)) {
         notRestored.add(s.containerName());
       }
     }
-    return new Result(id, notRestored);
+    return new Result(id, notRestored, leftToAttachments);
   }
 
   /** Every endpoint on the network, with the settings it was configured with. */

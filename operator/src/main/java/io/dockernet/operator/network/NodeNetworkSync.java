@@ -53,6 +53,18 @@ final class NodeNetworkSync {
    */
   NodeOutcome<NetworkNodeStatus> ensure(
       DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
+    return ensure(dn, previous, liveOwner, (network, container) -> false);
+  }
+
+  /**
+   * @param attached tells whether a ContainerAttachment made a container's (ID) endpoint on a
+   *     network (ID); a recreate leaves those endpoints to their attachments
+   */
+  NodeOutcome<NetworkNodeStatus> ensure(
+      DockerNetwork dn,
+      NetworkNodeStatus previous,
+      Predicate<String> liveOwner,
+      BiPredicate<String, String> attached) {
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     NetworkRequest desired = DesiredNetwork.from(dn);
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());
@@ -93,7 +105,7 @@ final class NodeNetworkSync {
       out.report.adopted = ownership == Ownership.ADOPTED ? true : null;
       return out;
     }
-    return recreate(dn, actual, desired, differences, "Recreated");
+    return recreate(dn, actual, desired, differences, "Recreated", attached);
   }
 
   private NodeOutcome<NetworkNodeStatus> create(
@@ -172,7 +184,8 @@ final class NodeNetworkSync {
             actual,
             desired,
             NetworkDifferences.between(spec, desired, actual, false),
-            "AdoptedByRecreate");
+            "AdoptedByRecreate",
+            (network, container) -> false); // nothing of ours is on a network we did not own
       }
       default -> {
         return NodeOutcome.of(
@@ -194,14 +207,15 @@ final class NodeNetworkSync {
       NetworkInfo actual,
       NetworkRequest desired,
       List<String> differences,
-      String reason) {
+      String reason,
+      BiPredicate<String, String> attached) {
     Optional<NodeOutcome<NetworkNodeStatus>> taken = bridgeTaken(dn, desired, actual.id());
     if (taken.isPresent()) {
       return taken.get();
     }
     NetworkRecreator.Result result;
     try {
-      result = recreator.recreate(actual, desired);
+      result = recreator.recreate(actual, desired, attached);
     } catch (DockerConflictException | DockerRejectedException e) {
       return NodeOutcome.of(
           base(dn, null),
@@ -215,8 +229,14 @@ final class NodeNetworkSync {
             + desired.name()
             + (differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")")
             + " and reconnected "
-            + (actual.endpoints().size() - result.notRestored().size())
-            + " container(s)";
+            + (actual.endpoints().size()
+                - result.notRestored().size()
+                - result.leftToAttachments().size())
+            + " container(s)"
+            + (result.leftToAttachments().isEmpty()
+                ? ""
+                : "; their ContainerAttachments reconnect "
+                    + String.join(", ", result.leftToAttachments()));
     if (!result.notRestored().isEmpty()) {
       String names = String.join(", ", result.notRestored());
       return NodeOutcome.of(

@@ -99,6 +99,31 @@ class NodeNetworkSyncTest {
   }
 
   @Test
+  void aRecreateLeavesEndpointsOfContainerAttachmentsToThem() {
+    DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    String attached = docker.addContainer("attached", "default");
+    String legacy = docker.addContainer("legacy", "default");
+    docker.connect(first.report.networkId, attached, null);
+    docker.connect(first.report.networkId, legacy, null);
+    dn.getSpec().internal = true;
+
+    NodeOutcome<NetworkNodeStatus> second =
+        sync.ensure(
+            dn,
+            first.report,
+            uid -> false,
+            (network, container) ->
+                network.equals(first.report.networkId) && container.equals(attached));
+
+    assertThat(second.report.phase).isEqualTo(Phase.Ready);
+    assertThat(docker.findContainer(legacy).orElseThrow().networks()).containsKey("mynetwork");
+    assertThat(docker.findContainer(attached).orElseThrow().networks())
+        .as("reconnected by its ContainerAttachment, not by the recreate")
+        .doesNotContainKey("mynetwork");
+  }
+
+  @Test
   void recreatePolicyNeverReportsTheDifferenceAndChangesNothing() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
     NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
