@@ -148,7 +148,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       return null; // deleted meanwhile: create nothing on its behalf
     }
     NodeOutcome<NetworkNodeStatus> out =
-        sync.ensure(dn, previous, uid -> ownerExists(context, uid), managedContainers());
+        sync.ensure(dn, previous, uid -> ownerExists(context, uid), this::managedContainers);
     write(dn, out, previousState);
     agent.events().record(dn, out.notes);
     return out;
@@ -212,32 +212,23 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   }
 
   /** Which (network ID, container ID) pairs the operator's ContainerAttachments made here. */
-  /**
-   * Which container endpoints (network ID, container ID) this node's ContainerAttachments made, per
-   * their reports; read from the API server on first use only (most reconciles never ask).
-   */
+  /** Which container endpoints (network ID, container ID) this node's attachments made. */
   private java.util.function.BiPredicate<String, String> managedContainers() {
     Set<String> pairs = new HashSet<>();
-    boolean[] read = {false};
-    return (networkId, containerId) -> {
-      if (!read[0]) {
-        read[0] = true;
-        agent
-            .client()
-            .resources(ContainerAttachmentNodeState.class)
-            .withLabel(Keys.NODE_LABEL, agent.nodeName())
-            .list()
-            .getItems()
-            .forEach(
-                s -> {
-                  AttachmentNodeStatus st = s.getStatus();
-                  if (st != null && st.networkId != null && st.containerId != null) {
-                    pairs.add(st.networkId + "/" + st.containerId);
-                  }
-                });
-      }
-      return pairs.contains(networkId + "/" + containerId);
-    };
+    agent
+        .client()
+        .resources(ContainerAttachmentNodeState.class)
+        .withLabel(Keys.NODE_LABEL, agent.nodeName())
+        .list()
+        .getItems()
+        .forEach(
+            s -> {
+              AttachmentNodeStatus st = s.getStatus();
+              if (st != null && st.networkId != null && st.containerId != null) {
+                pairs.add(st.networkId + "/" + st.containerId);
+              }
+            });
+    return (networkId, containerId) -> pairs.contains(networkId + "/" + containerId);
   }
 
   private static boolean ownerExists(Context<DockerNetwork> context, String uid) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /**
  * Replaces a network whose immutable settings changed: snapshot every endpoint (containers we do
@@ -36,12 +37,18 @@ final class NetworkRecreator {
   }
 
   /**
-   * @param attached tells whether a ContainerAttachment made a container's (ID) endpoint on the old
-   *     network (ID): such an endpoint is not put back here but by its attachment, which knows
-   *     whether it is still wanted (an attachment deleted meanwhile must not get it back)
+   * @param attachedEndpoints reads which container (ID) endpoints on which network (ID) the
+   *     ContainerAttachments made: those are not put back here but by their attachments, which know
+   *     whether they are still wanted (an attachment deleted meanwhile must not get one back)
    */
-  Result recreate(NetworkInfo old, NetworkRequest desired, BiPredicate<String, String> attached) {
-    List<Snapshot> snapshots = snapshot(old);
+  Result recreate(
+      NetworkInfo old,
+      NetworkRequest desired,
+      Supplier<BiPredicate<String, String>> attachedEndpoints) {
+    // Read before looking at the endpoints: an attachment disconnects its endpoint before it
+    // deletes its report, so every endpoint seen below is either still reported or not ours.
+    BiPredicate<String, String> attached = attachedEndpoints.get();
+    List<Snapshot> snapshots = snapshot(docker.findNetwork(old.id()).orElse(old));
     for (Snapshot s : snapshots) {
       try {
         docker.disconnect(old.id(), s.containerId(), true);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,18 +54,18 @@ final class NodeNetworkSync {
    */
   NodeOutcome<NetworkNodeStatus> ensure(
       DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
-    return ensure(dn, previous, liveOwner, (network, container) -> false);
+    return ensure(dn, previous, liveOwner, () -> (network, container) -> false);
   }
 
   /**
-   * @param attached tells whether a ContainerAttachment made a container's (ID) endpoint on a
-   *     network (ID); a recreate leaves those endpoints to their attachments
+   * @param attached reads which container (ID) endpoints on which network (ID) ContainerAttachments
+   *     made; a recreate leaves those endpoints to their attachments
    */
   NodeOutcome<NetworkNodeStatus> ensure(
       DockerNetwork dn,
       NetworkNodeStatus previous,
       Predicate<String> liveOwner,
-      BiPredicate<String, String> attached) {
+      Supplier<BiPredicate<String, String>> attached) {
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     NetworkRequest desired = DesiredNetwork.from(dn);
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());
@@ -185,7 +186,7 @@ final class NodeNetworkSync {
             desired,
             NetworkDifferences.between(spec, desired, actual, false),
             "AdoptedByRecreate",
-            (network, container) -> false); // nothing of ours is on a network we did not own
+            () -> (network, container) -> false); // nothing of ours is on a foreign network
       }
       default -> {
         return NodeOutcome.of(
@@ -208,7 +209,7 @@ final class NodeNetworkSync {
       NetworkRequest desired,
       List<String> differences,
       String reason,
-      BiPredicate<String, String> attached) {
+      Supplier<BiPredicate<String, String>> attached) {
     Optional<NodeOutcome<NetworkNodeStatus>> taken = bridgeTaken(dn, desired, actual.id());
     if (taken.isPresent()) {
       return taken.get();

@@ -113,8 +113,9 @@ class NodeNetworkSyncTest {
             dn,
             first.report,
             uid -> false,
-            (network, container) ->
-                network.equals(first.report.networkId) && container.equals(attached));
+            () ->
+                (network, container) ->
+                    network.equals(first.report.networkId) && container.equals(attached));
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(docker.findContainer(legacy).orElseThrow().networks()).containsKey("mynetwork");
