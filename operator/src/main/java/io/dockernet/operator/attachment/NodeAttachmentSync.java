@@ -124,7 +124,7 @@ final class NodeAttachmentSync {
     if (target.specHash() != null
         && ownedByOperator(net)
         && !target.specHash().equals(net.labels().get(Keys.DOCKER_SPEC_HASH))) {
-      // The DockerNetwork agent is about to recreate it and restores every endpoint itself.
+      // The DockerNetwork agent is about to recreate it; once it has, this attachment reconnects.
       return NodeOutcome.of(
           base,
           Phase.Waiting,
