@@ -21,6 +21,7 @@ import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
 import io.dockernet.operator.api.v1alpha1.IpamSpec;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -91,13 +92,12 @@ final class AttachmentTestSupport {
   }
 
   static void edit(KubernetesClient kube, String name, Consumer<ContainerAttachmentSpec> change) {
-    kube.resources(ContainerAttachment.class)
-        .withName(name)
-        .edit(
-            ca -> {
-              change.accept(ca.getSpec());
-              return ca;
-            });
+    Edits.edit(
+        kube.resources(ContainerAttachment.class).withName(name),
+        ca -> {
+          change.accept(ca.getSpec());
+          return ca;
+        });
   }
 
   // ---- what a user reads ----
@@ -299,13 +299,12 @@ final class AttachmentTestSupport {
           .until(() -> kube.resources(type).list().getItems().isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException stuck) {
       for (T item : kube.resources(type).list().getItems()) {
-        kube.resources(type)
-            .withName(item.getMetadata().getName())
-            .edit(
-                o -> {
-                  o.getMetadata().setFinalizers(new ArrayList<>());
-                  return o;
-                });
+        Edits.edit(
+            kube.resources(type).withName(item.getMetadata().getName()),
+            o -> {
+              o.getMetadata().setFinalizers(new ArrayList<>());
+              return o;
+            });
       }
       await()
           .atMost(Duration.ofSeconds(30))

@@ -26,6 +26,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -434,13 +435,12 @@ class ContainerAttachmentIT {
     String oldId = awaitReport(kube, "one", "node-a", Phase.Ready, "Attached").networkId;
     awaitReport(kube, "two", "node-b", Phase.Ready, "Attached");
 
-    kube.resources(DockerNetwork.class)
-        .withName("remake")
-        .edit(
-            dn -> {
-              dn.getSpec().labels = Map.of("tier", "backend");
-              return dn;
-            });
+    Edits.edit(
+        kube.resources(DockerNetwork.class).withName("remake"),
+        dn -> {
+          dn.getSpec().labels = Map.of("tier", "backend");
+          return dn;
+        });
 
     await()
         .atMost(AttachmentTestSupport.CONVERGE)

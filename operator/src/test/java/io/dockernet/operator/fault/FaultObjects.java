@@ -8,6 +8,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
 import io.dockernet.operator.api.v1alpha1.IpamSpec;
+import io.dockernet.operator.testbed.Edits;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -124,13 +125,12 @@ final class FaultObjects {
           .until(() -> kube.resources(type).list().getItems().isEmpty());
     } catch (ConditionTimeoutException stuck) {
       for (T item : kube.resources(type).list().getItems()) {
-        kube.resources(type)
-            .withName(item.getMetadata().getName())
-            .edit(
-                o -> {
-                  o.getMetadata().setFinalizers(new ArrayList<>());
-                  return o;
-                });
+        Edits.edit(
+            kube.resources(type).withName(item.getMetadata().getName()),
+            o -> {
+              o.getMetadata().setFinalizers(new ArrayList<>());
+              return o;
+            });
       }
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))

@@ -11,6 +11,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,7 +54,7 @@ final class NetworkTestSupport {
   }
 
   static void edit(KubernetesClient kube, String name, UnaryOperator<DockerNetwork> change) {
-    kube.resources(DockerNetwork.class).withName(name).edit(change);
+    Edits.edit(kube.resources(DockerNetwork.class).withName(name), change);
   }
 
   /** Waits until the summary says Ready on exactly {@code nodes} nodes for the current spec. */
@@ -120,13 +121,12 @@ final class NetworkTestSupport {
   }
 
   static void labelNode(KubernetesClient kube, String node, String key, String value) {
-    kube.nodes()
-        .withName(node)
-        .edit(
-            n -> {
-              n.getMetadata().getLabels().put(key, value);
-              return n;
-            });
+    Edits.edit(
+        kube.nodes().withName(node),
+        n -> {
+          n.getMetadata().getLabels().put(key, value);
+          return n;
+        });
   }
 
   /** A network someone created by hand (`docker network create`), not labelled as ours. */
@@ -158,13 +158,12 @@ final class NetworkTestSupport {
           .until(() -> kube.resources(DockerNetwork.class).list().getItems().isEmpty());
     } catch (org.awaitility.core.ConditionTimeoutException stuck) {
       for (DockerNetwork dn : kube.resources(DockerNetwork.class).list().getItems()) {
-        kube.resources(DockerNetwork.class)
-            .withName(dn.getMetadata().getName())
-            .edit(
-                d -> {
-                  d.getMetadata().setFinalizers(new ArrayList<>());
-                  return d;
-                });
+        Edits.edit(
+            kube.resources(DockerNetwork.class).withName(dn.getMetadata().getName()),
+            d -> {
+              d.getMetadata().setFinalizers(new ArrayList<>());
+              return d;
+            });
       }
       await()
           .atMost(Duration.ofSeconds(20))
