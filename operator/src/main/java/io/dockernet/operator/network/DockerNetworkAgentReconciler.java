@@ -211,7 +211,6 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
             .orElse(false);
   }
 
-  /** Which (network ID, container ID) pairs the operator's ContainerAttachments made here. */
   /** Which container endpoints (network ID, container ID) this node's attachments made. */
   private java.util.function.BiPredicate<String, String> managedContainers() {
     Set<String> pairs = new HashSet<>();

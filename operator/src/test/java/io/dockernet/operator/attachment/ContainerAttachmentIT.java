@@ -55,7 +55,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ContainerAttachmentIT {
 
   /** "Within about a second": the bound asserted for event-driven repairs. */
-  private static final Duration PROMPTLY = Duration.ofSeconds(3);
+  /**
+   * Reactions that Docker's event stream drives: far longer than they take (well under a second) so
+   * a loaded machine does not fail them, far shorter than the 60 s periodic pass that would
+   * otherwise do the work.
+   */
+  private static final Duration PROMPTLY = Duration.ofSeconds(15);
 
   private static RunningOperators operators;
   private static TestBed bed;
@@ -198,7 +203,14 @@ class ContainerAttachmentIT {
     assertThat(endpoint(b, "app", "bridge").orElseThrow().getEndpointId())
         .isEqualTo(bridgeEndpoint);
     assertThat(b.inspectContainerCmd(app).exec().getState().getRunning()).isTrue();
-    assertThat(events(kube, "app-change")).extracting(Event::getReason).contains("Reconnected");
+    // The agent records the Event after it writes the report.
+    await()
+        .atMost(AttachmentTestSupport.CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(events(kube, "app-change"))
+                    .extracting(Event::getReason)
+                    .contains("Reconnected"));
   }
 
   @Test
@@ -214,8 +226,16 @@ class ContainerAttachmentIT {
     AttachmentNodeStatus waiting =
         awaitReport(kube, "late-app", "node-b", Phase.Waiting, "ContainerNotFound");
     assertThat(waiting.message).contains("late-app");
-    assertThat(AttachmentTestSupport.get(kube, "late-app").getStatus().conditions)
-        .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Ready"));
+    await()
+        .atMost(AttachmentTestSupport.CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(AttachmentTestSupport.get(kube, "late-app").getStatus())
+                    .isNotNull()
+                    .satisfies(
+                        s ->
+                            assertThat(s.conditions)
+                                .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Ready"))));
     DockerClient b = docker("node-b");
 
     long started = System.nanoTime();
@@ -460,11 +480,13 @@ class ContainerAttachmentIT {
               assertThat(one.ipv4Address).isEqualTo("198.18.110.11");
               assertThat(report(kube, "two", "node-b").orElseThrow().ipv4Address)
                   .isEqualTo("198.18.110.12");
+              // node-b's attachment reconnects to the recreated network after node-b reports
+              // the network Ready.
+              assertThat(endpoint(docker("node-a"), "one", "remake").orElseThrow().getIpAddress())
+                  .isEqualTo("198.18.110.11");
+              assertThat(endpoint(docker("node-b"), "two", "remake").orElseThrow().getIpAddress())
+                  .isEqualTo("198.18.110.12");
             });
-    assertThat(endpoint(docker("node-a"), "one", "remake").orElseThrow().getIpAddress())
-        .isEqualTo("198.18.110.11");
-    assertThat(endpoint(docker("node-b"), "two", "remake").orElseThrow().getIpAddress())
-        .isEqualTo("198.18.110.12");
   }
 
   @Test

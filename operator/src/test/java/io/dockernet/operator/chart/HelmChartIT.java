@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
+import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestBed;
@@ -96,13 +97,21 @@ class HelmChartIT {
       assertSpecChangeRefused(agent, "chart-agent-refusals");
 
       // What it must do still works: its own finalizer, by JSON patch and by update.
-      var dn =
-          Convergence.object(agent, "DockerNetwork", "chart-agent-refusals")
-              .patch(
-                  PatchContext.of(PatchType.JSON),
-                  "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\","
-                      + "\"value\":[\"nodes.dockernet.io/somewhere\"]}]");
-      agent.resource(withFinalizers(dn, List.of())).update();
+      Convergence.object(agent, "DockerNetwork", "chart-agent-refusals")
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\","
+                  + "\"value\":[\"nodes.dockernet.io/somewhere\"]}]");
+      // The running operator writes this object too (its own finalizers), so the update that
+      // carries the resourceVersion it read may meet 409 Conflict: read again and retry.
+      Edits.retryOnConflict(
+          () ->
+              agent
+                  .resource(
+                      withFinalizers(
+                          Convergence.object(agent, "DockerNetwork", "chart-agent-refusals").get(),
+                          List.of()))
+                  .update());
     } finally {
       Convergence.object(kube, "DockerNetwork", "chart-agent-refusals").delete();
       Convergence.awaitGone(kube, "DockerNetwork", "chart-agent-refusals");

@@ -109,7 +109,7 @@ class DaemonRestartDuringBulkApplyIT {
 
     try {
       FaultSupport.awaitConverged(
-          kube, FaultSupport.nodes(bed, names), Set.of(), Duration.ofSeconds(90));
+          kube, FaultSupport.nodes(bed, names), Set.of(), Duration.ofSeconds(180));
     } catch (ConditionTimeoutException notYet) {
       // Engine 20.10 stopped in the middle of a network create can keep the network in its bridge
       // driver's store while its API never lists it (moby/moby#27975); it survives restarts and

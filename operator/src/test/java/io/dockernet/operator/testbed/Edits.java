@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -18,9 +19,14 @@ public final class Edits {
   private Edits() {}
 
   public static <T extends HasMetadata> T edit(Resource<T> object, UnaryOperator<T> change) {
+    return retryOnConflict(() -> object.edit(change));
+  }
+
+  /** Runs a write that reads the object afresh each time, again while it answers 409 Conflict. */
+  public static <T> T retryOnConflict(Supplier<T> write) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return object.edit(change);
+        return write.get();
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
           throw e;
