@@ -12,10 +12,12 @@ import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.NodeStates;
 import io.dockernet.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -113,21 +115,27 @@ public final class DockernetOperator implements AutoCloseable {
               new NodeStates(client, config.nodeName()),
               metrics);
       Operator operator = newOperator(client, null, config.reconcileThreads());
-      operator.register(new DockerNetworkAgentReconciler(agent));
-      operator.register(new ContainerAttachmentAgentReconciler(agent));
+      operator.register(new DockerNetworkAgentReconciler(agent), DockernetOperator::leanCache);
+      operator.register(
+          new ContainerAttachmentAgentReconciler(agent), DockernetOperator::leanCache);
       operator.start();
       hub.start();
       operators.add(operator);
     }
     if (config.roles().contains(Role.CONTROLLER)) {
       Operator operator = newOperator(client, leaderElection(config), config.reconcileThreads());
-      operator.register(new DockerNetworkSummaryReconciler());
-      operator.register(new ContainerAttachmentSummaryReconciler());
+      operator.register(new DockerNetworkSummaryReconciler(), DockernetOperator::leanCache);
+      operator.register(new ContainerAttachmentSummaryReconciler(), DockernetOperator::leanCache);
       operator.start();
       operators.add(operator);
     }
     http = new HttpEndpoints(config.httpPort(), metrics, this::healthy, this::ready);
     LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
+  }
+
+  /** Primary informers keep objects without their managedFields (see the store's comment). */
+  private static <P extends HasMetadata> void leanCache(ControllerConfigurationOverrider<P> o) {
+    o.withItemStore(new CacheWithoutManagedFields<>());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
@@ -112,6 +113,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
                         specOf(a).network == null
                             ? Set.of()
                             : Set.of(new ResourceID(specOf(a).network)))
+                .withItemStore(new CacheWithoutManagedFields<>())
                 .build(),
             context);
     var docker =

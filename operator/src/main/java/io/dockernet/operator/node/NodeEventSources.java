@@ -1,5 +1,6 @@
 package io.dockernet.operator.node;
 
+import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.Keys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -32,6 +33,7 @@ public final class NodeEventSources {
                 new FieldSelector(new FieldSelector.Field("metadata.name", nodeName)))
             .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
             .withPrimaryToSecondaryMapper((P p) -> Set.of(new ResourceID(nodeName)))
+            .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
   }
@@ -47,6 +49,7 @@ public final class NodeEventSources {
             .withName("this-node-reports")
             .withLabelSelector(Keys.NODE_LABEL + "=" + nodeName)
             .withSecondaryToPrimaryMapper(NodeEventSources::owners)
+            .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
   }
@@ -58,6 +61,7 @@ public final class NodeEventSources {
         InformerEventSourceConfiguration.from(Node.class, context.getPrimaryResourceClass())
             .withName("nodes")
             .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
+            .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
   }
@@ -69,6 +73,7 @@ public final class NodeEventSources {
         InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
             .withName("node-reports")
             .withSecondaryToPrimaryMapper(NodeEventSources::owners)
+            .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
   }
