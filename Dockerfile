@@ -5,8 +5,9 @@
 # Build the jar first, then the image from the repository root:
 #   mvn -B -pl operator package -DskipTests
 #   docker build -t dockernet/dockernet-operator:0.1.0 .
-# BASE_IMAGE is any Java 17+ runtime with `java` on PATH. Without a registry, hack/offline-jre-image.sh
-# makes one from the local JDK (that is how ImageIT builds this file).
+# BASE_IMAGE is any Java runtime from 17.0.9 on with `java` on PATH (operator/jvm.options uses
+# -XX:TrimNativeHeapInterval). Without a registry, hack/offline-jre-image.sh makes one from the
+# local JDK (that is how ImageIT builds this file).
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 FROM ${BASE_IMAGE}
 
