@@ -2,6 +2,7 @@ package io.dockernet.operator;
 
 import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerGateway;
+import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeStates;
 import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,4 +16,5 @@ public record AgentContext(
     DockerEventHub dockerEvents,
     EventRecorder events,
     NodeStates nodeStates,
+    NetworkGuard guard,
     MeterRegistry metrics) {}

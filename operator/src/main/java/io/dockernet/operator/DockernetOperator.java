@@ -5,12 +5,16 @@ import io.dockernet.operator.attachment.ContainerAttachmentSummaryReconciler;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.health.HttpEndpoints;
 import io.dockernet.operator.metrics.HelpTexts;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.NetworkGuard;
+import io.dockernet.operator.node.NodeLeases;
 import io.dockernet.operator.node.NodeStates;
+import io.dockernet.operator.node.UnfinishedReplacements;
 import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +30,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,9 @@ public final class DockernetOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockernetOperator.class);
   private static final int START_ATTEMPTS = 5;
 
+  /** How long a stopping operator lets reconciliations under way finish. */
+  public static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(30);
+
   private final PrometheusMeterRegistry metrics = newRegistry();
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Operator> operators = new ArrayList<>();
@@ -48,10 +56,20 @@ public final class DockernetOperator implements AutoCloseable {
   /** Starts every role in {@code config}; returns once informers are synced. */
   public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
       throws IOException {
+    return start(config, client, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(OperatorConfig, KubernetesClient)}, with the agent's Docker gateway wrapped by
+   * {@code decorate} (fault tests stop or fail the agent at a chosen Docker call).
+   */
+  public static DockernetOperator start(
+      OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate)
+      throws IOException {
     for (int attempt = 1; ; attempt++) {
       DockernetOperator op = new DockernetOperator();
       try {
-        op.startRoles(config, client);
+        op.startRoles(config, client, decorate);
         return op;
       } catch (OperatorException e) {
         op.close();
@@ -87,7 +105,9 @@ public final class DockernetOperator implements AutoCloseable {
     }
   }
 
-  private void startRoles(OperatorConfig config, KubernetesClient client) throws IOException {
+  private void startRoles(
+      OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate)
+      throws IOException {
     if (config.roles().contains(Role.AGENT)) {
       DockerJavaGateway gateway =
           DockerJavaGateway.create(
@@ -105,16 +125,19 @@ public final class DockernetOperator implements AutoCloseable {
       DockerEventHub hub = new DockerEventHub(gateway, metrics);
       resources.add(hub);
       dockerEvents = hub;
+      NetworkGuard guard = new NetworkGuard();
+      UnfinishedReplacements.mark(client, config.nodeName(), guard);
       AgentContext agent =
           new AgentContext(
               config.nodeName(),
               client,
-              gateway,
+              decorate.apply(gateway),
               hub,
               new EventRecorder(client, "dockernet-agent", config.nodeName()),
               new NodeStates(client, config.nodeName()),
+              guard,
               metrics);
-      Operator operator = newOperator(client, null, config.reconcileThreads());
+      Operator operator = newOperator(client, nodeLease(config), config.reconcileThreads());
       operator.register(new DockerNetworkAgentReconciler(agent), DockernetOperator::leanCache);
       operator.register(
           new ContainerAttachmentAgentReconciler(agent), DockernetOperator::leanCache);
@@ -162,6 +185,34 @@ public final class DockernetOperator implements AutoCloseable {
         false);
   }
 
+  /**
+   * One agent acts for a node at a time: during a DaemonSet rollout with maxSurge, or when an old
+   * agent hangs, two could otherwise interleave the steps of a network replacement. The agent holds
+   * its node's Lease while it acts; another one for the same node waits for it. A restarted agent
+   * with the same identity (its pod's name) takes it back at once.
+   */
+  private LeaderElectionConfiguration nodeLease(OperatorConfig config) {
+    return new LeaderElectionConfiguration(
+        NodeLeases.name(config.nodeName()),
+        config.leaseNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        config.identity(),
+        new LeaderCallbacks(
+            () -> LOG.info("Acting for node {}: holding its Lease", config.nodeName()),
+            () -> {
+              if (!closing) {
+                LOG.error(
+                    "Lost node {}'s Lease; exiting so as not to act beside another agent",
+                    config.nodeName());
+                System.exit(1);
+              }
+            },
+            holder -> LOG.info("Node {}'s Lease is held by {}", config.nodeName(), holder)),
+        false);
+  }
+
   private static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new HelpTexts());
@@ -174,6 +225,8 @@ public final class DockernetOperator implements AutoCloseable {
         o -> {
           o.withKubernetesClient(client)
               .withCloseClientOnStop(false)
+              // A SIGTERM lets the step under way finish (the chart's grace period is longer).
+              .withReconciliationTerminationTimeout(TERMINATION_TIMEOUT)
               .withConcurrentReconciliationThreads(threads)
               .withConcurrentWorkflowExecutorThreads(threads)
               .withMetrics(MicrometerMetricsV2.newBuilder(metrics).build());

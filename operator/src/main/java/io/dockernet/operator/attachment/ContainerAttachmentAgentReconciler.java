@@ -86,7 +86,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
 
   public ContainerAttachmentAgentReconciler(AgentContext agent, HostInterfaces hosts) {
     this.agent = agent;
-    this.sync = new NodeAttachmentSync(agent.docker(), hosts);
+    this.sync = new NodeAttachmentSync(agent.docker(), hosts, agent.guard());
     this.metrics =
         new AgentMetrics(agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints");
   }
@@ -197,12 +197,18 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
         && !NodeFinalizer.add(agent.client(), ContainerAttachment.class, ca, agent.nodeName())) {
       return null; // deleted meanwhile: connect nothing on its behalf
     }
+    ContainerAttachmentNodeState[] latest = {previousState};
     NodeOutcome<AttachmentNodeStatus> out =
-        sync.ensure(ca, target(ca, context), earlierClaims(ca, context), previous);
+        sync.ensure(
+            ca,
+            target(ca, context),
+            earlierClaims(ca, context),
+            previous,
+            pending -> latest[0] = write(ca, new NodeOutcome<>(pending), latest[0]));
     if (out.report.containerId != null) {
       containerIds.put(ca.getMetadata().getName(), out.report.containerId);
     }
-    write(ca, out, previousState);
+    write(ca, out, latest[0]);
     agent.events().record(ca, out.notes);
     return out;
   }
@@ -214,13 +220,12 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     if (dn == null) {
       // Docker's default bridge is nobody's DockerNetwork: it may be named directly.
       boolean defaultBridge = DesiredEndpoint.DEFAULT_BRIDGE.equals(name);
-      return new NodeAttachmentSync.Target(name, defaultBridge, false, null, false);
+      return new NodeAttachmentSync.Target(name, defaultBridge, false, false);
     }
-    String hash = DesiredNetwork.from(dn).labels().get(io.dockernet.operator.Keys.DOCKER_SPEC_HASH);
     var ipam = DesiredNetwork.specOf(dn).ipam;
     boolean configured = ipam != null && ipam.config != null && !ipam.config.isEmpty();
     return new NodeAttachmentSync.Target(
-        dn.dockerName(), true, dn.isMarkedForDeletion(), hash, configured);
+        dn.dockerName(), true, dn.isMarkedForDeletion(), configured);
   }
 
   /** Attachments created before this one that want the same address or container on its network. */
@@ -274,7 +279,10 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     if (result == null
         || result.released
         || result.report.phase == Phase.Ready
-        || result.report.phase == Phase.Waiting) {
+        || result.report.phase == Phase.Waiting
+        || (result.report.phase == Phase.Error
+            && ("NotAttachable".equals(result.report.reason)
+                || "IncompatibleNetworkMode".equals(result.report.reason)))) {
       // Waiting ends by an event (container, network or object), not by time.
       backoff.succeeded(key);
       return UpdateControl.noUpdate();
@@ -285,11 +293,11 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(backoff.failed(key));
   }
 
-  private void write(
+  private ContainerAttachmentNodeState write(
       ContainerAttachment ca,
       NodeOutcome<AttachmentNodeStatus> out,
       ContainerAttachmentNodeState previous) {
-    agent
+    return agent
         .nodeStates()
         .write(
             ContainerAttachmentNodeState::new,
@@ -311,10 +319,16 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     report.containerAttachment = ca.getMetadata().getName();
     report.observedGeneration = ca.getMetadata().getGeneration();
     if (previous.getStatus() != null) {
-      // Keep what the DockerNetwork agent needs to recognise our endpoint.
-      report.containerId = previous.getStatus().containerId;
-      report.containerName = previous.getStatus().containerName;
-      report.networkId = previous.getStatus().networkId;
+      // Keep what the attachment owns, so that a delete after the outage releases exactly that,
+      // and what the DockerNetwork agent needs to recognise our endpoint.
+      AttachmentNodeStatus was = previous.getStatus();
+      report.containerId = was.containerId;
+      report.containerName = was.containerName;
+      report.networkId = was.networkId;
+      report.endpointId = was.endpointId;
+      report.adopted = was.adopted;
+      report.adoptedEndpoint = was.adoptedEndpoint;
+      report.journal = was.journal;
     }
     report.phase = Phase.Error;
     report.reason = "DockerUnavailable";

@@ -1,33 +1,43 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.Keys;
+import io.dockernet.operator.api.v1alpha1.AttachmentJournal;
 import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.attachment.AttachmentPlan.AsDeclared;
+import io.dockernet.operator.attachment.AttachmentPlan.ClaimOnNode;
+import io.dockernet.operator.attachment.AttachmentPlan.Connect;
+import io.dockernet.operator.attachment.AttachmentPlan.Decision;
+import io.dockernet.operator.attachment.AttachmentPlan.Observed;
+import io.dockernet.operator.attachment.AttachmentPlan.Reconnect;
+import io.dockernet.operator.attachment.AttachmentPlan.Report;
 import io.dockernet.operator.docker.DockerConflictException;
+import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
-import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
-import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
-import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.network.EndpointSnapshots;
+import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeOutcome;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Makes one node's Docker daemon connect one container to one network exactly as a
- * ContainerAttachment says, or disconnects it on cleanup. Observe, compare, change only what
- * differs, and describe the result. Transient Docker failures propagate as exceptions (retried with
- * backoff by the caller); refusals and things that must happen first become the report.
+ * ContainerAttachment says, or undoes it on cleanup: observe, decide ({@link AttachmentPlan},
+ * pure), apply, report. Every connect is journaled in the node's report before Docker is asked, so
+ * the endpoint is known to be ours even if the agent dies right after; a reconnect Docker refuses
+ * puts the previous endpoint back; an endpoint that was there before the attachment is adopted and
+ * left as it was when the attachment goes. Transient Docker failures propagate as exceptions
+ * (retried with backoff by the caller).
  */
 final class NodeAttachmentSync {
 
@@ -37,16 +47,9 @@ final class NodeAttachmentSync {
    * @param dockerName the Docker network name on the node
    * @param declared false when no DockerNetwork of that name exists
    * @param deleting the DockerNetwork is being deleted
-   * @param specHash the spec-hash label the Docker network has once it matches the DockerNetwork
-   *     (null: not managed by a DockerNetwork, e.g. Docker's default bridge)
    * @param configuredSubnets the DockerNetwork configures its subnets (else Docker picked them)
    */
-  record Target(
-      String dockerName,
-      boolean declared,
-      boolean deleting,
-      String specHash,
-      boolean configuredSubnets) {}
+  record Target(String dockerName, boolean declared, boolean deleting, boolean configuredSubnets) {}
 
   /**
    * Another attachment, created earlier, that asks for the same address or the same container on
@@ -54,146 +57,194 @@ final class NodeAttachmentSync {
    */
   record Claim(String attachment, String container, String ipv4Address, String ipv6Address) {}
 
+  /**
+   * Saves a report carrying the journal of a connect before Docker is asked; throws if it cannot.
+   */
+  interface JournalStore {
+    void save(AttachmentNodeStatus pending);
+  }
+
   private final DockerGateway docker;
   private final HostInterfaces hosts;
+  private final NetworkGuard guard;
 
   NodeAttachmentSync(DockerGateway docker, HostInterfaces hosts) {
+    this(docker, hosts, new NetworkGuard());
+  }
+
+  NodeAttachmentSync(DockerGateway docker, HostInterfaces hosts, NetworkGuard guard) {
     this.docker = docker;
     this.hosts = hosts;
+    this.guard = guard;
+  }
+
+  /** As {@link #ensure(ContainerAttachment, Target, List, AttachmentNodeStatus, JournalStore)}. */
+  NodeOutcome<AttachmentNodeStatus> ensure(
+      ContainerAttachment ca, Target target, List<Claim> earlier, AttachmentNodeStatus previous) {
+    return ensure(ca, target, earlier, previous, pending -> {});
   }
 
   /** Ensures the container is connected as specified. */
   NodeOutcome<AttachmentNodeStatus> ensure(
-      ContainerAttachment ca, Target target, List<Claim> earlier, AttachmentNodeStatus previous) {
-    String containerName = DesiredEndpoint.specOf(ca).container;
-    EndpointRequest desired = DesiredEndpoint.from(ca);
-    AttachmentNodeStatus base = base(ca);
-    Optional<ContainerInfo> found = docker.findContainer(containerName);
-    if (found.isEmpty()) {
-      return NodeOutcome.of(
-          base,
-          Phase.Waiting,
-          "ContainerNotFound",
-          "no container " + containerName + " on this node (yet); it is attached when it appears");
-    }
-    ContainerInfo c = found.get();
-    describe(base, c);
-    String mode = c.networkMode() == null ? "default" : c.networkMode();
-    if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
-      return NodeOutcome.of(
-          base,
-          Phase.Error,
-          "IncompatibleNetworkMode",
-          incompatible(c.name(), mode, sharedWith(mode)));
-    }
-    if (!target.declared()) {
-      return NodeOutcome.of(
-          base,
-          Phase.Waiting,
-          "NetworkNotFound",
-          "no DockerNetwork named " + DesiredEndpoint.specOf(ca).network);
-    }
-    NetworkInfo net = docker.findNetwork(target.dockerName()).orElse(null);
-    ContainerEndpoint current = net == null ? null : c.networks().get(net.name());
+      ContainerAttachment ca,
+      Target target,
+      List<Claim> earlier,
+      AttachmentNodeStatus previous,
+      JournalStore store) {
+    ContainerInfo c = docker.findContainer(DesiredEndpoint.specOf(ca).container).orElse(null);
+    NetworkInfo net =
+        c == null || !target.declared()
+            ? null
+            : docker.findNetwork(target.dockerName()).orElse(null);
+    Observed observed =
+        new Observed(
+            c, namespaceOwner(c), net, onNode(earlier, ca), guard.busy(target.dockerName()));
+    Decision decision = AttachmentPlan.decide(ca, target, observed, previous, Instant.now());
+    AttachmentNodeStatus base = AttachmentReports.base(ca, c);
+    ContainerEndpoint current = c == null || net == null ? null : c.networks().get(net.name());
     if (current != null) {
-      base.networkId = net.id(); // while connected, the DockerNetwork agent counts it as ours
-      if (previous != null
-          && previous.endpointId != null
-          && previous.endpointId.equals(current.endpointId())) {
-        // Still the endpoint this attachment made: whatever is reported below, it stays ours to
-        // release. An endpoint it never made (it was there already and the spec is refused) is not.
-        base.endpointId = current.endpointId();
+      keepIdentity(base, previous, net, current);
+    }
+    if (decision instanceof Report r) {
+      if (r.release() && base.networkId != null && !Boolean.TRUE.equals(base.adopted)) {
+        Optional<Boolean> released =
+            guard.unlessReplacing(net.name(), () -> disconnectQuietly(net.id(), c.id()));
+        if (released.isPresent()) {
+          base.networkId = null;
+          base.endpointId = null;
+        }
       }
+      return NodeOutcome.of(base, r.phase(), r.reason(), r.message());
     }
-    if (target.deleting()) {
-      return NodeOutcome.of(
-          base,
-          Phase.Waiting,
-          "NetworkDeleting",
-          "DockerNetwork " + DesiredEndpoint.specOf(ca).network + " is being deleted");
+    if (decision instanceof AsDeclared d) {
+      adoptAtFirstSight(base, previous, c, current);
+      return ready(base, c, net, d.endpoint(), DesiredEndpoint.from(ca), d.warnings());
     }
-    if (net == null) {
-      return NodeOutcome.of(
-          base,
-          Phase.Waiting,
-          "NetworkNotOnNode",
-          "Docker network "
-              + target.dockerName()
-              + " does not exist on this node (yet); is the node selected by its DockerNetwork?");
+    return guard
+        .unlessReplacing(
+            net.name(), () -> apply(ca, target, decision, c, net, previous, base, store))
+        .orElseGet(
+            () ->
+                NodeOutcome.of(
+                    base,
+                    Phase.Pending,
+                    "NetworkRecreating",
+                    "Docker network "
+                        + net.name()
+                        + " is being replaced; connecting once it is back"));
+  }
+
+  /** True when the endpoint the container has is one this attachment made (or is making). */
+  static boolean ours(AttachmentNodeStatus previous, String containerId) {
+    return previous != null
+        && containerId.equals(previous.containerId)
+        && !Boolean.TRUE.equals(previous.adopted)
+        && (previous.networkId != null || previous.journal != null);
+  }
+
+  /** An endpoint stays this attachment's (made or adopted) for as long as it exists. */
+  private static void keepIdentity(
+      AttachmentNodeStatus base,
+      AttachmentNodeStatus previous,
+      NetworkInfo net,
+      ContainerEndpoint current) {
+    boolean adopted =
+        previous != null
+            && Boolean.TRUE.equals(previous.adopted)
+            && base.containerId.equals(previous.containerId);
+    if (ours(previous, base.containerId) || adopted) {
+      base.networkId = net.id();
+      base.endpointId = current.endpointId();
+      base.adopted = adopted ? true : null;
+      base.adoptedEndpoint = adopted ? previous.adoptedEndpoint : null;
     }
-    if (target.specHash() != null
-        && ownedByOperator(net)
-        && !target.specHash().equals(net.labels().get(Keys.DOCKER_SPEC_HASH))) {
-      // The DockerNetwork agent is about to recreate it; once it has, this attachment reconnects.
-      return NodeOutcome.of(
-          base,
-          Phase.Waiting,
-          "NetworkRecreating",
-          "Docker network " + net.name() + " is being recreated by its DockerNetwork");
+  }
+
+  /** An endpoint found as declared that this attachment never made was there before it. */
+  private static void adoptAtFirstSight(
+      AttachmentNodeStatus base,
+      AttachmentNodeStatus previous,
+      ContainerInfo c,
+      ContainerEndpoint current) {
+    if (base.networkId != null || ours(previous, c.id())) {
+      return;
     }
-    StaticAddresses.Verdict verdict =
-        StaticAddresses.check(desired, net, target.configuredSubnets());
-    if (verdict.refused()) {
-      return NodeOutcome.of(base, Phase.Error, verdict.reason(), verdict.message());
-    }
-    List<String> warnings = new ArrayList<>(verdict.warnings());
-    NodeOutcome<AttachmentNodeStatus> lost =
-        yieldToEarlier(ca, c, net, current, desired, earlier, previous, base);
-    if (lost != null) {
-      return lost;
-    }
-    if (!c.running()) {
-      return NodeOutcome.of(
-          base,
-          Phase.Waiting,
-          "ContainerNotRunning",
-          "container " + c.name() + " is not running; it is attached when it starts");
-    }
-    List<String> differences =
-        current == null ? List.of() : DesiredEndpoint.differences(desired, current);
-    boolean active =
-        current != null && current.endpointId() != null && net.id().equals(current.networkId());
-    if (active && differences.isEmpty()) {
-      return ready(base, c, net, current, desired, warnings);
-    }
-    String holder = holderOf(net, c.id(), desired);
-    if (holder != null) {
-      return addressInUse(base, net, desired, holder);
-    }
-    if (current != null) {
-      try {
-        docker.disconnect(net.id(), c.id(), true);
-      } catch (DockerNotFoundException gone) {
-        // Gone meanwhile: connect below is what is needed anyway.
+    base.adopted = true;
+    base.adoptedEndpoint = EndpointSnapshots.of(c.id(), c.name(), current, null);
+  }
+
+  private NodeOutcome<AttachmentNodeStatus> apply(
+      ContainerAttachment ca,
+      Target target,
+      Decision decision,
+      ContainerInfo c,
+      NetworkInfo net,
+      AttachmentNodeStatus previous,
+      AttachmentNodeStatus base,
+      JournalStore store) {
+    EndpointSnapshot putBack;
+    EndpointRequest request;
+    List<String> warnings;
+    String what;
+    AttachmentJournal journal = new AttachmentJournal();
+    journal.networkId = net.id();
+    journal.containerId = c.id();
+    if (decision instanceof Reconnect r) {
+      if (base.networkId == null) {
+        // The endpoint was there before this attachment: it is adopted, and put back on delete.
+        base.adopted = true;
+        base.adoptedEndpoint = r.previous();
       }
+      journal.action = "Reconnect";
+      journal.previous = r.previous();
+      putBack = r.previous();
+      request = r.request();
+      warnings = r.warnings();
+      what = "reconnecting";
+    } else {
+      Connect connect = (Connect) decision;
+      journal.action = "Connect";
+      // Resuming a reconnect whose connect never happened: its endpoint is still to put back.
+      journal.previous =
+          previous != null
+                  && previous.journal != null
+                  && c.id().equals(previous.journal.containerId)
+              ? previous.journal.previous
+              : null;
+      putBack = journal.previous;
+      request = connect.request();
+      warnings = connect.warnings();
+      what = putBack != null ? "reconnecting" : "connecting";
+    }
+    base.networkId = net.id();
+    base.journal = journal;
+    store.save(journalReport(base, what, c, net));
+    if (decision instanceof Reconnect) {
+      disconnectQuietly(net.id(), c.id());
     }
     try {
-      docker.connect(net.id(), c.id(), desired);
-    } catch (DockerConflictException e) {
-      String taker = holderOf(docker.findNetwork(net.id()).orElse(net), c.id(), desired);
-      return taker != null
-          ? addressInUse(base, net, desired, taker)
-          : NodeOutcome.of(
-              base, Phase.Conflict, "ConnectConflict", "Docker refused: " + e.getMessage());
-    } catch (DockerRejectedException e) {
-      return NodeOutcome.of(
-          base, Phase.Error, "ConnectRejected", "Docker refused: " + e.getMessage());
+      docker.connect(net.id(), c.id(), request);
+    } catch (DockerConflictException | DockerRejectedException e) {
+      return refused(base, target, c, net, request, putBack, e);
     } catch (DockerNotFoundException e) {
+      base.journal = putBack == null ? null : journal;
       return NodeOutcome.of(
           base, Phase.Pending, "Vanished", "container or network went away: " + e.getMessage());
     }
+    base.journal = null;
     ContainerInfo after = docker.findContainer(c.id()).orElse(c);
     ContainerEndpoint endpoint = after.networks().get(net.name());
-    if (endpoint == null || endpoint.endpointId() == null) {
+    if (endpoint == null) {
       return NodeOutcome.of(
           base,
           Phase.Pending,
           "NotVerified",
           "connected " + c.name() + " to " + net.name() + " but Docker does not report it yet");
     }
-    NodeOutcome<AttachmentNodeStatus> out = ready(base, after, net, endpoint, desired, warnings);
-    String where = " (" + describeAddress(endpoint) + ")";
-    if (current != null) {
+    NodeOutcome<AttachmentNodeStatus> out =
+        ready(base, after, net, endpoint, request, new ArrayList<>(warnings));
+    String where = " (" + AttachmentReports.describeAddress(endpoint) + ")";
+    if (decision instanceof Reconnect r) {
       out.normal(
           "Reconnected",
           "reconnected "
@@ -202,7 +253,7 @@ final class NodeAttachmentSync {
               + net.name()
               + where
               + ": "
-              + String.join("; ", differences.isEmpty() ? List.of("stale") : differences));
+              + String.join("; ", r.differences()));
     } else if (previous != null
         && previous.phase == Phase.Ready
         && c.id().equals(previous.containerId)) {
@@ -221,198 +272,237 @@ final class NodeAttachmentSync {
     return out;
   }
 
-  /**
-   * An earlier attachment asking for the same address (or the same container) on this network wins
-   * wherever its container exists; this one then reports the Conflict and gives back an address it
-   * holds, so the outcome does not depend on which agent pass ran first.
-   */
-  private NodeOutcome<AttachmentNodeStatus> yieldToEarlier(
-      ContainerAttachment ca,
+  /** Docker refused the connect: say why, and put back the endpoint a reconnect replaced. */
+  private NodeOutcome<AttachmentNodeStatus> refused(
+      AttachmentNodeStatus base,
+      Target target,
       ContainerInfo c,
       NetworkInfo net,
-      ContainerEndpoint current,
-      EndpointRequest desired,
-      List<Claim> earlier,
-      AttachmentNodeStatus previous,
-      AttachmentNodeStatus base) {
-    for (Claim claim : earlier) {
-      Optional<ContainerInfo> other =
-          claim.container().equals(DesiredEndpoint.specOf(ca).container)
-              ? Optional.of(c)
-              : docker.findContainer(claim.container());
-      if (other.isEmpty()) {
-        continue;
-      }
-      if (other.get().id().equals(c.id())) {
-        return NodeOutcome.of(
-            base,
-            Phase.Conflict,
-            "DuplicateAttachment",
-            "ContainerAttachment "
-                + claim.attachment()
-                + " (created earlier) already connects "
-                + c.name()
-                + " to "
+      EndpointRequest request,
+      EndpointSnapshot putBack,
+      DockerException e) {
+    String taker =
+        e instanceof DockerConflictException
+            ? AttachmentPlan.holderOf(docker.findNetwork(net.id()).orElse(net), c.id(), request)
+            : null;
+    Phase phase =
+        taker != null || e instanceof DockerConflictException ? Phase.Conflict : Phase.Error;
+    String reason =
+        taker != null
+            ? "AddressInUse"
+            : e instanceof DockerConflictException ? "ConnectConflict" : "ConnectRejected";
+    String message =
+        taker != null
+            ? AttachmentPlan.addressOf(request)
+                + " on network "
                 + net.name()
-                + "; only one attachment per container and network takes effect");
-      }
-      String address = sharedAddress(claim, desired);
-      if (address == null) {
-        continue;
-      }
-      boolean heldByUs =
-          current != null
-              && current.endpointId() != null
-              && previous != null
-              && c.id().equals(previous.containerId)
-              && DesiredEndpoint.differences(desired, current).isEmpty();
-      if (heldByUs) {
-        try {
-          docker.disconnect(net.id(), c.id(), true);
-        } catch (DockerNotFoundException gone) {
-          // Already free.
-        }
-        base.networkId = null;
+                + " is already in use by container "
+                + taker
+            : "Docker refused: " + e.getMessage();
+    if (putBack == null) {
+      base.journal = null;
+      base.networkId = null;
+      return NodeOutcome.of(base, phase, reason, message);
+    }
+    try {
+      NetworkInfo now = docker.findNetwork(net.id()).orElse(net);
+      EndpointRequest restore =
+          EndpointSnapshots.restoreRequest(putBack, now, target.configuredSubnets());
+      connectOrPlain(net.id(), c.id(), restore, EndpointSnapshots.asConfigured(putBack));
+      base.journal = null;
+      base.endpointId = null;
+      if (!Boolean.TRUE.equals(base.adopted)) {
+        base.endpointId =
+            docker
+                .findContainer(c.id())
+                .map(x -> x.networks().get(net.name()))
+                .map(ContainerEndpoint::endpointId)
+                .orElse(null);
       }
       return NodeOutcome.of(
+              base,
+              phase,
+              reason,
+              message + "; the previous endpoint of " + c.name() + " was put back as it was")
+          .warning(reason, message + "; the previous endpoint was put back");
+    } catch (DockerException again) {
+      // The journal stays: the next pass tries the change, then the way back, again.
+      return NodeOutcome.of(
           base,
-          Phase.Conflict,
-          "AddressClaimed",
-          address
-              + " on network "
-              + net.name()
-              + " is also claimed by ContainerAttachment "
-              + claim.attachment()
-              + " (container "
-              + other.get().name()
-              + "), created earlier, which takes precedence");
+          Phase.Error,
+          "ReconnectFailed",
+          message
+              + "; putting the previous endpoint back failed too ("
+              + again.getMessage()
+              + "); it is kept in this report's journal and retried");
     }
-    return null;
   }
 
-  private static String sharedAddress(Claim claim, EndpointRequest desired) {
-    if (desired.ipv4Address() != null
-        && desired.ipv4Address().equals(DesiredEndpoint.canonical(claim.ipv4Address()))) {
-      return desired.ipv4Address();
-    }
-    if (desired.ipv6Address() != null
-        && desired.ipv6Address().equals(DesiredEndpoint.canonical(claim.ipv6Address()))) {
-      return desired.ipv6Address();
-    }
-    return null;
-  }
-
-  /** The name of another container on the network holding one of the requested addresses. */
-  private static String holderOf(NetworkInfo net, String containerId, EndpointRequest desired) {
-    for (NetworkEndpoint e : net.endpoints()) {
-      if (e.containerId().equals(containerId)) {
-        continue;
+  private void connectOrPlain(
+      String networkId, String containerId, EndpointRequest pinned, EndpointRequest plain) {
+    try {
+      docker.connect(networkId, containerId, pinned);
+    } catch (DockerConflictException | DockerRejectedException taken) {
+      if (pinned.equals(plain)) {
+        throw taken;
       }
-      if (sameAddress(desired.ipv4Address(), e.ipv4Cidr())
-          || sameAddress(desired.ipv6Address(), e.ipv6Cidr())) {
-        return e.containerName() == null ? e.containerId() : e.containerName();
-      }
+      docker.connect(networkId, containerId, plain);
     }
-    return null;
   }
 
-  private static boolean sameAddress(String wanted, String cidr) {
-    return wanted != null && cidr != null && wanted.equals(DesiredEndpoint.canonical(cidr));
-  }
-
-  private static NodeOutcome<AttachmentNodeStatus> addressInUse(
-      AttachmentNodeStatus base, NetworkInfo net, EndpointRequest desired, String holder) {
-    String address = desired.ipv4Address() != null ? desired.ipv4Address() : desired.ipv6Address();
-    return NodeOutcome.of(
-        base,
-        Phase.Conflict,
-        "AddressInUse",
-        address + " on network " + net.name() + " is already in use by container " + holder);
+  private static AttachmentNodeStatus journalReport(
+      AttachmentNodeStatus base, String what, ContainerInfo c, NetworkInfo net) {
+    base.phase = Phase.Pending;
+    base.reason = "Connecting";
+    base.message = what + " " + c.name() + " to " + net.name();
+    return base;
   }
 
   /**
-   * Disconnects what this attachment connected on this node: the endpoint its last report names,
-   * or, when that is gone or was never reported (the agent stopped between connecting and
-   * reporting; the network was recreated under a new ID and the endpoint restored there), the
-   * container's endpoint on the target network if it is exactly what the spec declares, which is
-   * what {@link #ensure} would have adopted. Other endpoints of the container, an endpoint the
-   * attachment was refused on, and other containers are never touched.
+   * Undoes what this attachment did on this node: disconnects an endpoint it made (wherever the
+   * network now has it, e.g. after a replacement under a new ID); an endpoint it adopted is left
+   * connected, put back as it was if the attachment had changed it. Other endpoints and other
+   * containers are never touched.
    */
   NodeOutcome<AttachmentNodeStatus> release(
       ContainerAttachment ca, Target target, AttachmentNodeStatus previous, String why) {
     NodeOutcome<AttachmentNodeStatus> done =
-        NodeOutcome.of(base(ca), Phase.Deleting, why, "released");
+        NodeOutcome.of(AttachmentReports.base(ca, null), Phase.Deleting, why, "released");
     done.released = true;
-    Optional<Connected> made =
-        (previous != null && previous.endpointId != null
-                ? reported(previous)
-                : Optional.<Connected>empty())
-            .or(() -> declared(ca, target, previous));
-    if (made.isEmpty()) {
+    if (previous == null || previous.containerId == null) {
       return done;
     }
+    ContainerInfo c = docker.findContainer(previous.containerId).orElse(null);
+    if (c == null) {
+      return done;
+    }
+    boolean adopted = Boolean.TRUE.equals(previous.adopted);
+    if (!adopted && !ours(previous, c.id())) {
+      return done;
+    }
+    Optional<NetworkInfo> net = networkOf(c, previous, target);
+    if (net.isEmpty()) {
+      return done;
+    }
+    Optional<NodeOutcome<AttachmentNodeStatus>> result =
+        guard.unlessReplacing(
+            net.get().name(),
+            () ->
+                adopted
+                    ? putBackAdopted(c, net.get(), previous, target, done)
+                    : disconnect(c, net.get(), previous, done));
+    return result.orElseGet(
+        () ->
+            NodeOutcome.of(
+                identityOf(AttachmentReports.base(ca, c), previous),
+                Phase.Pending,
+                "NetworkRecreating",
+                "Docker network " + net.get().name() + " is being replaced; releasing after"));
+  }
+
+  /** A report that keeps what the last one said the attachment owns, so a retry still knows. */
+  private static AttachmentNodeStatus identityOf(
+      AttachmentNodeStatus report, AttachmentNodeStatus previous) {
+    report.containerId = previous.containerId;
+    report.containerName = previous.containerName;
+    report.networkId = previous.networkId;
+    report.endpointId = previous.endpointId;
+    report.adopted = previous.adopted;
+    report.adoptedEndpoint = previous.adoptedEndpoint;
+    report.journal = previous.journal;
+    return report;
+  }
+
+  /** The network the container's endpoint of ours is on: the reported one, else by name. */
+  private Optional<NetworkInfo> networkOf(
+      ContainerInfo c, AttachmentNodeStatus previous, Target target) {
+    String reported = previous.journal != null ? previous.journal.networkId : previous.networkId;
+    Optional<NetworkInfo> byId = reported == null ? Optional.empty() : docker.findNetwork(reported);
+    if (byId.isPresent() && c.networks().containsKey(byId.get().name())) {
+      return byId;
+    }
+    return docker.findNetwork(target.dockerName()).filter(n -> c.networks().containsKey(n.name()));
+  }
+
+  private NodeOutcome<AttachmentNodeStatus> disconnect(
+      ContainerInfo c,
+      NetworkInfo net,
+      AttachmentNodeStatus previous,
+      NodeOutcome<AttachmentNodeStatus> done) {
     try {
-      docker.disconnect(made.get().networkId(), made.get().container().id(), true);
+      docker.disconnect(net.id(), c.id(), true);
     } catch (DockerNotFoundException gone) {
       return done;
     } catch (DockerConflictException | DockerRejectedException e) {
       return NodeOutcome.of(
-          base(ca), Phase.Error, "DisconnectRejected", "Docker refused: " + e.getMessage());
+          identityOf(done.report, previous),
+          Phase.Error,
+          "DisconnectRejected",
+          "Docker refused: " + e.getMessage());
     }
+    return done.normal("Detached", "disconnected " + c.name() + " from network " + net.name());
+  }
+
+  /** An adopted endpoint stays; if the attachment changed it, it goes back to how it was. */
+  private NodeOutcome<AttachmentNodeStatus> putBackAdopted(
+      ContainerInfo c,
+      NetworkInfo net,
+      AttachmentNodeStatus previous,
+      Target target,
+      NodeOutcome<AttachmentNodeStatus> done) {
+    EndpointSnapshot was = previous.adoptedEndpoint;
+    ContainerEndpoint current = c.networks().get(net.name());
+    if (was == null
+        || current == null
+        || DesiredEndpoint.differences(EndpointSnapshots.asConfigured(was), current).isEmpty()) {
+      return done.normal(
+          "Released", "left " + c.name() + " on network " + net.name() + ": it was there before");
+    }
+    disconnectQuietly(net.id(), c.id());
+    connectOrPlain(
+        net.id(),
+        c.id(),
+        EndpointSnapshots.restoreRequest(was, net, target.configuredSubnets()),
+        EndpointSnapshots.asConfigured(was));
     return done.normal(
-        "Detached",
-        "disconnected "
-            + made.get().container().name()
-            + " from network "
-            + shortId(made.get().networkId()));
+        "Released",
+        "put " + c.name() + " back on network " + net.name() + " as it was before the attachment");
   }
 
-  /** A container's endpoint on a network, found on the node. */
-  private record Connected(ContainerInfo container, String networkId) {}
-
-  /** The reported endpoint, if the container is still on that network. */
-  private Optional<Connected> reported(AttachmentNodeStatus previous) {
-    if (previous.networkId == null || previous.containerId == null) {
-      return Optional.empty();
+  private boolean disconnectQuietly(String networkId, String containerId) {
+    try {
+      docker.disconnect(networkId, containerId, true);
+    } catch (DockerNotFoundException gone) {
+      // Gone meanwhile: the goal is reached.
     }
+    return true;
+  }
+
+  private List<ClaimOnNode> onNode(List<Claim> earlier, ContainerAttachment ca) {
+    List<ClaimOnNode> out = new ArrayList<>();
+    String mine = DesiredEndpoint.specOf(ca).container;
+    for (Claim claim : earlier) {
+      Optional<ContainerInfo> other =
+          docker.findContainer(claim.container().equals(mine) ? mine : claim.container());
+      out.add(
+          new ClaimOnNode(
+              claim,
+              other.map(ContainerInfo::id).orElse(null),
+              other.map(ContainerInfo::name).orElse(null)));
+    }
+    return out;
+  }
+
+  /** Docker records {@code container:NAME} as {@code container:ID}: name it as users know it. */
+  private String namespaceOwner(ContainerInfo c) {
+    if (c == null || c.networkMode() == null || !c.networkMode().startsWith("container:")) {
+      return null;
+    }
+    String ref = c.networkMode().substring("container:".length());
     return docker
-        .findContainer(previous.containerId)
-        .filter(
-            c ->
-                c.networks().values().stream()
-                    .anyMatch(e -> previous.networkId.equals(e.networkId())))
-        .map(c -> new Connected(c, previous.networkId));
-  }
-
-  /**
-   * The container's endpoint on the target network, if it is exactly the declared one and this
-   * attachment may have made it: no report yet, or one that had an endpoint (the network may have
-   * been recreated since, under a new ID) or was only waiting. After a refusal or a lost conflict
-   * (Error, Conflict) whatever is there belongs to someone else.
-   */
-  private Optional<Connected> declared(
-      ContainerAttachment ca, Target target, AttachmentNodeStatus previous) {
-    boolean mayBeOurs =
-        previous == null
-            || previous.phase == null
-            || previous.endpointId != null
-            || previous.phase == Phase.Ready
-            || previous.phase == Phase.Waiting
-            || previous.phase == Phase.Pending;
-    if (!mayBeOurs) {
-      return Optional.empty();
-    }
-    Optional<NetworkInfo> net = docker.findNetwork(target.dockerName());
-    Optional<ContainerInfo> c = docker.findContainer(DesiredEndpoint.specOf(ca).container);
-    if (net.isEmpty() || c.isEmpty()) {
-      return Optional.empty();
-    }
-    ContainerEndpoint current = c.get().networks().get(net.get().name());
-    if (current == null
-        || !DesiredEndpoint.differences(DesiredEndpoint.from(ca), current).isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Connected(c.get(), net.get().id()));
+        .findContainer(ref)
+        .map(o -> o.name() + " (" + AttachmentPlan.shortId(o.id()) + ")")
+        .orElse(ref + " (no longer exists)");
   }
 
   private NodeOutcome<AttachmentNodeStatus> ready(
@@ -422,123 +512,35 @@ final class NodeAttachmentSync {
       ContainerEndpoint endpoint,
       EndpointRequest desired,
       List<String> warnings) {
-    base.networkId = net.id();
-    base.endpointId = endpoint.endpointId();
-    base.ipv4Address = endpoint.ipv4Address();
-    base.ipv4PrefixLength = endpoint.ipv4PrefixLength() > 0 ? endpoint.ipv4PrefixLength() : null;
-    base.ipv6Address = endpoint.ipv6Address();
-    base.ipv6PrefixLength = endpoint.ipv6PrefixLength() > 0 ? endpoint.ipv6PrefixLength() : null;
-    base.macAddress = endpoint.macAddress();
-    base.gateway = endpoint.gateway() != null ? endpoint.gateway() : endpoint.ipv6Gateway();
-    base.bridge = bridgeOf(net);
-    base.hostInterface = hosts.hostInterfaceOf(c.pid(), endpoint.macAddress()).orElse(null);
-    if (desired.macAddress() != null
-        && !desired.macAddress().equalsIgnoreCase(Objects.toString(endpoint.macAddress(), ""))) {
-      warnings.add(
+    List<String> all = new ArrayList<>(warnings);
+    AttachmentReports.fillEndpoint(base, c, net, endpoint, hosts);
+    if (endpoint.endpointId() != null
+        && desired.macAddress() != null
+        && !desired.macAddress().equalsIgnoreCase(String.valueOf(endpoint.macAddress()))) {
+      all.add(
           "MacAddressIgnored: Docker assigned "
               + endpoint.macAddress()
               + " instead of "
               + desired.macAddress()
               + " (Engine API 1.41 ignores the MAC address on connect)");
     }
-    base.warnings = warnings.isEmpty() ? null : List.copyOf(warnings);
+    base.warnings = all.isEmpty() ? null : List.copyOf(all);
     String message =
-        "container "
-            + c.name()
-            + " is attached to "
-            + net.name()
-            + " at "
-            + describeAddress(endpoint);
-    if (!warnings.isEmpty()) {
-      message += "; warning: " + String.join("; ", warnings);
+        c.running()
+            ? "container "
+                + c.name()
+                + " is attached to "
+                + net.name()
+                + " at "
+                + AttachmentReports.describeAddress(endpoint)
+            : "container "
+                + c.name()
+                + " is not running; Docker connects it to "
+                + net.name()
+                + " as declared when it starts";
+    if (!all.isEmpty()) {
+      message += "; warning: " + String.join("; ", all);
     }
-    return NodeOutcome.of(base, Phase.Ready, "Attached", message);
-  }
-
-  private static String describeAddress(ContainerEndpoint e) {
-    List<String> parts = new ArrayList<>();
-    if (e.ipv4Address() != null) {
-      parts.add(e.ipv4Address() + "/" + e.ipv4PrefixLength());
-    }
-    if (e.ipv6Address() != null) {
-      parts.add(e.ipv6Address() + "/" + e.ipv6PrefixLength());
-    }
-    return parts.isEmpty() ? "no address" : String.join(", ", parts);
-  }
-
-  /** Docker records {@code container:NAME} as {@code container:ID}: name it as users know it. */
-  private String sharedWith(String mode) {
-    if (!mode.startsWith("container:")) {
-      return null;
-    }
-    String ref = mode.substring("container:".length());
-    return docker
-        .findContainer(ref)
-        .map(o -> o.name() + " (" + shortId(o.id()) + ")")
-        .orElse(ref + " (no longer exists)");
-  }
-
-  private static String incompatible(String container, String mode, String sharedWith) {
-    if (sharedWith != null) {
-      return "container "
-          + container
-          + " runs with --network "
-          + mode
-          + ": it shares the network namespace of container "
-          + sharedWith
-          + " and cannot be connected to other networks (attach that container instead)";
-    }
-    return "container "
-        + container
-        + " runs with --network "
-        + mode
-        + (mode.equals("host")
-            ? ": it shares the node's network namespace"
-            : ": it has only a loopback interface")
-        + " and cannot be connected to other networks";
-  }
-
-  private static boolean ownedByOperator(NetworkInfo net) {
-    Map<String, String> labels = net.labels() == null ? Map.of() : net.labels();
-    return Keys.DOCKER_MANAGED_BY_VALUE.equals(labels.get(Keys.DOCKER_MANAGED_BY));
-  }
-
-  /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
-  static String bridgeOf(NetworkInfo network) {
-    if (!"bridge".equals(network.driver())) {
-      return null;
-    }
-    String named =
-        network.options() == null ? null : network.options().get("com.docker.network.bridge.name");
-    return named != null ? named : "br-" + shortId(network.id());
-  }
-
-  private static AttachmentNodeStatus base(ContainerAttachment ca) {
-    AttachmentNodeStatus s = new AttachmentNodeStatus();
-    s.containerAttachment = ca.getMetadata().getName();
-    s.observedGeneration = ca.getMetadata().getGeneration();
-    return s;
-  }
-
-  private static void describe(AttachmentNodeStatus s, ContainerInfo c) {
-    s.containerId = c.id();
-    s.containerName = c.name();
-    s.networkMode = c.networkMode();
-    List<String> ports =
-        c.ports().stream().filter(p -> p.hostPort() != null).map(NodeAttachmentSync::port).toList();
-    s.publishedPorts = ports.isEmpty() ? null : ports;
-  }
-
-  /** As `docker ps` shows it: 0.0.0.0:43000->80/tcp. */
-  private static String port(PublishedPort p) {
-    String host = p.hostIp() == null ? "" : Addresses.canonicalAddress(p.hostIp());
-    if (host.contains(":")) {
-      host = "[" + host + "]";
-    }
-    return host + ":" + p.hostPort() + "->" + p.containerPort() + "/" + p.protocol();
-  }
-
-  private static String shortId(String id) {
-    return id.length() > 12 ? id.substring(0, 12) : id;
+    return NodeOutcome.of(base, Phase.Ready, c.running() ? "Attached" : "Configured", message);
   }
 }

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param leaseNamespace namespace of the controller's leader-election Lease
  * @param reconcileThreads size of each role's reconciliation pool, and of the agent's pool of
  *     Docker calls
+ * @param identity who holds the Leases this process takes (its pod's name): an agent acts for its
+ *     node only while it holds the node's Lease, so two agents of one node never interleave
  */
 public record OperatorConfig(
     Set<Role> roles,
@@ -24,7 +26,8 @@ public record OperatorConfig(
     URI dockerHost,
     int httpPort,
     String leaseNamespace,
-    int reconcileThreads) {
+    int reconcileThreads,
+    String identity) {
 
   /**
    * One node's daemon serialises most network operations, and the controller only reads caches and
@@ -52,10 +55,21 @@ public record OperatorConfig(
     }
   }
 
-  /** With the default number of reconcile threads. */
+  /**
+   * With the default number of reconcile threads and an identity of its own for an agent run in
+   * process (tests): one per node, so that an agent started again for a node takes its Lease at
+   * once.
+   */
   public OperatorConfig(
       Set<Role> roles, String nodeName, URI dockerHost, int httpPort, String leaseNamespace) {
-    this(roles, nodeName, dockerHost, httpPort, leaseNamespace, DEFAULT_RECONCILE_THREADS);
+    this(
+        roles,
+        nodeName,
+        dockerHost,
+        httpPort,
+        leaseNamespace,
+        DEFAULT_RECONCILE_THREADS,
+        "in-process-" + nodeName);
   }
 
   /**
@@ -79,7 +93,19 @@ public record OperatorConfig(
         URI.create(env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock")),
         Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
         env.getOrDefault("POD_NAMESPACE", "default"),
-        parseThreads(env.get("DOCKERNET_RECONCILE_THREADS")));
+        parseThreads(env.get("DOCKERNET_RECONCILE_THREADS")),
+        identity(env));
+  }
+
+  /** The pod's name (downward API), else the host name a pod has, else one of our own. */
+  private static String identity(Map<String, String> env) {
+    for (String key : new String[] {"POD_NAME", "HOSTNAME"}) {
+      String value = env.get(key);
+      if (value != null && !value.isBlank()) {
+        return value.trim();
+      }
+    }
+    return "dockernet-" + java.util.UUID.randomUUID();
   }
 
   private static int parseThreads(String text) {

@@ -33,6 +33,16 @@ public final class Addresses {
     return parse(address).map(a -> a.withoutPrefixLength().toCanonicalString()).orElse(address);
   }
 
+  /** True when {@code cidr} is a subnet that contains {@code address}. */
+  public static boolean contains(String cidr, String address) {
+    Optional<IPAddress> subnet = parse(cidr).filter(a -> a.getNetworkPrefixLength() != null);
+    Optional<IPAddress> ip = parse(address).map(IPAddress::withoutPrefixLength);
+    return subnet.isPresent()
+        && ip.isPresent()
+        && subnet.get().isIPv6() == ip.get().isIPv6()
+        && subnet.get().toPrefixBlock().contains(ip.get());
+  }
+
   /** True for an IPv6 address or CIDR. */
   public static boolean isIpv6(String text) {
     return parse(text).map(IPAddress::isIPv6).orElse(false);

@@ -3,9 +3,11 @@ package io.dockernet.operator.network;
 import io.dockernet.operator.AgentContext;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
@@ -30,8 +32,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -66,7 +70,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
-    this.sync = new NodeNetworkSync(agent.docker());
+    this.sync = new NodeNetworkSync(agent.docker(), agent.guard());
     this.metrics = new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks");
   }
 
@@ -128,12 +132,15 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       if (previousState == null && !dn.getMetadata().getFinalizers().contains(finalizer)) {
         return null;
       }
+      Journal journal = new Journal(dn, previousState);
       NodeOutcome<NetworkNodeStatus> out =
           sync.release(
               dn,
               previous,
-              managedContainers(),
+              this::attachedEndpoints,
+              journal,
               dn.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
+      previousState = journal.latest;
       agent.events().record(dn, out.notes);
       if (out.released) {
         agent.nodeStates().delete(DockerNetworkNodeState.class, dn.getMetadata().getName());
@@ -147,9 +154,11 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
         && !NodeFinalizer.add(agent.client(), DockerNetwork.class, dn, agent.nodeName())) {
       return null; // deleted meanwhile: create nothing on its behalf
     }
+    Journal journal = new Journal(dn, previousState);
     NodeOutcome<NetworkNodeStatus> out =
-        sync.ensure(dn, previous, uid -> ownerExists(context, uid), this::managedContainers);
-    write(dn, out, previousState);
+        sync.ensure(
+            dn, previous, uid -> ownerExists(context, uid), this::attachedEndpoints, journal);
+    write(dn, out, journal.latest);
     agent.events().record(dn, out.notes);
     return out;
   }
@@ -164,9 +173,9 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     return UpdateControl.<DockerNetwork>noUpdate().rescheduleAfter(backoff.failed(key));
   }
 
-  private void write(
+  private DockerNetworkNodeState write(
       DockerNetwork dn, NodeOutcome<NetworkNodeStatus> out, DockerNetworkNodeState previous) {
-    agent
+    return agent
         .nodeStates()
         .write(
             DockerNetworkNodeState::new,
@@ -190,6 +199,12 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     report.dockerNetwork = dn.getMetadata().getName();
     report.networkName = dn.dockerName();
     report.observedGeneration = dn.getMetadata().getGeneration();
+    if (previous != null && previous.getStatus() != null) {
+      // A replacement under way must not lose its journal to an outage: it resumes from it.
+      report.journal = previous.getStatus().journal;
+      report.networkId = previous.getStatus().networkId;
+      report.refusedGeneration = previous.getStatus().refusedGeneration;
+    }
     report.phase = Phase.Error;
     report.reason = "DockerUnavailable";
     report.message = "cannot reach the Docker daemon: " + e.getMessage();
@@ -211,9 +226,43 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
             .orElse(false);
   }
 
-  /** Which container endpoints (network ID, container ID) this node's attachments made. */
-  private java.util.function.BiPredicate<String, String> managedContainers() {
-    Set<String> pairs = new HashSet<>();
+  /**
+   * Saves a network replacement's journal in this node's report before anything destructive runs,
+   * as a Pending report naming what is being done; a failed write stops the replacement.
+   */
+  private final class Journal implements NetworkRecreator.JournalStore {
+    private final DockerNetwork dn;
+    private DockerNetworkNodeState latest;
+
+    Journal(DockerNetwork dn, DockerNetworkNodeState latest) {
+      this.dn = dn;
+      this.latest = latest;
+    }
+
+    @Override
+    public void save(NetworkJournal journal) {
+      NetworkNodeStatus report = NetworkReports.base(dn, null);
+      if (latest != null && latest.getStatus() != null) {
+        report.networkId = latest.getStatus().networkId;
+      }
+      report.journal = journal;
+      String what =
+          journal.rollback == null
+              ? "replacing Docker network "
+                  + dn.dockerName()
+                  + " ("
+                  + journal.endpoints.size()
+                  + " endpoint(s) recorded to put back)"
+              : "Docker refused the new network ("
+                  + journal.rollback
+                  + "); putting the old one back as it was";
+      latest = write(dn, NodeOutcome.of(report, Phase.Pending, "Replacing", what), latest);
+    }
+  }
+
+  /** The endpoints this node's ContainerAttachments made, from their reports. */
+  private AttachedEndpoints attachedEndpoints() {
+    Map<String, String> made = new HashMap<>();
     agent
         .client()
         .resources(ContainerAttachmentNodeState.class)
@@ -223,11 +272,36 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
         .forEach(
             s -> {
               AttachmentNodeStatus st = s.getStatus();
-              if (st != null && st.networkId != null && st.containerId != null) {
-                pairs.add(st.networkId + "/" + st.containerId);
+              if (st != null
+                  && st.networkId != null
+                  && st.containerId != null
+                  && !Boolean.TRUE.equals(st.adopted)) {
+                made.put(st.networkId + "/" + st.containerId, st.containerAttachment);
               }
             });
-    return (networkId, containerId) -> pairs.contains(networkId + "/" + containerId);
+    Set<String> live = new HashSet<>();
+    agent
+        .client()
+        .resources(ContainerAttachment.class)
+        .list()
+        .getItems()
+        .forEach(
+            a -> {
+              if (!a.isMarkedForDeletion()) {
+                live.add(a.getMetadata().getName());
+              }
+            });
+    return new AttachedEndpoints() {
+      @Override
+      public String attachmentOf(String networkId, String containerId) {
+        return made.get(networkId + "/" + containerId);
+      }
+
+      @Override
+      public boolean live(String attachment) {
+        return live.contains(attachment);
+      }
+    };
   }
 
   private static boolean ownerExists(Context<DockerNetwork> context, String uid) {

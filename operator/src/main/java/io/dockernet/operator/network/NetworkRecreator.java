@@ -1,34 +1,70 @@
 package io.dockernet.operator.network;
 
+import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
+import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
+import io.dockernet.operator.api.v1alpha1.NetworkJournal;
+import io.dockernet.operator.docker.DockerConflictException;
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
-import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
-import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
+import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.DockerNotFoundException;
-import java.util.ArrayList;
+import io.dockernet.operator.docker.DockerRejectedException;
+import io.dockernet.operator.network.RecreatePlan.Blocked;
+import io.dockernet.operator.network.RecreatePlan.Connect;
+import io.dockernet.operator.network.RecreatePlan.Create;
+import io.dockernet.operator.network.RecreatePlan.Disconnect;
+import io.dockernet.operator.network.RecreatePlan.Observed;
+import io.dockernet.operator.network.RecreatePlan.Record;
+import io.dockernet.operator.network.RecreatePlan.Remove;
+import io.dockernet.operator.network.RecreatePlan.Resolve;
+import io.dockernet.operator.network.RecreatePlan.Step;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiPredicate;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 
 /**
- * Replaces a network whose immutable settings changed: snapshot every endpoint (containers we do
- * not manage included), disconnect, remove, create anew, reconnect each exactly as configured
- * before, and verify. Docker has no network update, so this is the only way to apply a change.
+ * Runs a network replacement from its journal: asks {@link RecreatePlan} for the next steps, runs
+ * them, and asks again, until every recorded endpoint is back or known lost. The journal is saved
+ * before the first destructive step and whenever it learns something a restarted agent must know
+ * (endpoints that joined meanwhile, a refused create). Docker being unreachable propagates: the
+ * saved journal is where the next pass resumes.
  */
 final class NetworkRecreator {
 
-  /**
-   * The result: the new network's ID, the containers that could not be put back, and those left to
-   * their ContainerAttachments to reconnect.
-   */
-  record Result(String networkId, List<String> notRestored, List<String> leftToAttachments) {}
+  /** Saves the journal in this node's report; throws if it cannot, so nothing destructive runs. */
+  interface JournalStore {
+    void save(NetworkJournal journal);
+  }
 
-  /** One endpoint as it must be restored. */
-  record Snapshot(String containerId, String containerName, EndpointRequest endpoint) {}
+  /** How a replacement ended (for now). */
+  enum Outcome {
+    /** The new network exists and every endpoint is back (or known lost). */
+    DONE,
+    /** Docker refused the new network; the old one is back with every endpoint. */
+    ROLLED_BACK,
+    /** Some endpoints are not back yet; the journal stays. */
+    INCOMPLETE,
+    /** Another network of the name is in the way; the journal stays. */
+    BLOCKED,
+    /**
+     * Docker refused the new network, and putting the old one back failed too; the journal stays.
+     */
+    ROLLBACK_FAILED
+  }
+
+  record Result(Outcome outcome, NetworkJournal journal, String message) {
+    boolean finished() {
+      return outcome == Outcome.DONE || outcome == Outcome.ROLLED_BACK;
+    }
+  }
+
+  /** A replacement that does not settle in this many plan rounds is retried later. */
+  private static final int MAX_ROUNDS = 8;
 
   private final DockerGateway docker;
 
@@ -37,81 +73,169 @@ final class NetworkRecreator {
   }
 
   /**
-   * @param attachedEndpoints reads which container (ID) endpoints on which network (ID) the
-   *     ContainerAttachments made: those are not put back here but by their attachments, which know
-   *     whether they are still wanted (an attachment deleted meanwhile must not get one back)
+   * Runs the journal's replacement as far as it goes now.
+   *
+   * @param desired the network the spec asks for (its name is the network's name)
+   * @param liveAttachment whether a ContainerAttachment (by name) still wants its endpoint
    */
-  Result recreate(
-      NetworkInfo old,
+  Result run(
+      NetworkJournal journal,
       NetworkRequest desired,
-      Supplier<BiPredicate<String, String>> attachedEndpoints) {
-    // Read before looking at the endpoints: an attachment disconnects its endpoint before it
-    // deletes its report, so every endpoint seen below is either still reported or not ours.
-    BiPredicate<String, String> attached = attachedEndpoints.get();
-    List<Snapshot> snapshots = snapshot(docker.findNetwork(old.id()).orElse(old));
-    for (Snapshot s : snapshots) {
-      try {
-        docker.disconnect(old.id(), s.containerId(), true);
-      } catch (DockerNotFoundException gone) {
-        // Container or endpoint vanished meanwhile: nothing to disconnect.
+      Predicate<String> liveAttachment,
+      JournalStore store) {
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      Observed observed = observe(journal, desired.name());
+      List<Step> steps = RecreatePlan.next(journal, desired, observed, liveAttachment);
+      if (steps.isEmpty()) {
+        return finished(journal);
+      }
+      Optional<Result> stop = Optional.empty();
+      boolean again = false;
+      for (Step step : steps) {
+        if (step instanceof Record r) {
+          record(journal, observed.network(), r.newcomers());
+          store.save(journal);
+          again = true;
+        } else if (step instanceof Disconnect d) {
+          disconnect(d);
+        } else if (step instanceof Remove r) {
+          again = !remove(r);
+          if (!again) {
+            continue;
+          }
+        } else if (step instanceof Create c) {
+          stop = create(c, journal, store);
+          again = true;
+        } else if (step instanceof Blocked b) {
+          stop = Optional.of(new Result(Outcome.BLOCKED, journal, b.message()));
+        } else if (step instanceof Resolve r) {
+          r.endpoint().state = r.state();
+          r.endpoint().message = r.message();
+        } else if (step instanceof Connect c) {
+          connect(c);
+        }
+        if (again || stop.isPresent()) {
+          break;
+        }
+      }
+      if (stop.isPresent()) {
+        return stop.get();
+      }
+      if (!again) {
+        return finished(journal);
       }
     }
-    docker.removeNetwork(old.id());
-    String id = docker.createNetwork(desired);
-    List<String> notRestored = new ArrayList<>();
-    List<String> leftToAttachments = new ArrayList<>();
-    for (Snapshot s : snapshots) {
-      if (attached.test(old.id(), s.containerId())) {
-        leftToAttachments.add(s.containerName());
-      } else if (!restore(id, desired.name(), s)) {
-        notRestored.add(s.containerName());
+    return new Result(
+        Outcome.INCOMPLETE,
+        journal,
+        "the network did not settle within " + MAX_ROUNDS + " rounds; trying again");
+  }
+
+  private Observed observe(NetworkJournal journal, String name) {
+    NetworkInfo network = docker.findNetwork(name).orElse(null);
+    Map<String, ContainerInfo> containers = new HashMap<>();
+    for (EndpointSnapshot e : journal.endpoints) {
+      if (e.state == null || e.state == State.Pending) {
+        docker.findContainer(e.containerId).ifPresent(c -> containers.put(c.id(), c));
       }
     }
-    return new Result(id, notRestored, leftToAttachments);
+    return new Observed(network, containers);
   }
 
-  /** Every endpoint on the network, with the settings it was configured with. */
-  List<Snapshot> snapshot(NetworkInfo network) {
-    List<Snapshot> out = new ArrayList<>();
-    for (NetworkEndpoint e : network.endpoints()) {
-      Optional<ContainerEndpoint> configured =
-          docker.findContainer(e.containerId()).map(c -> c.networks().get(network.name()));
-      configured.ifPresent(
-          c ->
-              out.add(
-                  new Snapshot(
-                      e.containerId(),
-                      e.containerName(),
-                      new EndpointRequest(
-                          c.configuredIpv4(),
-                          c.configuredIpv6(),
-                          c.linkLocalIps(),
-                          withoutShortId(c.aliases(), e.containerId()),
-                          c.links(),
-                          c.macAddress(),
-                          c.driverOpts()))));
-    }
-    return out;
+  /** Endpoints that joined the old network after the journal was started: not ours, recorded. */
+  private void record(NetworkJournal journal, NetworkInfo old, List<NetworkEndpoint> newcomers) {
+    Map<String, ContainerInfo> containers = new HashMap<>();
+    newcomers.forEach(
+        e -> docker.findContainer(e.containerId()).ifPresent(c -> containers.put(c.id(), c)));
+    journal.endpoints.addAll(
+        RecreateJournals.snapshots(old, newcomers, containers, containerId -> null));
   }
 
-  private boolean restore(String networkId, String networkName, Snapshot s) {
+  private void disconnect(Disconnect d) {
     try {
-      docker.connect(networkId, s.containerId(), s.endpoint());
-      return docker
-          .findContainer(s.containerId())
-          .map(c -> c.networks().containsKey(networkName))
-          .orElse(false);
-    } catch (DockerException e) {
-      return false;
+      docker.disconnect(d.networkId(), d.containerId(), true);
+    } catch (DockerNotFoundException gone) {
+      // The container or its endpoint went away meanwhile: nothing to disconnect.
     }
   }
 
-  /** Docker adds the container's short ID as an alias itself; passing it back is noise. */
-  private static List<String> withoutShortId(List<String> aliases, String containerId) {
-    if (aliases == null) {
-      return List.of();
+  /** True when the old network is gone; false when Docker refused (something joined it). */
+  private boolean remove(Remove r) {
+    try {
+      docker.removeNetwork(r.networkId());
+      return true;
+    } catch (DockerNotFoundException gone) {
+      return true;
+    } catch (DockerConflictException | DockerRejectedException refused) {
+      return false; // the next round records and disconnects whatever joined meanwhile
     }
-    String shortId = containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
-    return aliases.stream().filter(a -> !a.equals(shortId)).toList();
+  }
+
+  /**
+   * Creates the network. A refused new network turns the journal into a rollback (saved first); a
+   * refused rollback ends this pass with the journal kept.
+   */
+  private Optional<Result> create(Create c, NetworkJournal journal, JournalStore store) {
+    try {
+      docker.createNetwork(c.request());
+      return Optional.empty();
+    } catch (DockerConflictException | DockerRejectedException refused) {
+      if (c.rollback()) {
+        return Optional.of(
+            new Result(
+                Outcome.ROLLBACK_FAILED,
+                journal,
+                "Docker refused the new network ("
+                    + journal.rollback
+                    + ") and then refused to put the old one back: "
+                    + refused.getMessage()));
+      }
+      journal.rollback = refused.getMessage();
+      store.save(journal);
+      return Optional.empty();
+    }
+  }
+
+  private void connect(Connect c) {
+    EndpointSnapshot e = c.endpoint();
+    try {
+      docker.connect(c.networkId(), e.containerId, c.request());
+      e.state = State.Restored;
+      e.message = null;
+    } catch (DockerConflictException | DockerRejectedException refused) {
+      if (c.fallback() == null) {
+        e.message = "Docker refused to reconnect it: " + refused.getMessage();
+        return;
+      }
+      try {
+        docker.connect(c.networkId(), e.containerId, c.fallback());
+        e.state = State.Restored;
+        e.message =
+            "its previous address was taken (" + refused.getMessage() + "); Docker gave it another";
+      } catch (DockerException again) {
+        e.message = "Docker refused to reconnect it: " + again.getMessage();
+      }
+    } catch (DockerNotFoundException gone) {
+      e.message = "container or network went away while reconnecting: " + gone.getMessage();
+    }
+  }
+
+  private static Result finished(NetworkJournal journal) {
+    List<EndpointSnapshot> pending =
+        journal.endpoints.stream()
+            .filter(e -> e.state == null || e.state == State.Pending)
+            .toList();
+    if (!pending.isEmpty()) {
+      return new Result(
+          Outcome.INCOMPLETE,
+          journal,
+          "not reconnected yet: "
+              + String.join(
+                  "; ",
+                  pending.stream()
+                      .map(e -> EndpointSnapshots.describe(e) + ": " + e.message)
+                      .toList()));
+    }
+    return new Result(journal.rollback == null ? Outcome.DONE : Outcome.ROLLED_BACK, journal, null);
   }
 }

@@ -1,26 +1,37 @@
 package io.dockernet.operator.network;
 
+import static io.dockernet.operator.network.NetworkReports.base;
+import static io.dockernet.operator.network.NetworkReports.ready;
+import static io.dockernet.operator.network.NetworkReports.shortId;
+
+import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
 import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
+import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
+import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
 import io.dockernet.operator.docker.DockerConflictException;
+import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
-import io.dockernet.operator.docker.DockerGateway.IpamPool;
+import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.network.NetworkRecreator.JournalStore;
+import io.dockernet.operator.network.NetworkRecreator.Result;
+import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeOutcome;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -29,21 +40,34 @@ import java.util.regex.Pattern;
 /**
  * Makes one node's Docker daemon match one DockerNetwork, or cleans it up. Observe, compare, change
  * only what differs, and describe the result; never touch a network the operator does not own
- * unless the object's adoptionPolicy says so. Transient Docker failures propagate as exceptions
+ * unless the object's adoptionPolicy says so. A change Docker can only make by replacing the
+ * network runs from a journal saved in the node's report first ({@link NetworkRecreator}), and an
+ * unfinished one is resumed before anything else. Transient Docker failures propagate as exceptions
  * (retried with backoff by the caller); refusals become the report.
  */
 final class NodeNetworkSync {
 
-  private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
   private static final Pattern CONFLICTS_WITH =
       Pattern.compile("conflicts with network ([0-9a-f]{64})");
 
   private final DockerGateway docker;
+  private final NetworkGuard guard;
   private final NetworkRecreator recreator;
 
   NodeNetworkSync(DockerGateway docker) {
+    this(docker, new NetworkGuard());
+  }
+
+  NodeNetworkSync(DockerGateway docker, NetworkGuard guard) {
     this.docker = docker;
+    this.guard = guard;
     this.recreator = new NetworkRecreator(docker);
+  }
+
+  /** As {@link #ensure(DockerNetwork, NetworkNodeStatus, Predicate, Supplier, JournalStore)}. */
+  NodeOutcome<NetworkNodeStatus> ensure(
+      DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
+    return ensure(dn, previous, liveOwner, () -> AttachedEndpoints.NONE, journal -> {});
   }
 
   /**
@@ -51,23 +75,24 @@ final class NodeNetworkSync {
    *
    * @param previous this node's last report, or null
    * @param liveOwner tells whether a DockerNetwork with the given UID still exists
-   */
-  NodeOutcome<NetworkNodeStatus> ensure(
-      DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
-    return ensure(dn, previous, liveOwner, () -> (network, container) -> false);
-  }
-
-  /**
-   * @param attached reads which container (ID) endpoints on which network (ID) ContainerAttachments
-   *     made; a recreate leaves those endpoints to their attachments
+   * @param attached the endpoints ContainerAttachments made on this node (read when needed)
+   * @param store saves a replacement's journal in this node's report
    */
   NodeOutcome<NetworkNodeStatus> ensure(
       DockerNetwork dn,
       NetworkNodeStatus previous,
       Predicate<String> liveOwner,
-      Supplier<BiPredicate<String, String>> attached) {
-    DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
+      Supplier<AttachedEndpoints> attached,
+      JournalStore store) {
     NetworkRequest desired = DesiredNetwork.from(dn);
+    if (previous != null && previous.journal != null) {
+      NodeOutcome<NetworkNodeStatus> resumed = resume(dn, previous.journal, attached, store);
+      if (resumed.report.journal != null || resumed.report.phase != Phase.Ready) {
+        return resumed;
+      }
+      previous = resumed.report;
+    }
+    DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());
     if (found.isEmpty()) {
       return create(dn, desired, previous);
@@ -82,61 +107,85 @@ final class NodeNetworkSync {
           "Docker network "
               + desired.name()
               + " belongs to another DockerNetwork ("
-              + actual.labels().get(io.dockernet.operator.Keys.DOCKER_OWNER_NAME)
+              + actual.labels().get(Keys.DOCKER_OWNER_NAME)
               + "); two objects cannot manage one network");
     }
     if (!ownership.mine()) {
-      return foreign(dn, spec, desired, actual);
+      return foreign(dn, spec, desired, actual, store);
     }
     List<String> differences =
         NetworkDifferences.between(spec, desired, actual, ownership == Ownership.OURS);
     if (differences.isEmpty()) {
-      NodeOutcome<NetworkNodeStatus> ready = ready(dn, actual, ownership == Ownership.ADOPTED);
-      return ready;
+      return ready(dn, actual, ownership == Ownership.ADOPTED);
     }
+    boolean adopted = ownership == Ownership.ADOPTED;
     if (spec.recreatePolicy == RecreatePolicy.Never) {
+      return unchanged(
+          dn,
+          actual,
+          differences,
+          attached,
+          Phase.OutOfSync,
+          "RecreateRequired",
+          "the spec differs from the Docker network and recreatePolicy is Never: "
+              + String.join("; ", differences),
+          adopted);
+    }
+    if (previous != null
+        && dn.getMetadata().getGeneration() != null
+        && dn.getMetadata().getGeneration().equals(previous.refusedGeneration)) {
       NodeOutcome<NetworkNodeStatus> out =
-          NodeOutcome.of(
-              base(dn, actual),
-              Phase.OutOfSync,
-              "RecreateRequired",
-              "the spec differs from the Docker network and recreatePolicy is Never: "
-                  + String.join("; ", differences));
-      out.report.differences = differences;
-      out.report.adopted = ownership == Ownership.ADOPTED ? true : null;
+          unchanged(
+              dn,
+              actual,
+              differences,
+              attached,
+              Phase.Error,
+              "RecreateRefused",
+              previous.message,
+              adopted);
+      out.report.refusedGeneration = previous.refusedGeneration;
       return out;
     }
-    return recreate(dn, actual, desired, differences, "Recreated", attached);
+    return replace(dn, actual, desired, differences, "Recreated", attached, store);
+  }
+
+  /**
+   * Reports what differs and what a replacement would do, changing nothing.
+   *
+   * @param adopted the network was adopted earlier
+   */
+  private NodeOutcome<NetworkNodeStatus> unchanged(
+      DockerNetwork dn,
+      NetworkInfo actual,
+      List<String> differences,
+      Supplier<AttachedEndpoints> attached,
+      Phase phase,
+      String reason,
+      String message,
+      boolean adopted) {
+    NodeOutcome<NetworkNodeStatus> out = NodeOutcome.of(base(dn, actual), phase, reason, message);
+    out.report.differences = differences;
+    out.report.adopted = adopted ? true : null;
+    out.report.plan =
+        RecreatePreview.of(actual, journalFor(dn, actual, "Recreate", attached.get()), differences);
+    return out;
   }
 
   private NodeOutcome<NetworkNodeStatus> create(
       DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
-    Optional<NodeOutcome<NetworkNodeStatus>> taken = bridgeTaken(dn, desired, null);
-    if (taken.isPresent()) {
-      return taken.get();
+    if (desired.options().containsKey("com.docker.network.bridge.name")) {
+      Optional<Preflight.Refusal> refusal =
+          Preflight.check(desired, docker.listNetworks(Map.of()), null);
+      if (refusal.isPresent()) {
+        return NodeOutcome.of(
+            base(dn, null), Phase.Error, refusal.get().reason(), refusal.get().message());
+      }
     }
     try {
       docker.createNetwork(desired);
     } catch (DockerConflictException | DockerRejectedException e) {
-      Optional<String> stale = unlistedConflictingNetwork(e);
-      if (stale.isPresent()) {
-        return NodeOutcome.of(
-            base(dn, null),
-            Phase.Error,
-            "StaleEngineNetwork",
-            "Docker refused: "
-                + e.getMessage()
-                + "; network "
-                + stale.get()
-                + " is not listed by the Engine: a daemon stopped while creating a network can"
-                + " keep it in its bridge driver (moby/moby#27975), holding that subnet until it is"
-                + " removed from the Engine's network store (see README, troubleshooting)");
-      }
-      return NodeOutcome.of(
-          base(dn, null),
-          Phase.Error,
-          CreateFailureReason.of(e),
-          "Docker refused: " + e.getMessage());
+      return createRefused(dn, e);
     }
     NetworkInfo created = docker.findNetwork(desired.name()).orElseThrow();
     NodeOutcome<NetworkNodeStatus> out = ready(dn, created, false);
@@ -156,8 +205,35 @@ final class NodeNetworkSync {
     return out;
   }
 
+  private NodeOutcome<NetworkNodeStatus> createRefused(DockerNetwork dn, DockerException e) {
+    Matcher m = CONFLICTS_WITH.matcher(String.valueOf(e.getMessage()));
+    if (m.find() && docker.findNetwork(m.group(1)).isEmpty()) {
+      // Not the admin's network, not ours, but one the Engine lost track of.
+      return NodeOutcome.of(
+          base(dn, null),
+          Phase.Error,
+          "StaleEngineNetwork",
+          "Docker refused: "
+              + e.getMessage()
+              + "; network "
+              + m.group(1)
+              + " is not listed by the Engine: a daemon stopped while creating a network can"
+              + " keep it in its bridge driver (moby/moby#27975), holding that subnet until it is"
+              + " removed from the Engine's network store (see README, troubleshooting)");
+    }
+    return NodeOutcome.of(
+        base(dn, null),
+        Phase.Error,
+        CreateFailureReason.of(e),
+        "Docker refused: " + e.getMessage());
+  }
+
   private NodeOutcome<NetworkNodeStatus> foreign(
-      DockerNetwork dn, DockerNetworkSpec spec, NetworkRequest desired, NetworkInfo actual) {
+      DockerNetwork dn,
+      DockerNetworkSpec spec,
+      NetworkRequest desired,
+      NetworkInfo actual,
+      JournalStore store) {
     AdoptionPolicy policy =
         spec.adoptionPolicy == null ? AdoptionPolicy.Never : spec.adoptionPolicy;
     switch (policy) {
@@ -180,13 +256,15 @@ final class NodeNetworkSync {
         return out;
       }
       case Recreate -> {
-        return recreate(
+        // Nothing of ours is on a foreign network: every endpoint on it is put back as it was.
+        return replace(
             dn,
             actual,
             desired,
             NetworkDifferences.between(spec, desired, actual, false),
             "AdoptedByRecreate",
-            () -> (network, container) -> false); // nothing of ours is on a foreign network
+            () -> AttachedEndpoints.NONE,
+            store);
       }
       default -> {
         return NodeOutcome.of(
@@ -203,64 +281,180 @@ final class NodeNetworkSync {
     }
   }
 
-  private NodeOutcome<NetworkNodeStatus> recreate(
+  /** Replaces the network from a journal saved first; nothing is touched if Docker would refuse. */
+  private NodeOutcome<NetworkNodeStatus> replace(
       DockerNetwork dn,
       NetworkInfo actual,
       NetworkRequest desired,
       List<String> differences,
       String reason,
-      Supplier<BiPredicate<String, String>> attached) {
-    Optional<NodeOutcome<NetworkNodeStatus>> taken = bridgeTaken(dn, desired, actual.id());
-    if (taken.isPresent()) {
-      return taken.get();
-    }
-    NetworkRecreator.Result result;
-    try {
-      result = recreator.recreate(actual, desired, attached);
-    } catch (DockerConflictException | DockerRejectedException e) {
-      return NodeOutcome.of(
-          base(dn, null),
-          Phase.Error,
-          CreateFailureReason.of(e),
-          "recreating the network failed: " + e.getMessage());
-    }
-    NetworkInfo created = docker.findNetwork(result.networkId()).orElseThrow();
-    String what =
-        "recreated Docker network "
-            + desired.name()
-            + (differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")")
-            + " and reconnected "
-            + (actual.endpoints().size()
-                - result.notRestored().size()
-                - result.leftToAttachments().size())
-            + " container(s)"
-            + (result.leftToAttachments().isEmpty()
-                ? ""
-                : "; their ContainerAttachments reconnect "
-                    + String.join(", ", result.leftToAttachments()));
-    if (!result.notRestored().isEmpty()) {
-      String names = String.join(", ", result.notRestored());
-      return NodeOutcome.of(
-              base(dn, created),
+      Supplier<AttachedEndpoints> attachedEndpoints,
+      JournalStore store) {
+    Optional<Preflight.Refusal> refusal =
+        Preflight.check(desired, docker.listNetworks(Map.of()), actual.id());
+    if (refusal.isPresent()) {
+      NodeOutcome<NetworkNodeStatus> out =
+          NodeOutcome.of(
+              base(dn, actual),
               Phase.Error,
-              "EndpointsNotRestored",
-              what + "; could not reconnect: " + names)
-          .warning("EndpointsNotRestored", what + "; could not reconnect: " + names);
+              refusal.get().reason(),
+              "not replacing the network, Docker would refuse the new one: "
+                  + refusal.get().message());
+      out.report.differences = differences;
+      return out;
     }
-    return ready(dn, created, false).normal(reason, what);
+    return guard.replacing(
+        desired.name(),
+        () -> {
+          // Read before looking at the endpoints: an attachment disconnects its endpoint before
+          // it deletes its report, so every endpoint seen below is either reported or not ours.
+          AttachedEndpoints attached = attachedEndpoints.get();
+          NetworkInfo current = docker.findNetwork(actual.id()).orElse(actual);
+          NetworkJournal journal =
+              journalFor(dn, current, reason.equals("Recreated") ? "Recreate" : "Adopt", attached);
+          store.save(journal);
+          Result result = recreator.run(journal, desired, attached::live, store);
+          return finish(dn, desired, result, reason, differences);
+        });
+  }
+
+  /** Resumes a replacement an earlier pass (or agent process) left unfinished. */
+  private NodeOutcome<NetworkNodeStatus> resume(
+      DockerNetwork dn,
+      NetworkJournal journal,
+      Supplier<AttachedEndpoints> attachedEndpoints,
+      JournalStore store) {
+    NetworkRequest desired = DesiredNetwork.from(dn);
+    return guard.replacing(
+        desired.name(),
+        () -> {
+          Result result = recreator.run(journal, desired, attachedEndpoints.get()::live, store);
+          String reason = "Adopt".equals(journal.operation) ? "AdoptedByRecreate" : "Recreated";
+          return finish(dn, desired, result, reason, List.of());
+        });
+  }
+
+  /** The journal a replacement of {@code old} starts with. */
+  private NetworkJournal journalFor(
+      DockerNetwork dn, NetworkInfo old, String operation, AttachedEndpoints attached) {
+    Map<String, ContainerInfo> containers = new HashMap<>();
+    for (NetworkEndpoint e : old.endpoints()) {
+      docker.findContainer(e.containerId()).ifPresent(c -> containers.put(c.id(), c));
+    }
+    long generation =
+        dn.getMetadata().getGeneration() == null ? 0 : dn.getMetadata().getGeneration();
+    return RecreateJournals.start(
+        operation, generation, old, containers, id -> attached.attachmentOf(old.id(), id));
+  }
+
+  /** The report after a replacement ran as far as it could. */
+  private NodeOutcome<NetworkNodeStatus> finish(
+      DockerNetwork dn,
+      NetworkRequest desired,
+      Result result,
+      String reason,
+      List<String> differences) {
+    NetworkInfo now = docker.findNetwork(desired.name()).orElse(null);
+    NetworkJournal journal = result.journal();
+    guard.unfinished(desired.name(), !result.finished());
+    String back = restoredSummary(journal);
+    return switch (result.outcome()) {
+      case DONE -> {
+        String what =
+            "replaced Docker network "
+                + desired.name()
+                + (differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")")
+                + "; "
+                + back;
+        NodeOutcome<NetworkNodeStatus> out =
+            now == null
+                ? NodeOutcome.of(base(dn, null), Phase.Pending, reason, what)
+                : ready(dn, now, false);
+        yield lostOnes(journal).isEmpty()
+            ? out.normal(reason, what)
+            : out.warning("EndpointsLost", what + "; " + lostOnes(journal));
+      }
+      case ROLLED_BACK -> {
+        String what =
+            "Docker refused the new network ("
+                + journal.rollback
+                + "); put the old one back as it was; "
+                + back
+                + ". Not tried again until the spec changes";
+        NodeOutcome<NetworkNodeStatus> out =
+            NodeOutcome.of(base(dn, now), Phase.Error, "RecreateRefused", what);
+        out.report.refusedGeneration = dn.getMetadata().getGeneration();
+        out.report.differences = differences.isEmpty() ? null : differences;
+        yield out.warning("RecreateRefused", what);
+      }
+      case INCOMPLETE, ROLLBACK_FAILED, BLOCKED -> {
+        String why =
+            switch (result.outcome()) {
+              case INCOMPLETE -> "EndpointsNotRestored";
+              case ROLLBACK_FAILED -> "RollbackFailed";
+              default -> "NetworkExists";
+            };
+        NodeOutcome<NetworkNodeStatus> out =
+            NodeOutcome.of(
+                base(dn, now),
+                result.outcome() == NetworkRecreator.Outcome.BLOCKED ? Phase.Conflict : Phase.Error,
+                why,
+                "replacing Docker network "
+                    + desired.name()
+                    + " is not finished: "
+                    + result.message()
+                    + "; it is retried, and the endpoints to put back are kept in this report's"
+                    + " journal");
+        out.report.journal = journal;
+        yield out.warning(why, out.report.message);
+      }
+    };
+  }
+
+  private static String restoredSummary(NetworkJournal journal) {
+    long restored = journal.endpoints.stream().filter(e -> e.state == State.Restored).count();
+    List<String> released =
+        journal.endpoints.stream()
+            .filter(e -> e.state == State.Released)
+            .map(e -> e.containerName)
+            .toList();
+    return "reconnected "
+        + restored
+        + " container(s)"
+        + (released.isEmpty()
+            ? ""
+            : "; left off " + String.join(", ", released) + " (their ContainerAttachment went)");
+  }
+
+  private static String lostOnes(NetworkJournal journal) {
+    List<String> lost =
+        journal.endpoints.stream()
+            .filter(e -> e.state == State.Lost)
+            .map(e -> EndpointSnapshots.describe(e) + ": " + e.message)
+            .toList();
+    return lost.isEmpty() ? "" : "lost: " + String.join("; ", lost);
   }
 
   /**
    * Removes the network from this node (per deletionPolicy). Endpoints of containers the operator
-   * attached are disconnected; any other container still attached blocks removal and is named.
-   *
-   * @param managedContainers tells whether the operator attached a container (ID) to a network (ID)
+   * attached are disconnected; any other container still attached blocks removal and is named. An
+   * unfinished replacement is finished first, so that its endpoints are back before anything is
+   * judged.
    */
   NodeOutcome<NetworkNodeStatus> release(
       DockerNetwork dn,
       NetworkNodeStatus previous,
-      BiPredicate<String, String> managedContainers,
+      Supplier<AttachedEndpoints> attachedEndpoints,
+      JournalStore store,
       String why) {
+    if (previous != null && previous.journal != null) {
+      NodeOutcome<NetworkNodeStatus> resumed =
+          resume(dn, previous.journal, attachedEndpoints, store);
+      if (resumed.report.journal != null) {
+        return resumed;
+      }
+      previous = resumed.report;
+    }
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     String name = dn.dockerName();
     NodeOutcome<NetworkNodeStatus> done =
@@ -277,9 +471,10 @@ final class NodeNetworkSync {
     if (!Ownership.of(actual, dn.getMetadata().getUid(), previous).mine()) {
       return done;
     }
+    AttachedEndpoints attached = attachedEndpoints.get();
     List<NetworkEndpoint> foreign =
         actual.endpoints().stream()
-            .filter(e -> !managedContainers.test(actual.id(), e.containerId()))
+            .filter(e -> attached.attachmentOf(actual.id(), e.containerId()) == null)
             .toList();
     if (!foreign.isEmpty()) {
       String names =
@@ -311,97 +506,5 @@ final class NodeNetworkSync {
           base(dn, actual), Phase.Error, "RemoveRejected", "Docker refused: " + e.getMessage());
     }
     return done;
-  }
-
-  private NodeOutcome<NetworkNodeStatus> ready(
-      DockerNetwork dn, NetworkInfo actual, boolean adopted) {
-    NodeOutcome<NetworkNodeStatus> out =
-        NodeOutcome.of(
-            base(dn, actual),
-            Phase.Ready,
-            adopted ? "Adopted" : "NetworkReady",
-            "Docker network " + actual.name() + " matches the spec");
-    out.report.adopted = adopted ? true : null;
-    return out;
-  }
-
-  /** The parts of a report every outcome shares: identity and what the daemon has. */
-  private static NetworkNodeStatus base(DockerNetwork dn, NetworkInfo actual) {
-    NetworkNodeStatus s = new NetworkNodeStatus();
-    s.dockerNetwork = dn.getMetadata().getName();
-    s.networkName = dn.dockerName();
-    s.observedGeneration = dn.getMetadata().getGeneration();
-    if (actual != null) {
-      s.networkId = actual.id();
-      s.driver = actual.driver();
-      List<IpamPool> pools =
-          actual.ipam() == null || actual.ipam().pools() == null
-              ? List.of()
-              : actual.ipam().pools();
-      s.subnets = pools.stream().map(IpamPool::subnet).toList();
-      s.gateways =
-          pools.stream().map(IpamPool::gateway).filter(g -> g != null && !g.isEmpty()).toList();
-      s.bridge = bridgeOf(actual);
-      s.containers =
-          actual.endpoints().stream().map(NetworkEndpoint::containerName).sorted().toList();
-    }
-    return s;
-  }
-
-  /**
-   * Refuses a bridge name that is already another network's bridge on this node. Engine 20.10
-   * checks this among user-defined networks only: asked for {@code docker0}, it creates the network
-   * on the default bridge's device (adding its own address to it), and removing that network leaves
-   * the default {@code bridge} network unusable ("network ... does not exist") until the daemon
-   * restarts. So the operator never asks.
-   *
-   * @param replacing the ID of the network about to be replaced (its bridge may be reused), or null
-   */
-  /**
-   * The ID of the network a refused create "conflicts with", when the Engine itself does not list
-   * it: not the admin's network, not ours, but one the Engine lost track of.
-   */
-  private Optional<String> unlistedConflictingNetwork(RuntimeException refusal) {
-    Matcher m = CONFLICTS_WITH.matcher(String.valueOf(refusal.getMessage()));
-    if (!m.find() || docker.findNetwork(m.group(1)).isPresent()) {
-      return Optional.empty();
-    }
-    return Optional.of(m.group(1));
-  }
-
-  private Optional<NodeOutcome<NetworkNodeStatus>> bridgeTaken(
-      DockerNetwork dn, NetworkRequest desired, String replacing) {
-    String bridge = desired.options().get(BRIDGE_NAME_OPTION);
-    if (bridge == null || !"bridge".equals(desired.driver())) {
-      return Optional.empty();
-    }
-    return docker.listNetworks(Map.of()).stream()
-        .filter(n -> !n.id().equals(replacing) && bridge.equals(bridgeOf(n)))
-        .findFirst()
-        .map(
-            holder ->
-                NodeOutcome.of(
-                    base(dn, null),
-                    Phase.Error,
-                    "BridgeNameTaken",
-                    "bridge name "
-                        + bridge
-                        + " is the bridge of Docker network "
-                        + holder.name()
-                        + " on this node; choose another com.docker.network.bridge.name"));
-  }
-
-  /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
-  static String bridgeOf(NetworkInfo network) {
-    if (!"bridge".equals(network.driver())) {
-      return null;
-    }
-    String named =
-        network.options() == null ? null : network.options().get("com.docker.network.bridge.name");
-    return named != null ? named : "br-" + shortId(network.id());
-  }
-
-  private static String shortId(String id) {
-    return id.length() > 12 ? id.substring(0, 12) : id;
   }
 }

@@ -36,15 +36,17 @@ public final class NodeStates {
     return nodeName;
   }
 
-  /** The report object's name for a parent on a node: readable, hashed only when too long. */
+  /**
+   * The report object's name for a parent on a node: {@code <parent>.<node>}. Parent names are DNS
+   * labels (no dots, at most 63 characters; the CRDs say so), so the first dot separates the two
+   * and no two (parent, node) pairs share a name. A node name too long for that is hashed.
+   */
   public static String nameFor(String parentName, String nodeName) {
     String name = parentName + "." + nodeName;
     if (name.length() <= 253) {
       return name;
     }
-    return parentName.substring(0, Math.min(parentName.length(), 200))
-        + "."
-        + Hashes.sha256Hex(name, 16);
+    return parentName + ".h-" + Hashes.sha256Hex(nodeName, 16);
   }
 
   /**
@@ -56,8 +58,9 @@ public final class NodeStates {
    * writes do not wake the parent's reconcile again; a change by anyone else still does.
    *
    * @param previous the report currently stored, or null
+   * @return the report object as stored now (the previous one when nothing changed)
    */
-  public <S extends NodeReport, T extends CustomResource<Void, S>> void write(
+  public <S extends NodeReport, T extends CustomResource<Void, S>> T write(
       Supplier<T> factory,
       HasMetadata parent,
       String parentLabel,
@@ -75,7 +78,7 @@ public final class NodeStates {
             ? Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()
             : before.lastTransitionTime;
     if (before != null && Reports.same(before, report)) {
-      return;
+      return previous;
     }
     T state = factory.get();
     state.getMetadata().setName(nameFor(parent.getMetadata().getName(), nodeName));
@@ -98,7 +101,7 @@ public final class NodeStates {
           s -> client.resource(s).fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
     state.setStatus(report);
-    reports.eventFilteringUpdateAndCacheResource(
+    return reports.eventFilteringUpdateAndCacheResource(
         state,
         s ->
             client

@@ -14,7 +14,10 @@ import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.docker.DockerRejectedException;
+import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.docker.FakeDockerGateway;
+import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeOutcome;
 import io.dockernet.operator.status.EventRecorder;
 import java.util.List;
@@ -25,11 +28,12 @@ import org.junit.jupiter.api.Test;
 
 class NodeAttachmentSyncTest {
 
-  private static final Target MYNETWORK = new Target("mynetwork", true, false, null, true);
+  private static final Target MYNETWORK = new Target("mynetwork", true, false, true);
 
   private final FakeDockerGateway docker = new FakeDockerGateway();
+  private final NetworkGuard guard = new NetworkGuard();
   private final NodeAttachmentSync sync =
-      new NodeAttachmentSync(docker, (pid, mac) -> Optional.of("veth" + pid));
+      new NodeAttachmentSync(docker, (pid, mac) -> Optional.of("veth" + pid), guard);
   private String networkId;
 
   @BeforeEach
@@ -116,22 +120,60 @@ class NodeAttachmentSyncTest {
   }
 
   @Test
-  void aMissingContainerIsWaitingNotAnErrorAndAStoppedOneWaitsForItsStart() {
+  void aMissingContainerIsWaitingAndAStoppedOneIsConnectedWithItsAddressBeforeItStarts() {
     ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
 
     NodeOutcome<AttachmentNodeStatus> missing = ensure(ca, null);
     docker.addContainer("late", "default");
     docker.stopContainer("late");
     NodeOutcome<AttachmentNodeStatus> stopped = ensure(ca, missing);
+    ContainerEndpoint configured = endpoint("late", "mynetwork");
     docker.startContainer("late");
     NodeOutcome<AttachmentNodeStatus> started = ensure(ca, stopped);
 
     assertThat(missing.report.phase).isEqualTo(Phase.Waiting);
     assertThat(missing.report.reason).isEqualTo("ContainerNotFound");
-    assertThat(stopped.report.phase).isEqualTo(Phase.Waiting);
-    assertThat(stopped.report.reason).isEqualTo("ContainerNotRunning");
+    assertThat(stopped.report.phase).isEqualTo(Phase.Ready);
+    assertThat(stopped.report.reason).isEqualTo("Configured");
+    assertThat(configured.configuredIpv4()).isEqualTo("198.18.100.10");
     assertThat(started.report.phase).isEqualTo(Phase.Ready);
+    assertThat(started.report.reason).isEqualTo("Attached");
+    assertThat(started.report.ipv4Address).isEqualTo("198.18.100.10");
+    assertThat(started.report.adopted).as("connected by the attachment while stopped").isNull();
     assertThat(docker.writeCount("connect")).isEqualTo(1);
+  }
+
+  @Test
+  void aStoppedContainerWhoseAddressWasTakenMeanwhileIsAConflictNamingTheTaker() {
+    ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
+    docker.addContainer("late", "default");
+    docker.stopContainer("late");
+    NodeOutcome<AttachmentNodeStatus> configured = ensure(ca, null);
+    String taker = docker.addContainer("taker", "default");
+    docker.connect(networkId, taker, request("198.18.100.10"));
+
+    NodeOutcome<AttachmentNodeStatus> taken = ensure(ca, configured);
+
+    assertThat(taken.report.phase).isEqualTo(Phase.Conflict);
+    assertThat(taken.report.reason).isEqualTo("AddressTaken");
+    assertThat(taken.report.message).contains("taker").contains("198.18.100.10");
+  }
+
+  @Test
+  void attachingToDockersHostOrNoneNetworkIsRefusedAtOnce() {
+    docker.addContainer("test2", "default");
+    docker.resetWriteCount();
+
+    NodeOutcome<AttachmentNodeStatus> host =
+        ensure(
+            attachment("h", "test2", "host", null),
+            new Target("host", false, false, false),
+            List.of(),
+            null);
+
+    assertThat(host.report.phase).isEqualTo(Phase.Error);
+    assertThat(host.report.reason).isEqualTo("NotAttachable");
+    assertThat(docker.writeCount()).isZero();
   }
 
   @Test
@@ -238,20 +280,23 @@ class NodeAttachmentSyncTest {
   }
 
   @Test
-  void aRecreatedNetworkGetsTheContainerBackAtTheSameAddress() {
+  void aNetworkBeingReplacedIsLeftAloneAndTheContainerComesBackAtTheSameAddressAfter() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
     NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
     docker.disconnect(networkId, test2, true);
     docker.removeNetwork(networkId);
     String newId = createNetwork("mynetwork", "hash-2");
+    docker.resetWriteCount();
 
-    Target recreating = new Target("mynetwork", true, false, "hash-3", true);
-    NodeOutcome<AttachmentNodeStatus> waiting = ensure(ca, recreating, List.of(), first);
-    NodeOutcome<AttachmentNodeStatus> back =
-        ensure(ca, new Target("mynetwork", true, false, "hash-2", true), List.of(), waiting);
+    guard.unfinished("mynetwork", true);
+    NodeOutcome<AttachmentNodeStatus> waiting = ensure(ca, first);
+    int writesWhileReplaced = docker.writeCount();
+    guard.unfinished("mynetwork", false);
+    NodeOutcome<AttachmentNodeStatus> back = ensure(ca, waiting);
 
     assertThat(waiting.report.reason).isEqualTo("NetworkRecreating");
+    assertThat(writesWhileReplaced).isZero();
     assertThat(back.report.phase).isEqualTo(Phase.Ready);
     assertThat(back.report.networkId).isEqualTo(newId);
     assertThat(back.report.ipv4Address).isEqualTo("198.18.100.10");
@@ -264,11 +309,11 @@ class NodeAttachmentSyncTest {
     docker.resetWriteCount();
 
     NodeOutcome<AttachmentNodeStatus> undeclared =
-        ensure(ca, new Target("other", false, false, null, true), List.of(), null);
+        ensure(ca, new Target("other", false, false, true), List.of(), null);
     NodeOutcome<AttachmentNodeStatus> notOnNode =
-        ensure(ca, new Target("other", true, false, null, true), List.of(), null);
+        ensure(ca, new Target("other", true, false, true), List.of(), null);
     NodeOutcome<AttachmentNodeStatus> deleting =
-        ensure(ca, new Target("mynetwork", true, true, null, true), List.of(), null);
+        ensure(ca, new Target("mynetwork", true, true, true), List.of(), null);
 
     assertThat(undeclared.report.reason).isEqualTo("NetworkNotFound");
     assertThat(notOnNode.report.reason).isEqualTo("NetworkNotOnNode");
@@ -288,7 +333,7 @@ class NodeAttachmentSyncTest {
     NodeOutcome<AttachmentNodeStatus> onBridge =
         ensure(
             attachment("b", "test2", "bridge", "172.17.0.10"),
-            new Target("bridge", true, false, null, false),
+            new Target("bridge", true, false, false),
             List.of(),
             null);
 
@@ -305,7 +350,7 @@ class NodeAttachmentSyncTest {
     NodeOutcome<AttachmentNodeStatus> out =
         ensure(
             attachment("r", "test2", "ranged", "198.18.101.200"),
-            new Target("ranged", true, false, null, true),
+            new Target("ranged", true, false, true),
             List.of(),
             null);
     assertThat(out.report.phase).isEqualTo(Phase.Ready);
@@ -340,11 +385,10 @@ class NodeAttachmentSyncTest {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment onBridge = attachment("b", "test2", "bridge", "172.17.0.10");
     NodeOutcome<AttachmentNodeStatus> refused =
-        ensure(onBridge, new Target("bridge", true, false, null, false), List.of(), null);
+        ensure(onBridge, new Target("bridge", true, false, false), List.of(), null);
     docker.resetWriteCount();
 
-    sync.release(
-        onBridge, new Target("bridge", true, false, null, false), refused.report, "Deleted");
+    sync.release(onBridge, new Target("bridge", true, false, false), refused.report, "Deleted");
 
     assertThat(refused.report.reason).isEqualTo("StaticAddressOnDefaultBridge");
     assertThat(docker.findContainer(test2).orElseThrow().networks()).containsKey("bridge");
@@ -366,22 +410,101 @@ class NodeAttachmentSyncTest {
   }
 
   @Test
-  void withoutAReportOnlyTheExactlyDeclaredEndpointIsReleased() {
-    // The agent was killed after connecting and before reporting: the declared endpoint is its own.
-    String test2 = docker.addContainer("test2", "default");
-    String other = docker.addContainer("other", "default");
-    ContainerAttachment declared = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    docker.connect(networkId, test2, DesiredEndpoint.from(declared));
-    docker.connect(networkId, other, request("198.18.100.20"));
+  void anEndpointThatWasThereBeforeTheAttachmentIsAdoptedAndLeftAsItWasOnRelease() {
+    String legacy = docker.addContainer("legacy", "default");
+    docker.connect(networkId, legacy, request("198.18.100.50"));
+    ContainerAttachment same = attachment("legacy", "legacy", "mynetwork", "198.18.100.50");
 
-    sync.release(declared, MYNETWORK, null, "Deleted");
-    sync.release(
-        attachment("other", "other", "mynetwork", "198.18.100.21"), MYNETWORK, null, "Deleted");
+    NodeOutcome<AttachmentNodeStatus> adopted = ensure(same, null);
+    sync.release(same, MYNETWORK, adopted.report, "Deleted");
+
+    assertThat(adopted.report.phase).isEqualTo(Phase.Ready);
+    assertThat(adopted.report.adopted).isTrue();
+    assertThat(endpoint("legacy", "mynetwork").ipv4Address()).isEqualTo("198.18.100.50");
+  }
+
+  @Test
+  void anAdoptedEndpointTheAttachmentChangedIsPutBackAsItWasOnRelease() {
+    String legacy = docker.addContainer("legacy", "default");
+    docker.connect(networkId, legacy, request("198.18.100.50"));
+    ContainerAttachment moved = attachment("legacy", "legacy", "mynetwork", "198.18.100.60");
+
+    NodeOutcome<AttachmentNodeStatus> changed = ensure(moved, null);
+    ContainerEndpoint during = endpoint("legacy", "mynetwork");
+    sync.release(moved, MYNETWORK, changed.report, "Deleted");
+
+    assertThat(changed.report.adopted).isTrue();
+    assertThat(during.ipv4Address()).isEqualTo("198.18.100.60");
+    assertThat(endpoint("legacy", "mynetwork").configuredIpv4()).isEqualTo("198.18.100.50");
+  }
+
+  @Test
+  void aRefusedReconnectPutsThePreviousEndpointBack() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ca.getSpec().aliases = List.of("db");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    ca.getSpec().ipv4Address = "198.18.100.11";
+    docker.failNext("connect", new DockerRejectedException("driver refused the option", null));
+
+    NodeOutcome<AttachmentNodeStatus> refused = ensure(ca, ready);
+
+    assertThat(refused.report.phase).isEqualTo(Phase.Error);
+    assertThat(refused.report.reason).isEqualTo("ConnectRejected");
+    assertThat(refused.report.message).contains("put back");
+    assertThat(refused.report.journal).isNull();
+    ContainerEndpoint back = endpoint("test2", "mynetwork");
+    assertThat(back.configuredIpv4()).isEqualTo("198.18.100.10");
+    assertThat(back.aliases()).containsExactly("db");
+    sync.release(ca, MYNETWORK, refused.report, "Deleted");
+    assertThat(docker.findContainer(test2).orElseThrow().networks())
+        .as("still the attachment's own endpoint")
+        .containsOnlyKeys("bridge");
+  }
+
+  @Test
+  void aReconnectInterruptedAfterTheDisconnectIsFinishedFromTheJournal() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    ca.getSpec().ipv4Address = "198.18.100.11";
+    AttachmentNodeStatus[] saved = new AttachmentNodeStatus[1];
+    docker.failNext("connect", new DockerUnavailableException("agent killed", null));
+    try {
+      sync.ensure(ca, MYNETWORK, List.of(), ready.report, pending -> saved[0] = copy(pending));
+    } catch (DockerUnavailableException expected) {
+      // The agent died between disconnect and connect; its journal was saved first.
+    }
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).doesNotContainKey("mynetwork");
+    docker.failNext("connect", new DockerRejectedException("still refused", null));
+
+    NodeOutcome<AttachmentNodeStatus> resumed = sync.ensure(ca, MYNETWORK, List.of(), saved[0]);
+
+    assertThat(saved[0].journal.action).isEqualTo("Reconnect");
+    assertThat(resumed.report.message).contains("put back");
+    assertThat(endpoint("test2", "mynetwork").configuredIpv4()).isEqualTo("198.18.100.10");
+  }
+
+  @Test
+  void aDeleteAfterAnOutageReleasesExactlyTheEndpointTheAttachmentMade() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    AttachmentNodeStatus outage = new AttachmentNodeStatus();
+    outage.phase = Phase.Error;
+    outage.reason = "DockerUnavailable";
+    outage.containerId = ready.report.containerId;
+    outage.networkId = ready.report.networkId;
+    outage.endpointId = ready.report.endpointId;
+
+    sync.release(ca, MYNETWORK, outage, "Deleted");
 
     assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
-    assertThat(docker.findContainer(other).orElseThrow().networks())
-        .as("an endpoint that is not what the attachment declares")
-        .containsKeys("bridge", "mynetwork");
+  }
+
+  private static AttachmentNodeStatus copy(AttachmentNodeStatus s) {
+    return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+        .convertValue(s, AttachmentNodeStatus.class);
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.metrics.HelpTexts;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.NetworkGuard;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -449,7 +450,8 @@ class HelmChartTest {
         assertThatThrownBy(() -> docker.findNetwork("probe"))
             .isInstanceOf(DockerUnavailableException.class);
         AgentContext agent =
-            new AgentContext("node-a", client, docker, events, null, null, registry);
+            new AgentContext(
+                "node-a", client, docker, events, null, null, new NetworkGuard(), registry);
         Metrics josdk = MicrometerMetricsV2.newBuilder(registry).build();
         Operator operator =
             new Operator(

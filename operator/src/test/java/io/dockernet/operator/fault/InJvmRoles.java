@@ -39,8 +39,11 @@ final class InJvmRoles implements AutoCloseable {
       client = ChartRbac.impersonating(kubeConfig, agentUser);
     }
     clients.put(node, client);
+    String leaseNamespace = agentUser == null ? "default" : ChartRbac.NAMESPACE;
     DockernetOperator agent =
-        run(new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, "default"), client);
+        run(
+            new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, leaseNamespace),
+            client);
     agents.put(node, agent);
     return agent;
   }

@@ -17,6 +17,7 @@ import io.dockernet.operator.node.NodeOutcome;
 import io.dockernet.operator.status.EventRecorder;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NodeNetworkSyncTest {
@@ -99,29 +100,31 @@ class NodeNetworkSyncTest {
   }
 
   @Test
-  void aRecreateLeavesEndpointsOfContainerAttachmentsToThem() {
+  void aRecreatePutsBackEndpointsOfLiveAttachmentsButNotThoseOfDeletedOnes() {
     DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
     NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     String attached = docker.addContainer("attached", "default");
+    String gone = docker.addContainer("gone", "default");
     String legacy = docker.addContainer("legacy", "default");
     docker.connect(first.report.networkId, attached, null);
+    docker.connect(first.report.networkId, gone, null);
     docker.connect(first.report.networkId, legacy, null);
     dn.getSpec().internal = true;
+    AttachedEndpoints endpoints =
+        Endpoints.attached(
+            Map.of(attached, "attached-mynetwork", gone, "gone-mynetwork"),
+            Set.of("attached-mynetwork"));
 
     NodeOutcome<NetworkNodeStatus> second =
-        sync.ensure(
-            dn,
-            first.report,
-            uid -> false,
-            () ->
-                (network, container) ->
-                    network.equals(first.report.networkId) && container.equals(attached));
+        sync.ensure(dn, first.report, uid -> false, () -> endpoints, journal -> {});
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(docker.findContainer(legacy).orElseThrow().networks()).containsKey("mynetwork");
-    assertThat(docker.findContainer(attached).orElseThrow().networks())
-        .as("reconnected by its ContainerAttachment, not by the recreate")
+    assertThat(docker.findContainer(attached).orElseThrow().networks()).containsKey("mynetwork");
+    assertThat(docker.findContainer(gone).orElseThrow().networks())
+        .as("its ContainerAttachment was deleted during the recreate")
         .doesNotContainKey("mynetwork");
+    assertThat(second.report.journal).isNull();
   }
 
   @Test
@@ -150,14 +153,19 @@ class NodeNetworkSyncTest {
         new EndpointRequest(null, null, null, null, null, null, null));
 
     NodeOutcome<NetworkNodeStatus> blocked =
-        sync.release(dn, first.report, (net, c) -> false, "Deleted");
+        sync.release(dn, first.report, () -> AttachedEndpoints.NONE, j -> {}, "Deleted");
     assertThat(blocked.released).isFalse();
     assertThat(blocked.report.phase).isEqualTo(Phase.Blocked);
     assertThat(blocked.report.message).contains("legacy");
     assertThat(docker.findNetwork("n")).isPresent();
 
     NodeOutcome<NetworkNodeStatus> released =
-        sync.release(dn, first.report, (net, c) -> c.equals(legacy), "Deleted");
+        sync.release(
+            dn,
+            first.report,
+            () -> Endpoints.attached(Map.of(legacy, "legacy-n"), Set.of("legacy-n")),
+            j -> {},
+            "Deleted");
     assertThat(released.released).isTrue();
     assertThat(docker.findNetwork("n")).isEmpty();
   }
@@ -167,11 +175,21 @@ class NodeNetworkSyncTest {
     DockerNetwork dn = network("n", "198.18.0.0/24");
     NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
     dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
-    assertThat(sync.release(dn, first.report, (n, c) -> false, "Deleted").released).isTrue();
+    assertThat(
+            sync.release(dn, first.report, () -> AttachedEndpoints.NONE, j -> {}, "Deleted")
+                .released)
+        .isTrue();
     assertThat(docker.findNetwork("n")).isPresent();
 
     docker.createNetwork(foreign("theirs", "198.18.5.0/24"));
-    assertThat(sync.release(network("theirs", null), null, (n, c) -> true, "Deleted").released)
+    assertThat(
+            sync.release(
+                    network("theirs", null),
+                    null,
+                    () -> Endpoints.attached(Map.of(), Set.of()),
+                    j -> {},
+                    "Deleted")
+                .released)
         .isTrue();
     assertThat(docker.findNetwork("theirs")).isPresent();
   }

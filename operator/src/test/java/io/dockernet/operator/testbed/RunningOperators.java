@@ -143,7 +143,11 @@ public final class RunningOperators implements AutoCloseable {
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT), node, bed.node(node).dockerHost(), 0, "default"),
+                EnumSet.of(Role.AGENT),
+                node,
+                bed.node(node).dockerHost(),
+                0,
+                accounts == null ? "default" : accounts.namespace()),
             client);
     agents.put(node, agent);
     return agent;

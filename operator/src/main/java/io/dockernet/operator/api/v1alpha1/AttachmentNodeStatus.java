@@ -55,4 +55,18 @@ public class AttachmentNodeStatus extends NodeReport {
 
   @JsonPropertyDescription("Warnings that do not stop the attachment (e.g. static IP in ipRange).")
   public List<String> warnings;
+
+  @JsonPropertyDescription(
+      "True when the container was already on the network before this attachment: the endpoint"
+          + " is then left connected, as it was, when the attachment goes.")
+  public Boolean adopted;
+
+  @JsonPropertyDescription(
+      "The endpoint as it was before this attachment changed it (adopted endpoints only); put"
+          + " back when the attachment goes.")
+  public EndpointSnapshot adoptedEndpoint;
+
+  @JsonPropertyDescription(
+      "A connect or reconnect in progress on this node, written before the Docker call.")
+  public AttachmentJournal journal;
 }

@@ -1,6 +1,7 @@
 package io.dockernet.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -18,5 +19,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$')",
+    message =
+        "metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', no"
+            + " '.' (each node's report is named <name>.<node>)")
 public class ContainerAttachment
     extends CustomResource<ContainerAttachmentSpec, ContainerAttachmentStatus> {}

@@ -26,6 +26,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     message =
         "metadata.name is one of Docker's predefined networks (bridge, host, none, default):"
             + " set spec.networkName to another name")
+@ValidationRule(
+    value = "self.metadata.name.matches('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$')",
+    message =
+        "metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', no"
+            + " '.' (each node's report is named <name>.<node>)")
 public class DockerNetwork extends CustomResource<DockerNetworkSpec, DockerNetworkStatus> {
 
   /** The Docker network name: {@code spec.networkName}, or the object's name when unset. */

@@ -40,4 +40,20 @@ public class NetworkNodeStatus extends NodeReport {
 
   @JsonPropertyDescription("Containers connected to the network on this node.")
   public List<String> containers;
+
+  @JsonPropertyDescription(
+      "What a recreate would do on this node (recreatePolicy Never, or a refused change): which"
+          + " endpoints would be disconnected and put back, and which containers are not managed"
+          + " by the operator. Review it, then allow the change.")
+  public List<String> plan;
+
+  @JsonPropertyDescription(
+      "A network replacement in progress on this node: written before the first endpoint is"
+          + " disconnected, cleared once every endpoint is back or known lost.")
+  public NetworkJournal journal;
+
+  @JsonPropertyDescription(
+      "The generation whose change Docker refused on this node; the network was put back as it"
+          + " was. It is not tried again until the spec changes.")
+  public Long refusedGeneration;
 }

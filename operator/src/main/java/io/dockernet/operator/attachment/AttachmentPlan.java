@@ -1,0 +1,321 @@
+package io.dockernet.operator.attachment;
+
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.attachment.NodeAttachmentSync.Claim;
+import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
+import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
+import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
+import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
+import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
+import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
+import io.dockernet.operator.network.EndpointSnapshots;
+import io.dockernet.operator.network.NetworkReports;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to do about one ContainerAttachment on one node, from what the node shows: report and wait,
+ * refuse, connect, reconnect, or nothing (it is as declared). Pure: no I/O; {@link
+ * NodeAttachmentSync} observes before and applies after.
+ */
+final class AttachmentPlan {
+
+  /** Docker networks that take no `docker network connect`. */
+  static final Set<String> NOT_ATTACHABLE = Set.of("host", "none");
+
+  /** How long an attachment waits for its network's replacement before saying it is stalled. */
+  static final Duration RECREATE_PATIENCE = Duration.ofMinutes(5);
+
+  /** What the node shows. */
+  record Observed(
+      ContainerInfo container,
+      String namespaceOwner,
+      NetworkInfo network,
+      List<ClaimOnNode> claims,
+      boolean networkBeingReplaced) {}
+
+  /** An earlier attachment's claim and its container on this node (null ID: not here). */
+  record ClaimOnNode(Claim claim, String containerId, String containerName) {}
+
+  /** The decision. */
+  sealed interface Decision {}
+
+  /** Nothing to change in Docker: report this. {@code release}: give back our endpoint first. */
+  record Report(Phase phase, String reason, String message, boolean release) implements Decision {
+    Report(Phase phase, String reason, String message) {
+      this(phase, reason, message, false);
+    }
+  }
+
+  /**
+   * The endpoint is as declared ({@code endpoint}, or the configuration of a stopped container).
+   */
+  record AsDeclared(ContainerEndpoint endpoint, List<String> warnings) implements Decision {}
+
+  /** Connect the container (no endpoint on this network yet). */
+  record Connect(EndpointRequest request, List<String> warnings) implements Decision {}
+
+  /** Replace the container's endpoint; {@code previous} is put back if Docker refuses. */
+  record Reconnect(
+      EndpointRequest request,
+      EndpointSnapshot previous,
+      List<String> differences,
+      List<String> warnings)
+      implements Decision {}
+
+  private AttachmentPlan() {}
+
+  /** Decides; {@code previous} is this node's last report (null: none). */
+  static Decision decide(
+      ContainerAttachment ca,
+      Target target,
+      Observed observed,
+      AttachmentNodeStatus previous,
+      Instant now) {
+    String containerName = DesiredEndpoint.specOf(ca).container;
+    String networkName = DesiredEndpoint.specOf(ca).network;
+    EndpointRequest desired = DesiredEndpoint.from(ca);
+    ContainerInfo c = observed.container();
+    if (c == null) {
+      return new Report(
+          Phase.Waiting,
+          "ContainerNotFound",
+          "no container " + containerName + " on this node (yet); it is attached when it appears");
+    }
+    String mode = c.networkMode() == null ? "default" : c.networkMode();
+    if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
+      return new Report(
+          Phase.Error,
+          "IncompatibleNetworkMode",
+          incompatible(c.name(), mode, observed.namespaceOwner()));
+    }
+    if (!target.declared()) {
+      if (NOT_ATTACHABLE.contains(networkName)) {
+        return new Report(
+            Phase.Error,
+            "NotAttachable",
+            "Docker's "
+                + networkName
+                + " network takes no connects: a container joins it only when it is created"
+                + " (docker run --network "
+                + networkName
+                + ")");
+      }
+      return new Report(Phase.Waiting, "NetworkNotFound", "no DockerNetwork named " + networkName);
+    }
+    if (target.deleting()) {
+      return new Report(
+          Phase.Waiting, "NetworkDeleting", "DockerNetwork " + networkName + " is being deleted");
+    }
+    NetworkInfo net = observed.network();
+    if (net == null) {
+      return new Report(
+          Phase.Waiting,
+          "NetworkNotOnNode",
+          "Docker network "
+              + target.dockerName()
+              + " does not exist on this node (yet); is the node selected by its DockerNetwork?");
+    }
+    if (observed.networkBeingReplaced()) {
+      return replacing(net, previous, now);
+    }
+    StaticAddresses.Verdict verdict =
+        StaticAddresses.check(desired, net, target.configuredSubnets());
+    if (verdict.refused()) {
+      return new Report(Phase.Error, verdict.reason(), verdict.message());
+    }
+    ContainerEndpoint current = c.networks().get(net.name());
+    Report lost = yieldToEarlier(c, net, current, desired, observed.claims(), previous);
+    if (lost != null) {
+      return lost;
+    }
+    List<String> differences =
+        current == null ? List.of() : DesiredEndpoint.differences(desired, current);
+    boolean active =
+        current != null && current.endpointId() != null && net.id().equals(current.networkId());
+    boolean configuredHere =
+        current != null && (current.networkId() == null || net.id().equals(current.networkId()));
+    if (differences.isEmpty() && (active || (!c.running() && configuredHere))) {
+      String taker = c.running() ? null : holderOf(net, c.id(), desired);
+      if (taker != null) {
+        return new Report(
+            Phase.Conflict,
+            "AddressTaken",
+            addressOf(desired)
+                + " on network "
+                + net.name()
+                + " is used by container "
+                + taker
+                + " while "
+                + c.name()
+                + " is stopped: Docker will refuse to start "
+                + c.name()
+                + " until it is free");
+      }
+      return new AsDeclared(current, verdict.warnings());
+    }
+    String holder = holderOf(net, c.id(), desired);
+    if (holder != null) {
+      return new Report(
+          Phase.Conflict,
+          "AddressInUse",
+          addressOf(desired)
+              + " on network "
+              + net.name()
+              + " is already in use by container "
+              + holder);
+    }
+    if (current == null) {
+      return new Connect(desired, verdict.warnings());
+    }
+    EndpointSnapshot before =
+        EndpointSnapshots.of(c.id(), c.name(), current, ca.getMetadata().getName());
+    return new Reconnect(
+        desired,
+        before,
+        differences.isEmpty() ? List.of("stale") : differences,
+        verdict.warnings());
+  }
+
+  /** Waits while the network's endpoints are being put back; says so when it takes too long. */
+  private static Report replacing(NetworkInfo net, AttachmentNodeStatus previous, Instant now) {
+    boolean waitingLong =
+        previous != null
+            && previous.lastTransitionTime != null
+            && ("NetworkRecreating".equals(previous.reason)
+                || "NetworkRecreateStalled".equals(previous.reason))
+            && Instant.parse(previous.lastTransitionTime).plus(RECREATE_PATIENCE).isBefore(now);
+    if (waitingLong) {
+      return new Report(
+          Phase.Error,
+          "NetworkRecreateStalled",
+          "Docker network "
+              + net.name()
+              + " has been in replacement for over "
+              + RECREATE_PATIENCE.toMinutes()
+              + " minutes; see its DockerNetwork's report for this node. Nothing is connected"
+              + " until it is finished");
+    }
+    return new Report(
+        Phase.Pending,
+        "NetworkRecreating",
+        "Docker network " + net.name() + " is being replaced; connecting once it is back");
+  }
+
+  /**
+   * An earlier attachment asking for the same address (or the same container) on this network wins
+   * wherever its container exists; this one then reports the Conflict and gives back an address it
+   * holds, so the outcome does not depend on which agent pass ran first.
+   */
+  private static Report yieldToEarlier(
+      ContainerInfo c,
+      NetworkInfo net,
+      ContainerEndpoint current,
+      EndpointRequest desired,
+      List<ClaimOnNode> claims,
+      AttachmentNodeStatus previous) {
+    for (ClaimOnNode onNode : claims) {
+      if (onNode.containerId() == null) {
+        continue;
+      }
+      Claim claim = onNode.claim();
+      if (onNode.containerId().equals(c.id())) {
+        return new Report(
+            Phase.Conflict,
+            "DuplicateAttachment",
+            "ContainerAttachment "
+                + claim.attachment()
+                + " (created earlier) already connects "
+                + c.name()
+                + " to "
+                + net.name()
+                + "; only one attachment per container and network takes effect");
+      }
+      String address = sharedAddress(claim, desired);
+      if (address == null) {
+        continue;
+      }
+      boolean heldByUs =
+          current != null
+              && current.endpointId() != null
+              && NodeAttachmentSync.ours(previous, c.id())
+              && DesiredEndpoint.differences(desired, current).isEmpty();
+      return new Report(
+          Phase.Conflict,
+          "AddressClaimed",
+          address
+              + " on network "
+              + net.name()
+              + " is also claimed by ContainerAttachment "
+              + claim.attachment()
+              + " (container "
+              + onNode.containerName()
+              + "), created earlier, which takes precedence",
+          heldByUs);
+    }
+    return null;
+  }
+
+  private static String sharedAddress(Claim claim, EndpointRequest desired) {
+    if (desired.ipv4Address() != null
+        && desired.ipv4Address().equals(DesiredEndpoint.canonical(claim.ipv4Address()))) {
+      return desired.ipv4Address();
+    }
+    if (desired.ipv6Address() != null
+        && desired.ipv6Address().equals(DesiredEndpoint.canonical(claim.ipv6Address()))) {
+      return desired.ipv6Address();
+    }
+    return null;
+  }
+
+  /** The name of another container on the network holding one of the requested addresses. */
+  static String holderOf(NetworkInfo net, String containerId, EndpointRequest desired) {
+    for (NetworkEndpoint e : net.endpoints()) {
+      if (e.containerId().equals(containerId)) {
+        continue;
+      }
+      if (sameAddress(desired.ipv4Address(), e.ipv4Cidr())
+          || sameAddress(desired.ipv6Address(), e.ipv6Cidr())) {
+        return e.containerName() == null ? e.containerId() : e.containerName();
+      }
+    }
+    return null;
+  }
+
+  private static boolean sameAddress(String wanted, String cidr) {
+    return wanted != null && cidr != null && wanted.equals(DesiredEndpoint.canonical(cidr));
+  }
+
+  private static String incompatible(String container, String mode, String sharedWith) {
+    if (mode.startsWith("container:")) {
+      return "container "
+          + container
+          + " runs with --network "
+          + mode
+          + ": it shares the network namespace of container "
+          + sharedWith
+          + " and cannot be connected to other networks (attach that container instead)";
+    }
+    return "container "
+        + container
+        + " runs with --network "
+        + mode
+        + (mode.equals("host")
+            ? ": it shares the node's network namespace"
+            : ": it has only a loopback interface")
+        + " and cannot be connected to other networks";
+  }
+
+  static String addressOf(EndpointRequest desired) {
+    return desired.ipv4Address() != null ? desired.ipv4Address() : desired.ipv6Address();
+  }
+
+  static String shortId(String id) {
+    return NetworkReports.shortId(id);
+  }
+}

@@ -1,0 +1,82 @@
+package io.dockernet.operator.attachment;
+
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
+import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
+import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
+import io.dockernet.operator.docker.DockerGateway.PublishedPort;
+import io.dockernet.operator.ip.Addresses;
+import io.dockernet.operator.network.NetworkReports;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The parts of a node's ContainerAttachment report built from what the daemon has. */
+final class AttachmentReports {
+
+  private AttachmentReports() {}
+
+  /** Identity, and the container as Docker describes it ({@code c} may be null). */
+  static AttachmentNodeStatus base(ContainerAttachment ca, ContainerInfo c) {
+    AttachmentNodeStatus s = new AttachmentNodeStatus();
+    s.containerAttachment = ca.getMetadata().getName();
+    s.observedGeneration = ca.getMetadata().getGeneration();
+    if (c != null) {
+      s.containerId = c.id();
+      s.containerName = c.name();
+      s.networkMode = c.networkMode();
+      List<String> ports =
+          c.ports().stream()
+              .filter(p -> p.hostPort() != null)
+              .map(AttachmentReports::port)
+              .toList();
+      s.publishedPorts = ports.isEmpty() ? null : ports;
+    }
+    return s;
+  }
+
+  /** Where the endpoint is plugged in: addresses, MAC, gateway, bridge and host-side veth. */
+  static void fillEndpoint(
+      AttachmentNodeStatus s,
+      ContainerInfo c,
+      NetworkInfo net,
+      ContainerEndpoint endpoint,
+      HostInterfaces hosts) {
+    s.networkId = net.id();
+    s.endpointId = endpoint.endpointId();
+    s.ipv4Address = endpoint.ipv4Address();
+    s.ipv4PrefixLength = endpoint.ipv4PrefixLength() > 0 ? endpoint.ipv4PrefixLength() : null;
+    s.ipv6Address = endpoint.ipv6Address();
+    s.ipv6PrefixLength = endpoint.ipv6PrefixLength() > 0 ? endpoint.ipv6PrefixLength() : null;
+    s.macAddress = endpoint.macAddress();
+    s.gateway = endpoint.gateway() != null ? endpoint.gateway() : endpoint.ipv6Gateway();
+    s.bridge = NetworkReports.bridgeOf(net);
+    s.hostInterface =
+        endpoint.endpointId() == null
+            ? null
+            : hosts.hostInterfaceOf(c.pid(), endpoint.macAddress()).orElse(null);
+  }
+
+  static String describeAddress(ContainerEndpoint e) {
+    List<String> parts = new ArrayList<>();
+    if (e.ipv4Address() != null) {
+      parts.add(e.ipv4Address() + "/" + e.ipv4PrefixLength());
+    }
+    if (e.ipv6Address() != null) {
+      parts.add(e.ipv6Address() + "/" + e.ipv6PrefixLength());
+    }
+    if (parts.isEmpty() && e.configuredIpv4() != null) {
+      parts.add(e.configuredIpv4() + " once started");
+    }
+    return parts.isEmpty() ? "no address" : String.join(", ", parts);
+  }
+
+  /** As `docker ps` shows it: 0.0.0.0:43000->80/tcp. */
+  private static String port(PublishedPort p) {
+    String host = p.hostIp() == null ? "" : Addresses.canonicalAddress(p.hostIp());
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return host + ":" + p.hostPort() + "->" + p.containerPort() + "/" + p.protocol();
+  }
+}

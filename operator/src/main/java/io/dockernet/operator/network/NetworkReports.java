@@ -1,0 +1,65 @@
+package io.dockernet.operator.network;
+
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.docker.DockerGateway.IpamPool;
+import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
+import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
+import io.dockernet.operator.node.NodeOutcome;
+import java.util.List;
+
+/** The parts of a node's DockerNetwork report built from what the daemon has. Pure: no I/O. */
+public final class NetworkReports {
+
+  private NetworkReports() {}
+
+  /** Identity and what the daemon has for the network ({@code actual} may be null). */
+  static NetworkNodeStatus base(DockerNetwork dn, NetworkInfo actual) {
+    NetworkNodeStatus s = new NetworkNodeStatus();
+    s.dockerNetwork = dn.getMetadata().getName();
+    s.networkName = dn.dockerName();
+    s.observedGeneration = dn.getMetadata().getGeneration();
+    if (actual != null) {
+      s.networkId = actual.id();
+      s.driver = actual.driver();
+      List<IpamPool> pools =
+          actual.ipam() == null || actual.ipam().pools() == null
+              ? List.of()
+              : actual.ipam().pools();
+      s.subnets = pools.stream().map(IpamPool::subnet).toList();
+      s.gateways =
+          pools.stream().map(IpamPool::gateway).filter(g -> g != null && !g.isEmpty()).toList();
+      s.bridge = bridgeOf(actual);
+      s.containers =
+          actual.endpoints().stream().map(NetworkEndpoint::containerName).sorted().toList();
+    }
+    return s;
+  }
+
+  static NodeOutcome<NetworkNodeStatus> ready(
+      DockerNetwork dn, NetworkInfo actual, boolean adopted) {
+    NodeOutcome<NetworkNodeStatus> out =
+        NodeOutcome.of(
+            base(dn, actual),
+            Phase.Ready,
+            adopted ? "Adopted" : "NetworkReady",
+            "Docker network " + actual.name() + " matches the spec");
+    out.report.adopted = adopted ? true : null;
+    return out;
+  }
+
+  /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
+  public static String bridgeOf(NetworkInfo network) {
+    if (!"bridge".equals(network.driver())) {
+      return null;
+    }
+    String named =
+        network.options() == null ? null : network.options().get("com.docker.network.bridge.name");
+    return named != null ? named : "br-" + shortId(network.id());
+  }
+
+  public static String shortId(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
+  }
+}
