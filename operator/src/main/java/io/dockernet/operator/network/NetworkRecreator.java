@@ -21,10 +21,13 @@ import io.dockernet.operator.network.RecreatePlan.Record;
 import io.dockernet.operator.network.RecreatePlan.Remove;
 import io.dockernet.operator.network.RecreatePlan.Resolve;
 import io.dockernet.operator.network.RecreatePlan.Step;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -91,18 +94,16 @@ final class NetworkRecreator {
       }
       Optional<Result> stop = Optional.empty();
       boolean again = false;
+      List<Connect> taken = new ArrayList<>();
       for (Step step : steps) {
         if (step instanceof Record r) {
           record(journal, observed.network(), r.newcomers());
           store.save(journal);
           again = true;
         } else if (step instanceof Disconnect d) {
-          disconnect(d);
+          again = !disconnect(d, journal, store);
         } else if (step instanceof Remove r) {
-          again = !remove(r);
-          if (!again) {
-            continue;
-          }
+          again = !remove(r, journal, store);
         } else if (step instanceof Create c) {
           stop = create(c, journal, store);
           again = true;
@@ -112,12 +113,16 @@ final class NetworkRecreator {
           r.endpoint().state = r.state();
           r.endpoint().message = r.message();
         } else if (step instanceof Connect c) {
-          connect(c);
+          if (!connect(c) && c.fallback() != null) {
+            taken.add(c);
+          }
         }
         if (again || stop.isPresent()) {
           break;
         }
       }
+      // Only once every endpoint asked for its own address may Docker pick one for the rest.
+      taken.forEach(this::connectWithoutAddress);
       if (stop.isPresent()) {
         return stop.get();
       }
@@ -151,24 +156,49 @@ final class NetworkRecreator {
         RecreateJournals.snapshots(old, newcomers, containers, containerId -> null));
   }
 
-  private void disconnect(Disconnect d) {
+  /** False when Docker refused: the replacement then turns back (the journal says so). */
+  private boolean disconnect(Disconnect d, NetworkJournal journal, JournalStore store) {
     try {
       docker.disconnect(d.networkId(), d.containerId(), true);
     } catch (DockerNotFoundException gone) {
       // The container or its endpoint went away meanwhile: nothing to disconnect.
+    } catch (DockerConflictException | DockerRejectedException refused) {
+      turnBack(journal, store, "Docker refused to disconnect " + d.containerName(), refused);
+      return false;
     }
+    return true;
   }
 
-  /** True when the old network is gone; false when Docker refused (something joined it). */
-  private boolean remove(Remove r) {
+  /**
+   * True when the old network is gone. When Docker refuses, either something joined it meanwhile
+   * (the next round records it and disconnects it too) or the network cannot go: then the
+   * replacement turns back.
+   */
+  private boolean remove(Remove r, NetworkJournal journal, JournalStore store) {
     try {
       docker.removeNetwork(r.networkId());
       return true;
     } catch (DockerNotFoundException gone) {
       return true;
     } catch (DockerConflictException | DockerRejectedException refused) {
-      return false; // the next round records and disconnects whatever joined meanwhile
+      Set<String> recorded = new HashSet<>();
+      journal.endpoints.forEach(e -> recorded.add(e.containerId));
+      boolean joined =
+          docker.findNetwork(r.networkId()).stream()
+              .flatMap(n -> n.endpoints().stream())
+              .anyMatch(e -> !recorded.contains(e.containerId()));
+      if (!joined) {
+        turnBack(journal, store, "Docker refused to remove the old network", refused);
+      }
+      return false;
     }
+  }
+
+  /** From now on the old network is what is put back (saved first, for a restarted agent). */
+  private static void turnBack(
+      NetworkJournal journal, JournalStore store, String what, RuntimeException refusal) {
+    journal.rollback = what + ": " + refusal.getMessage();
+    store.save(journal);
   }
 
   /**
@@ -196,27 +226,39 @@ final class NetworkRecreator {
     }
   }
 
-  private void connect(Connect c) {
+  /**
+   * Connects a recorded endpoint as its step says; false when the address it asked for is taken
+   * (Docker answered with a conflict). A refusal of another kind is noted on the endpoint, which
+   * stays pending and is tried again on the next pass.
+   */
+  private boolean connect(Connect c) {
     EndpointSnapshot e = c.endpoint();
     try {
       docker.connect(c.networkId(), e.containerId, c.request());
       e.state = State.Restored;
       e.message = null;
-    } catch (DockerConflictException | DockerRejectedException refused) {
-      if (c.fallback() == null) {
-        e.message = "Docker refused to reconnect it: " + refused.getMessage();
-        return;
-      }
-      try {
-        docker.connect(c.networkId(), e.containerId, c.fallback());
-        e.state = State.Restored;
-        e.message =
-            "its previous address was taken (" + refused.getMessage() + "); Docker gave it another";
-      } catch (DockerException again) {
-        e.message = "Docker refused to reconnect it: " + again.getMessage();
-      }
+      return true;
+    } catch (DockerConflictException taken) {
+      e.message = "Docker refused to reconnect it: " + taken.getMessage();
+      return false;
+    } catch (DockerRejectedException refused) {
+      e.message = "Docker refused to reconnect it: " + refused.getMessage();
+      return true;
     } catch (DockerNotFoundException gone) {
       e.message = "container or network went away while reconnecting: " + gone.getMessage();
+      return true;
+    }
+  }
+
+  /** A dynamic endpoint whose old address is taken gets one Docker picks. */
+  private void connectWithoutAddress(Connect c) {
+    EndpointSnapshot e = c.endpoint();
+    try {
+      docker.connect(c.networkId(), e.containerId, c.fallback());
+      e.state = State.Restored;
+      e.message = "its previous address was taken; Docker gave it another";
+    } catch (DockerException again) {
+      e.message = "Docker refused to reconnect it: " + again.getMessage();
     }
   }
 

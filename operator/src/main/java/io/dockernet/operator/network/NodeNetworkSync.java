@@ -376,9 +376,9 @@ final class NodeNetworkSync {
       }
       case ROLLED_BACK -> {
         String what =
-            "Docker refused the new network ("
+            "the change was refused ("
                 + journal.rollback
-                + "); put the old one back as it was; "
+                + "); the network is back as it was; "
                 + back
                 + ". Not tried again until the spec changes";
         NodeOutcome<NetworkNodeStatus> out =

@@ -3,6 +3,7 @@ package io.dockernet.operator.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.Keys;
+import io.dockernet.operator.PropertySeeds;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
@@ -20,8 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 
 /**
  * Properties of the spec → Docker request mapping ({@link DesiredNetwork}) and of the comparison
@@ -33,8 +37,8 @@ import net.jqwik.api.Property;
  */
 class DesiredNetworkPropertiesTest {
 
-  @Property(tries = 400)
-  void aNetworkReadBackAsTheDaemonReportsItShowsNoDifference(@ForAll long seed) {
+  @Property(generation = GenerationMode.EXHAUSTIVE)
+  void aNetworkReadBackAsTheDaemonReportsItShowsNoDifference(@ForAll("seeds") long seed) {
     GeneratedSpecs gen = new GeneratedSpecs(seed);
     DockerNetwork dn = gen.network("prop", gen.random().nextBoolean());
     NetworkRequest request = DesiredNetwork.from(dn);
@@ -46,8 +50,8 @@ class DesiredNetworkPropertiesTest {
         .isEmpty();
   }
 
-  @Property(tries = 400)
-  void aChangedSettingAlwaysShowsADifference(@ForAll long seed) {
+  @Property(generation = GenerationMode.EXHAUSTIVE)
+  void aChangedSettingAlwaysShowsADifference(@ForAll("seeds") long seed) {
     GeneratedSpecs gen = new GeneratedSpecs(seed);
     DockerNetwork before = gen.network("prop", false);
     NetworkInfo daemon = readBack(DesiredNetwork.from(before), gen);
@@ -63,8 +67,8 @@ class DesiredNetworkPropertiesTest {
         .isNotEqualTo(DesiredNetwork.from(before).labels().get(Keys.DOCKER_SPEC_HASH));
   }
 
-  @Property(tries = 400)
-  void aSpecWrittenInAnotherFormMapsToTheSameRequest(@ForAll long seed) {
+  @Property(generation = GenerationMode.EXHAUSTIVE)
+  void aSpecWrittenInAnotherFormMapsToTheSameRequest(@ForAll("seeds") long seed) {
     GeneratedSpecs gen = new GeneratedSpecs(seed);
     DockerNetwork dn = gen.network("prop", gen.random().nextBoolean());
     DockerNetwork respelled = Serialization.clone(dn);
@@ -85,8 +89,8 @@ class DesiredNetworkPropertiesTest {
     assertThat(DesiredNetwork.from(respelled)).isEqualTo(DesiredNetwork.from(dn));
   }
 
-  @Property(tries = 400)
-  void canonicalisingTwiceChangesNothing(@ForAll long seed) {
+  @Property(generation = GenerationMode.EXHAUSTIVE)
+  void canonicalisingTwiceChangesNothing(@ForAll("seeds") long seed) {
     GeneratedSpecs gen = new GeneratedSpecs(seed);
     DockerNetwork dn = gen.network("prop", true);
     NetworkRequest once = DesiredNetwork.from(dn);
@@ -111,7 +115,7 @@ class DesiredNetworkPropertiesTest {
     }
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 1000, seed = PropertySeeds.JQWIK_SEED)
   void canonicalFormsAreFixedPointsForAnyText(@ForAll String text) {
     String subnet = Addresses.canonicalSubnet(text);
     assertThat(Addresses.canonicalSubnet(subnet)).isEqualTo(subnet);
@@ -221,5 +225,10 @@ class DesiredNetworkPropertiesTest {
     Map<String, String> out = new LinkedHashMap<>();
     entries.forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
+  }
+
+  @Provide
+  Arbitrary<Long> seeds() {
+    return PropertySeeds.of(400);
   }
 }

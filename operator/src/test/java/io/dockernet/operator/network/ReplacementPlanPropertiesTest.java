@@ -1,0 +1,85 @@
+package io.dockernet.operator.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.PropertySeeds;
+import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
+import io.dockernet.operator.docker.FaultPoint;
+import io.dockernet.operator.docker.FaultPoint.Fault;
+import io.dockernet.operator.network.ReplacementScenario.Member;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.GenerationMode;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Properties of a replacement run from its journal, over random sets of endpoints (static and
+ * dynamic, the operator's and not, with attachments alive or deleted) and a fault at a random step:
+ * every recorded endpoint is back with its address, or left off because its attachment went; no
+ * static address ever ends up with another container. Seeds: see {@link PropertySeeds}; a failing
+ * one becomes a case of NetworkReplacementFaultsTest.
+ */
+class ReplacementPlanPropertiesTest {
+
+  @Property(generation = GenerationMode.EXHAUSTIVE)
+  void everyEndpointComesBackAndNoStaticAddressChangesHands(@ForAll("seeds") long seed) {
+    Random random = new Random(seed);
+    List<Member> members = new ArrayList<>();
+    int n = 1 + random.nextInt(6);
+    List<Integer> statics = new ArrayList<>(List.of(2, 3, 4, 5, 6, 7, 20, 30));
+    java.util.Collections.shuffle(statics, random);
+    for (int i = 0; i < n; i++) {
+      boolean isStatic = random.nextBoolean();
+      boolean attached = random.nextInt(3) == 0;
+      members.add(
+          new Member(
+              "c" + i,
+              isStatic ? "198.18.40." + statics.get(i) : null,
+              attached ? "a" + i : null,
+              random.nextInt(4) != 0));
+    }
+    ReplacementScenario s = new ReplacementScenario(members);
+    s.dn.getSpec().internal = true;
+    s.dn.getMetadata().setGeneration(2L);
+    Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+    int k = 1 + random.nextInt(s.writesOfOneReplacement());
+    String newcomer = s.docker.addContainer("newcomer", "default");
+
+    s.converge(
+        docker ->
+            FaultPoint.inProcess(
+                docker,
+                k,
+                fault,
+                networkId ->
+                    s.docker.connect(
+                        networkId,
+                        newcomer,
+                        new EndpointRequest(
+                            null, null, List.of(), List.of(), List.of(), null, Map.of()))));
+
+    assertThat(s.lostOrChanged()).as("%s at write %d of %s", fault, k, members).isEmpty();
+    for (Member m : members) {
+      if (m.staticIpv4() != null) {
+        s.ids.forEach(
+            (name, id) -> {
+              if (!name.equals(m.name()) && s.seen(name) != null) {
+                assertThat(s.seen(name).ipv4())
+                    .as("%s holds %s's static address (%s at write %d)", name, m.name(), fault, k)
+                    .isNotEqualTo(m.staticIpv4());
+              }
+            });
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<Long> seeds() {
+    return PropertySeeds.of(300);
+  }
+}
