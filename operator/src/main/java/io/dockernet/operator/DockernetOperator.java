@@ -52,6 +52,7 @@ public final class DockernetOperator implements AutoCloseable {
   private HttpEndpoints http;
   private DockerEventHub dockerEvents;
   private volatile boolean closing;
+  private Runnable releaseLease;
 
   /** Starts every role in {@code config}; returns once informers are synced. */
   public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
@@ -138,6 +139,10 @@ public final class DockernetOperator implements AutoCloseable {
               guard,
               metrics);
       Operator operator = newOperator(client, nodeLease(config), config.reconcileThreads());
+      releaseLease =
+          () ->
+              NodeLeases.release(
+                  client, config.leaseNamespace(), config.nodeName(), config.identity());
       operator.register(new DockerNetworkAgentReconciler(agent), DockernetOperator::leanCache);
       operator.register(
           new ContainerAttachmentAgentReconciler(agent), DockernetOperator::leanCache);
@@ -262,6 +267,9 @@ public final class DockernetOperator implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("stopping operator", e);
       }
+    }
+    if (releaseLease != null) {
+      releaseLease.run();
     }
     if (http != null) {
       http.close();

@@ -69,7 +69,7 @@ public record OperatorConfig(
         httpPort,
         leaseNamespace,
         DEFAULT_RECONCILE_THREADS,
-        "in-process-" + nodeName);
+        "agent-" + nodeName);
   }
 
   /**

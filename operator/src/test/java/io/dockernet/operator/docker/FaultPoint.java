@@ -1,8 +1,5 @@
 package io.dockernet.operator.docker;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -14,7 +11,7 @@ import java.util.function.Consumer;
  * the work, or let something join the network just before a remove. Deterministic: the same k and
  * the same calls give the same fault at the same step.
  */
-public final class FaultPoint implements DockerGateway {
+public final class FaultPoint extends DelegatingGateway {
 
   /** What happens at the chosen write. */
   public enum Fault {
@@ -109,18 +106,8 @@ public final class FaultPoint implements DockerGateway {
   }
 
   @Override
-  public DaemonInfo daemonInfo() {
-    return docker.daemonInfo();
-  }
-
-  @Override
-  public Optional<NetworkInfo> findNetwork(String nameOrId) {
-    return docker.findNetwork(nameOrId);
-  }
-
-  @Override
-  public List<NetworkInfo> listNetworks(Map<String, String> labels) {
-    return docker.listNetworks(labels);
+  protected DockerGateway delegate() {
+    return docker;
   }
 
   @Override
@@ -137,11 +124,6 @@ public final class FaultPoint implements DockerGateway {
           docker.removeNetwork(networkId);
           return null;
         });
-  }
-
-  @Override
-  public Optional<ContainerInfo> findContainer(String nameOrId) {
-    return docker.findContainer(nameOrId);
   }
 
   @Override
@@ -164,11 +146,6 @@ public final class FaultPoint implements DockerGateway {
           docker.disconnect(networkId, containerId, force);
           return null;
         });
-  }
-
-  @Override
-  public AutoCloseable subscribe(DockerEventListener listener) {
-    return docker.subscribe(listener);
   }
 
   /** Whether {@code operation} counts as a write. */

@@ -94,7 +94,73 @@ final class FaultSupport {
   }
 
   /** Containers the fault tests let the operator attach: named "m-...". */
-  static final Predicate<String> MANAGED = name -> name.startsWith("m-");
+  static final Predicate<String> ATTACHED = name -> name.startsWith("m-");
+
+  /**
+   * Containers the operator does not manage, put on networks it does manage: named "u-...". Their
+   * endpoints change IDs when a network is replaced, so they are compared by {@link EndpointsKept},
+   * not byte for byte.
+   */
+  static final Predicate<String> UNMANAGED_ON_MANAGED = name -> name.startsWith("u-");
+
+  /** Containers left out of the byte-for-byte comparison of {@link ForeignObjects}. */
+  static final Predicate<String> MANAGED = ATTACHED.or(UNMANAGED_ON_MANAGED);
+
+  /**
+   * What an admin has on a managed network besides what the operator attaches: a running container
+   * with a static address and an alias, and one with a dynamic address and an alias
+   * ("u-NAME-static", "u-NAME-dynamic"), both restarted with the daemon. Returns their names.
+   */
+  static List<String> unmanagedOn(TestNode node, String network, String staticAddress) {
+    String s = "u-" + network + "-static";
+    String d = "u-" + network + "-dynamic";
+    DockerClient docker = node.docker();
+    for (String name : List.of(s, d)) {
+      String id =
+          docker
+              .createContainerCmd(TestBed.IMAGE)
+              .withName(name)
+              .withHostConfig(
+                  HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.alwaysRestart()))
+              .exec()
+              .getId();
+      docker.startContainerCmd(id).exec();
+      ContainerNetwork endpoint = new ContainerNetwork().withAliases(name + "-alias");
+      if (name.equals(s)) {
+        endpoint.withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(staticAddress));
+      }
+      docker
+          .connectToNetworkCmd()
+          .withNetworkId(network)
+          .withContainerId(id)
+          .withContainerNetwork(endpoint)
+          .exec();
+    }
+    return List.of(s, d);
+  }
+
+  /**
+   * Disconnects the unmanaged containers from a managed network by hand, as an admin does before
+   * deleting the network (they would block the deletion otherwise).
+   */
+  static void disconnectUnmanaged(TestNode node, String network) {
+    for (com.github.dockerjava.api.model.Container c :
+        node.docker().listContainersCmd().withShowAll(true).exec()) {
+      String name = c.getNames()[0].substring(1);
+      if (UNMANAGED_ON_MANAGED.test(name)) {
+        try {
+          node.docker()
+              .disconnectFromNetworkCmd()
+              .withNetworkId(network)
+              .withContainerId(c.getId())
+              .withForce(true)
+              .exec();
+        } catch (com.github.dockerjava.api.exception.DockerException notOnIt) {
+          // Not on this network.
+        }
+      }
+    }
+  }
 
   /** The foreign snapshot of each node (see {@link ForeignObjects#snapshot}). */
   static Map<String, Map<String, String>> foreignSnapshot(

@@ -60,8 +60,29 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Starts the agent of {@code node}; returns once it answers /readyz with 200. */
   static OperatorProcess agent(TestNode node, Path kubeConfig, Path log) {
-    OperatorProcess agent = prepare("agent", kubeConfig, log);
+    return agent(node, kubeConfig, log, null);
+  }
+
+  /**
+   * Starts the agent of {@code node} with a fault point armed from {@code faultControl} ({@link
+   * FaultyAgent}); null: the agent as shipped. Returns once it answers /readyz with 200.
+   */
+  static OperatorProcess agent(TestNode node, Path kubeConfig, Path log, Path faultControl) {
+    OperatorProcess agent = prepare("agent", kubeConfig, log, faultControl != null);
+    if (faultControl != null) {
+      agent.builder.environment().put("FAULT_CONTROL", faultControl.toString());
+    }
     agent.builder.environment().put("NODE_NAME", node.name());
+    // As a restarted container of the same pod: it takes the node's Lease back at once.
+    agent.builder.environment().put("POD_NAME", "agent-" + node.name());
+    agent
+        .builder
+        .environment()
+        .put(
+            "POD_NAMESPACE",
+            RunningOperators.impersonating()
+                ? io.dockernet.operator.chart.ChartRbac.NAMESPACE
+                : "default");
     agent.builder.environment().put("DOCKER_HOST", node.dockerHost().toString());
     agent.launch();
     agent.awaitReady(Duration.ofSeconds(90));
@@ -73,7 +94,7 @@ final class OperatorProcess implements AutoCloseable {
    * it exits until closed. Returns once it answers /readyz with 200.
    */
   static OperatorProcess controller(Path kubeConfig, String leaseNamespace, Path log) {
-    OperatorProcess controller = prepare("controller", kubeConfig, log);
+    OperatorProcess controller = prepare("controller", kubeConfig, log, false);
     controller.builder.environment().put("POD_NAMESPACE", leaseNamespace);
     controller.restarts = true;
     controller.launch();
@@ -82,7 +103,8 @@ final class OperatorProcess implements AutoCloseable {
     return controller;
   }
 
-  private static OperatorProcess prepare(String role, Path kubeConfig, Path log) {
+  private static OperatorProcess prepare(
+      String role, Path kubeConfig, Path log, boolean withFaultPoints) {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -92,7 +114,18 @@ final class OperatorProcess implements AutoCloseable {
     if (user != null) {
       command.add("-D" + Config.KUBERNETES_IMPERSONATE_USERNAME + "=" + user);
     }
-    command.addAll(List.of("-jar", jar().toString(), "--role=" + role));
+    if (withFaultPoints) {
+      // The shipped jar and its libraries, plus the test classes for the fault point.
+      String classPath =
+          String.join(
+              java.io.File.pathSeparator,
+              jar().toString(),
+              jar().resolveSibling("lib").resolve("*").toString(),
+              Path.of("target", "test-classes").toAbsolutePath().toString());
+      command.addAll(List.of("-cp", classPath, FaultyAgent.class.getName(), "--role=" + role));
+    } else {
+      command.addAll(List.of("-jar", jar().toString(), "--role=" + role));
+    }
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("KUBE"));
     pb.environment().put("HTTP_PORT", String.valueOf(port));
