@@ -11,6 +11,7 @@ import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +76,18 @@ class ApiServerRestartIT {
                 FaultObjects.address(FaultObjects.subnet(208, 0), 20)))
         .create();
     FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
+    // An admin's containers on the network that is changed (so replaced) while the API server is
+    // down: the replacement cannot save its journal then, so it must not start before it can.
+    Set<String> handAttached = new HashSet<>();
+    for (String u :
+        FaultSupport.unmanagedOn(
+            bed.node(NODE_WITH_CONTAINER),
+            name(1),
+            FaultObjects.address(FaultObjects.subnet(208, 1), 10))) {
+      handAttached.add(NODE_WITH_CONTAINER + "/" + name(1) + "/" + u);
+    }
+    Map<String, EndpointsKept.Endpoint> endpoints =
+        EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());
 
     // A batch lands and the agents' API server dies while they work on it.
@@ -115,12 +128,17 @@ class ApiServerRestartIT {
 
     apiServer.restart();
 
-    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(3));
+    FaultSupport.awaitConverged(kube, bed.nodes(), handAttached, Duration.ofMinutes(3));
     assertThat(kube.resources(DockerNetwork.class).list().getItems())
         .extracting(d -> d.getMetadata().getName())
         .containsExactlyInAnyOrder(
             name(0), name(1), name(3), name(4), name(5), name(6), name(7), name(8));
     FaultSupport.assertForeignUnchanged(before, bed.nodes(), Set.of());
+    assertThat(
+            EndpointsKept.lostOrChanged(
+                endpoints, EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED)))
+        .as("endpoints of containers the operator does not manage")
+        .isEmpty();
   }
 
   private static String name(int i) {

@@ -37,6 +37,8 @@ class DaemonRestartDuringBulkApplyIT {
   private static final Logger LOG = LoggerFactory.getLogger(DaemonRestartDuringBulkApplyIT.class);
   private static final int NETWORKS = 30;
   private static final String RESTARTED = "node-b";
+  private static final String LEGACY = "restart-legacy";
+  private static final String LEGACY_SUBNET = FaultObjects.subnet(200, 31);
   private static InJvmRoles agents;
   private static OperatorProcess controller;
   private static TestBed bed;
@@ -64,8 +66,29 @@ class DaemonRestartDuringBulkApplyIT {
     bed.nodes().values().forEach(FaultSupport::createForeignObjects);
     FaultSupport.runManagedContainer(bed.node(RESTARTED), "m-web");
     FaultSupport.runManagedContainer(bed.node("node-c"), "m-web");
+    // A managed network with an admin's containers on it, changed (so replaced) in the same bulk.
+    kube.resource(FaultObjects.network(LEGACY, LEGACY_SUBNET, RESTARTED)).create();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !bed.node(RESTARTED)
+                    .docker()
+                    .listNetworksCmd()
+                    .withNameFilter(LEGACY)
+                    .exec()
+                    .isEmpty());
+    Set<String> handAttached = new java.util.HashSet<>();
+    for (String u :
+        FaultSupport.unmanagedOn(
+            bed.node(RESTARTED), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10))) {
+      handAttached.add(RESTARTED + "/" + LEGACY + "/" + u);
+    }
+    Map<String, EndpointsKept.Endpoint> endpoints =
+        EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> before =
         FaultSupport.foreignSnapshot(bed.nodes(), Set.of(RESTARTED));
+    FaultObjects.label(kube, LEGACY, "bulk", "applied");
 
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
@@ -109,7 +132,7 @@ class DaemonRestartDuringBulkApplyIT {
 
     try {
       FaultSupport.awaitConverged(
-          kube, FaultSupport.nodes(bed, names), Set.of(), Duration.ofSeconds(180));
+          kube, FaultSupport.nodes(bed, names), handAttached, Duration.ofSeconds(180));
     } catch (ConditionTimeoutException notYet) {
       // Engine 20.10 stopped in the middle of a network create can keep the network in its bridge
       // driver's store while its API never lists it (moby/moby#27975); it survives restarts and
@@ -130,7 +153,8 @@ class DaemonRestartDuringBulkApplyIT {
           .untilAsserted(
               () ->
                   assertThat(
-                          EndState.problems(kube, FaultSupport.nodes(bed, names), Set.of()).stream()
+                          EndState.problems(kube, FaultSupport.nodes(bed, names), handAttached)
+                              .stream()
                               .filter(p -> ghosts.keySet().stream().noneMatch(p::contains))
                               .toList())
                       .as("what is not converged, beyond the networks blocked by a kept one")
@@ -140,8 +164,15 @@ class DaemonRestartDuringBulkApplyIT {
             kube.resources(io.dockernet.operator.api.v1alpha1.DockerNetwork.class)
                 .list()
                 .getItems())
-        .hasSize(NETWORKS);
+        .hasSize(NETWORKS + 1);
     FaultSupport.assertForeignUnchanged(before, FaultSupport.nodes(bed, names), Set.of(RESTARTED));
+    assertThat(
+            EndpointsKept.lostOrChanged(
+                endpoints,
+                EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED),
+                Set.of(RESTARTED)))
+        .as("endpoints of containers the operator does not manage")
+        .isEmpty();
   }
 
   /**

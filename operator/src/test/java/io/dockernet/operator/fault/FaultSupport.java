@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
+import io.dockernet.operator.Keys;
 import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
@@ -137,6 +138,22 @@ final class FaultSupport {
           .exec();
     }
     return List.of(s, d);
+  }
+
+  /** Disconnects every "u-" container from every network it is on but the default bridge. */
+  static void disconnectAllUnmanaged(TestNode node) {
+    try {
+      for (Network n : node.docker().listNetworksCmd().exec()) {
+        if (n.getLabels() != null && n.getLabels().containsKey(Keys.DOCKER_MANAGED_BY)) {
+          disconnectUnmanaged(node, n.getId());
+        }
+      }
+    } catch (RuntimeException daemonDown) {
+      LOG.warn(
+          "could not disconnect unmanaged containers on {}: {}",
+          node.name(),
+          daemonDown.toString());
+    }
   }
 
   /**
@@ -296,6 +313,9 @@ final class FaultSupport {
    * what it started closed in the given order (nulls skipped), then the node daemons cleaned.
    */
   static void stopAll(TestBed bed, KubernetesClient kube, AutoCloseable... started) {
+    // An admin's containers on managed networks would block their deletion: an admin takes
+    // them off first.
+    bed.nodes().values().forEach(FaultSupport::disconnectAllUnmanaged);
     FaultObjects.deleteAll(kube);
     for (AutoCloseable c : started) {
       if (c == null) {

@@ -41,13 +41,21 @@ import org.slf4j.LoggerFactory;
  *       Engine through the operator's gateway and read back: no difference.
  * </ul>
  *
- * {@code -Dfault.generated.seed} repeats a run (the seed is logged); {@code
- * -Dfault.generated.cases} (default 150) bounds the address cases, a tenth of that the specs.
+ * {@code -Dfault.generated.seed} repeats a run (the seed is logged; default: a fixed regression
+ * seed; {@code random} for a fresh one); {@code -Dfault.generated.cases} (default 150) bounds the
+ * address cases, a tenth of that the specs.
  */
 @ExtendWith(TestBedExtension.class)
 class GeneratedInputsIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(GeneratedInputsIT.class);
+
+  /**
+   * The seed CI runs: it generated an IPv6 ipRange of more than 64 bits, which the API server
+   * accepts and Engine 20.10 refuses ("invalid bit range"), found on a fresh machine.
+   */
+  private static final long REGRESSION_SEED = 805509175940L;
+
   private static TestBed bed;
   private static KubernetesClient kube;
   private static long seed;
@@ -60,7 +68,7 @@ class GeneratedInputsIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     bed.cleanDocker();
-    seed = Long.getLong("fault.generated.seed", System.nanoTime());
+    seed = FaultSeeds.seed("fault.generated.seed", REGRESSION_SEED);
     cases = Integer.getInteger("fault.generated.cases", 150);
     LOG.info("generated inputs: seed {} (-Dfault.generated.seed={}), {} cases", seed, seed, cases);
   }

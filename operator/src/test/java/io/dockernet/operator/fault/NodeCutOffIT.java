@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +92,18 @@ class NodeCutOffIT {
                 FaultObjects.address(FaultObjects.subnet(220, 0), 20)))
         .create();
     FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
+    // An admin's containers on the network changed while the nodes are cut off: the cut-off
+    // agent cannot save a replacement's journal and the frozen daemon answers nothing.
+    Set<String> handAttached = new HashSet<>();
+    for (String node : List.of(PARTITIONED, FROZEN, "node-a")) {
+      for (String u :
+          FaultSupport.unmanagedOn(
+              bed.node(node), name(1), FaultObjects.address(FaultObjects.subnet(220, 1), 10))) {
+        handAttached.add(node + "/" + name(1) + "/" + u);
+      }
+    }
+    Map<String, EndpointsKept.Endpoint> endpoints =
+        EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());
 
     proxy.cut();
@@ -141,11 +154,16 @@ class NodeCutOffIT {
       proxy.restore();
     }
 
-    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(3));
+    FaultSupport.awaitConverged(kube, bed.nodes(), handAttached, Duration.ofMinutes(3));
     assertThat(kube.resources(DockerNetwork.class).list().getItems())
         .extracting(d -> d.getMetadata().getName())
         .containsExactlyInAnyOrder(name(0), name(1), name(3), name(4));
     FaultSupport.assertForeignUnchanged(before, bed.nodes(), Set.of());
+    assertThat(
+            EndpointsKept.lostOrChanged(
+                endpoints, EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED)))
+        .as("endpoints of containers the operator does not manage")
+        .isEmpty();
   }
 
   private static Optional<NetworkNodeStatus> report(String network, String node) {

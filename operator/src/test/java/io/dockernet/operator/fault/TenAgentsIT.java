@@ -60,6 +60,7 @@ class TenAgentsIT {
 
   @AfterAll
   static void stop() {
+    nodes.values().forEach(FaultSupport::disconnectAllUnmanaged);
     FaultSupport.stopAll(bed, kube, roles, controller, extra);
   }
 
@@ -85,6 +86,17 @@ class TenAgentsIT {
           }
         });
     FaultSupport.awaitConverged(kube, nodes, Set.of(), Duration.ofMinutes(4));
+    // An admin's containers on a network that every node replaces next.
+    Set<String> handAttached = new java.util.HashSet<>();
+    for (TestNode n : nodes.values()) {
+      for (String u :
+          FaultSupport.unmanagedOn(
+              n, name(0), FaultObjects.address(FaultObjects.subnet(224, 0), 30))) {
+        handAttached.add(n.name() + "/" + name(0) + "/" + u);
+      }
+    }
+    Map<String, EndpointsKept.Endpoint> endpoints =
+        EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
 
     // Even: change (a recreate on ten nodes, reconnecting m-app there); odd: delete. All at once.
     inParallel(
@@ -95,9 +107,14 @@ class TenAgentsIT {
             kube.resources(DockerNetwork.class).withName(name(i)).delete();
           }
         });
-    FaultSupport.awaitConverged(kube, nodes, Set.of(), Duration.ofMinutes(4));
+    FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(4));
 
     assertThat(kube.resources(DockerNetwork.class).list().getItems()).hasSize(NETWORKS * 3 / 4);
+    assertThat(
+            EndpointsKept.lostOrChanged(
+                endpoints, EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED)))
+        .as("endpoints of containers the operator does not manage")
+        .isEmpty();
     assertThat(kube.resources(ContainerAttachment.class).list().getItems()).hasSize(NETWORKS / 2);
     FaultSupport.assertForeignUnchanged(before, nodes, Set.of());
   }
