@@ -303,6 +303,24 @@ class NodeAttachmentSyncTest {
   }
 
   @Test
+  void waitingForANetworkReplacementThatTakesTooLongIsAnErrorOfItsOwn() {
+    docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    guard.unfinished("mynetwork", true);
+    docker.resetWriteCount();
+    NodeOutcome<AttachmentNodeStatus> waiting = ensure(ca, null);
+    waiting.report.lastTransitionTime =
+        java.time.Instant.now().minus(java.time.Duration.ofMinutes(6)).toString();
+
+    NodeOutcome<AttachmentNodeStatus> stalled = ensure(ca, waiting);
+
+    assertThat(waiting.report.phase).isEqualTo(Phase.Pending);
+    assertThat(stalled.report.phase).isEqualTo(Phase.Error);
+    assertThat(stalled.report.reason).isEqualTo("NetworkRecreateStalled");
+    assertThat(docker.writeCount()).isZero();
+  }
+
+  @Test
   void aMissingOrDeletedNetworkWaitsAndConnectsNothing() {
     docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "other", null);

@@ -237,6 +237,23 @@ class NodeNetworkSyncTest {
     assertThat(out.report.message).doesNotContain("not listed");
   }
 
+  @Test
+  void anEditThatChangesOnlyTheSpecHashNeedsNoDockerChange() {
+    DockerNetwork dn = network("hashonly", "198.18.0.0/24");
+    dn.getSpec().options = Map.of("com.docker.network.bridge.enable_icc", "false");
+    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    dn.getSpec().ipam.driver = "default";
+    dn.getSpec().options = Map.of("com.docker.network.bridge.enable_icc", "False");
+    dn.getMetadata().setGeneration(2L);
+    docker.resetWriteCount();
+
+    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
+
+    assertThat(second.report.phase).isEqualTo(Phase.Ready);
+    assertThat(second.report.observedGeneration).isEqualTo(2L);
+    assertThat(docker.writeCount()).isZero();
+  }
+
   private static NetworkRequest foreign(String name, String subnet) {
     return new NetworkRequest(
         name,
