@@ -68,13 +68,22 @@ final class OperatorProcess implements AutoCloseable {
    * FaultyAgent}); null: the agent as shipped. Returns once it answers /readyz with 200.
    */
   static OperatorProcess agent(TestNode node, Path kubeConfig, Path log, Path faultControl) {
+    return agent(node, kubeConfig, log, faultControl, "agent-" + node.name());
+  }
+
+  /**
+   * As {@link #agent(TestNode, Path, Path, Path)}, as the pod {@code podName}: an agent with
+   * another name is another pod of the node (a rollout), which waits for the node's Lease.
+   */
+  static OperatorProcess agent(
+      TestNode node, Path kubeConfig, Path log, Path faultControl, String podName) {
     OperatorProcess agent = prepare("agent", kubeConfig, log, faultControl != null);
     if (faultControl != null) {
       agent.builder.environment().put("FAULT_CONTROL", faultControl.toString());
     }
     agent.builder.environment().put("NODE_NAME", node.name());
     // As a restarted container of the same pod: it takes the node's Lease back at once.
-    agent.builder.environment().put("POD_NAME", "agent-" + node.name());
+    agent.builder.environment().put("POD_NAME", podName);
     agent
         .builder
         .environment()
