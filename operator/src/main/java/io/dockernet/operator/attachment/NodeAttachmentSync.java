@@ -102,7 +102,7 @@ final class NodeAttachmentSync {
     Decision decision = AttachmentPlan.decide(ca, target, observed, previous, Instant.now());
     AttachmentNodeStatus base = AttachmentReports.base(ca, c);
     ContainerEndpoint current = c == null || net == null ? null : c.networks().get(net.name());
-    if (current != null) {
+    if (c != null) {
       keepIdentity(base, previous, net, current);
     }
     if (decision instanceof Report r) {
@@ -112,11 +112,15 @@ final class NodeAttachmentSync {
         if (released.isPresent()) {
           base.networkId = null;
           base.endpointId = null;
+          base.journal = null;
         }
+      } else if (base.journal != null && base.journal.previous != null && current == null) {
+        putBackAfterInterruptedReconnect(target, c, net, base);
       }
       return NodeOutcome.of(base, r.phase(), r.reason(), r.message());
     }
     if (decision instanceof AsDeclared d) {
+      base.journal = null;
       adoptAtFirstSight(base, previous, c, current);
       return ready(base, c, net, d.endpoint(), DesiredEndpoint.from(ca), d.warnings());
     }
@@ -142,22 +146,54 @@ final class NodeAttachmentSync {
         && (previous.networkId != null || previous.journal != null);
   }
 
-  /** An endpoint stays this attachment's (made or adopted) for as long as it exists. */
+  /**
+   * What the last report said the attachment owns stays said: the endpoint it made (or adopted),
+   * and a connect under way with the endpoint to put back, until a decision changes it. A report
+   * that dropped them (e.g. while the network was being replaced) would turn the endpoint into
+   * someone else's.
+   */
   private static void keepIdentity(
       AttachmentNodeStatus base,
       AttachmentNodeStatus previous,
       NetworkInfo net,
       ContainerEndpoint current) {
-    boolean adopted =
-        previous != null
-            && Boolean.TRUE.equals(previous.adopted)
-            && base.containerId.equals(previous.containerId);
-    if (ours(previous, base.containerId) || adopted) {
-      base.networkId = net.id();
-      base.endpointId = current.endpointId();
-      base.adopted = adopted ? true : null;
-      base.adoptedEndpoint = adopted ? previous.adoptedEndpoint : null;
+    if (previous == null || !base.containerId.equals(previous.containerId)) {
+      return;
     }
+    boolean adopted = Boolean.TRUE.equals(previous.adopted);
+    if (!ours(previous, base.containerId) && !adopted) {
+      return;
+    }
+    boolean here = current != null && net != null;
+    base.networkId = here ? net.id() : previous.networkId;
+    base.endpointId = here ? current.endpointId() : previous.endpointId;
+    base.adopted = adopted ? true : null;
+    base.adoptedEndpoint = adopted ? previous.adoptedEndpoint : null;
+    base.journal = previous.journal;
+  }
+
+  /**
+   * A reconnect was cut off after its disconnect (the agent stopped), and the spec now asks for
+   * nothing to connect (it became invalid, or another attachment claims the address): the endpoint
+   * it replaced goes back as it was.
+   */
+  private void putBackAfterInterruptedReconnect(
+      Target target, ContainerInfo c, NetworkInfo net, AttachmentNodeStatus base) {
+    if (net == null) {
+      return;
+    }
+    EndpointSnapshot was = base.journal.previous;
+    guard.unlessReplacing(
+        net.name(),
+        () -> {
+          connectOrPlain(
+              net.id(),
+              c.id(),
+              EndpointSnapshots.restoreRequest(was, net, target.configuredSubnets()),
+              EndpointSnapshots.asConfigured(was));
+          base.journal = null;
+          return true;
+        });
   }
 
   /** An endpoint found as declared that this attachment never made was there before it. */
@@ -215,6 +251,11 @@ final class NodeAttachmentSync {
       request = connect.request();
       warnings = connect.warnings();
       what = putBack != null ? "reconnecting" : "connecting";
+    }
+    if (putBack == null && decision instanceof Connect) {
+      // A new endpoint is this attachment's own, whatever the container had before.
+      base.adopted = null;
+      base.adoptedEndpoint = null;
     }
     base.networkId = net.id();
     base.journal = journal;

@@ -321,6 +321,29 @@ class NodeAttachmentSyncTest {
   }
 
   @Test
+  void anEndpointPutBackByAReplacementStaysTheAttachmentsToRelease() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    // The DockerNetwork agent replaces the network: endpoint off, network anew, endpoint back.
+    guard.unfinished("mynetwork", true);
+    docker.disconnect(networkId, test2, true);
+    NodeOutcome<AttachmentNodeStatus> during = ensure(ca, ready);
+    docker.removeNetwork(networkId);
+    String replaced = createNetwork("mynetwork", "hash-2");
+    docker.connect(replaced, test2, DesiredEndpoint.from(ca));
+    guard.unfinished("mynetwork", false);
+    NodeOutcome<AttachmentNodeStatus> after = ensure(ca, during);
+
+    sync.release(ca, MYNETWORK, after.report, "Deleted");
+
+    assertThat(during.report.reason).isEqualTo("NetworkRecreating");
+    assertThat(during.report.networkId).as("still names its endpoint").isNotNull();
+    assertThat(after.report.adopted).as("made by the attachment, not found there").isNull();
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+  }
+
+  @Test
   void aMissingOrDeletedNetworkWaitsAndConnectsNothing() {
     docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "other", null);
