@@ -39,6 +39,7 @@ public final class FaultPoint extends DelegatingGateway {
   private final Consumer<String> die;
   private final Consumer<String> join;
   private final AtomicInteger writes = new AtomicInteger();
+  private volatile Consumer<String> fired = where -> {};
 
   /**
    * @param at the write (from 1) the fault hits; 0 never
@@ -69,6 +70,12 @@ public final class FaultPoint extends DelegatingGateway {
         join);
   }
 
+  /** Called with a line saying where, when the fault hits (before it acts). */
+  public FaultPoint onFire(Consumer<String> fired) {
+    this.fired = fired;
+    return this;
+  }
+
   /** How many writes went through so far. */
   public int writes() {
     return writes.get();
@@ -80,6 +87,7 @@ public final class FaultPoint extends DelegatingGateway {
       return call.get();
     }
     String where = "at write " + n + " (" + operation + " " + target + ")";
+    fired.accept(fault + " " + where);
     switch (fault) {
       case DIE_BEFORE -> {
         die.accept("before " + where);

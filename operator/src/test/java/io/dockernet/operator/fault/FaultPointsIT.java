@@ -168,6 +168,11 @@ class FaultPointsIT {
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> !agents.get(node).alive() || settled(node));
+    assertThat(fired(node)).as("the fault hit, at the step armed").startsWith(armed + " ");
+    if (!trial.die().equals("-")) {
+      // SIGTERM lets the work under way finish before the process exits.
+      await().atMost(Duration.ofSeconds(60)).until(() -> !agents.get(node).alive());
+    }
     Files.writeString(controls.get(node), "");
     if (!agents.get(node).alive()) {
       agents.put(node, startAgent(node));
@@ -195,7 +200,13 @@ class FaultPointsIT {
           .exec();
       handAttached.remove(node + "/" + network(node) + "/u-joiner-" + node);
     }
-    done.add(trial + " on " + node + ": every endpoint back");
+    done.add(
+        trial
+            + " on "
+            + node
+            + " ("
+            + fired(node).substring(fired(node).indexOf(' ') + 1)
+            + "): every endpoint back");
   }
 
   private static void arm(String node, Trial trial) throws IOException {
@@ -205,6 +216,12 @@ class FaultPointsIT {
     Files.writeString(
         controls.get(node),
         armed + " " + trial.fault().name() + " " + at + " " + die + " u-joiner-" + node);
+  }
+
+  /** What the agent's fault point wrote when it hit ("" before). */
+  private static String fired(String node) throws IOException {
+    Path marker = controls.get(node).resolveSibling(controls.get(node).getFileName() + ".fired");
+    return Files.exists(marker) ? Files.readString(marker) : "";
   }
 
   private static OperatorProcess startAgent(String node) {

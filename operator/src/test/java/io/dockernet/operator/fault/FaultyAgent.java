@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * {@link FaultPoint} at the k-th Docker write from then on, where {@code die} is {@code kill}
  * (SIGKILL: the process halts at once) or {@code term} (SIGTERM to itself: shutdown hooks run and
  * the reconciliation under way may finish), and {@code joiner} is the container that joins the
- * network before a remove. A new id re-arms. Fault tests run it with {@link OperatorProcess}.
+ * network before a remove. A new id re-arms. When the fault hits, the file {@code <control>.fired}
+ * says {@code <id> <where>}. Fault tests run it with {@link OperatorProcess}.
  */
 public final class FaultyAgent {
 
@@ -72,28 +73,42 @@ public final class FaultyAgent {
     }
 
     private DockerGateway arm(String[] f) {
+      String id = f[0];
       Fault fault = Fault.valueOf(f[1]);
       int at = Integer.parseInt(f[2]);
       String die = f[3];
       String joiner = f.length > 4 ? f[4] : null;
       return new FaultPoint(
-          docker,
-          at,
-          fault,
-          where -> {
-            System.err.println("fault point: dying (" + die + ") " + where);
-            System.err.flush();
-            if (die.equals("kill")) {
-              Runtime.getRuntime().halt(137);
-            }
-            terminateSelf();
-          },
-          networkId ->
-              docker.connect(
-                  networkId,
-                  joiner,
-                  new EndpointRequest(
-                      null, null, List.of(), List.of("joiner"), List.of(), null, Map.of())));
+              docker,
+              at,
+              fault,
+              where -> {
+                System.err.println("fault point: dying (" + die + ") " + where);
+                System.err.flush();
+                if (die.equals("kill")) {
+                  Runtime.getRuntime().halt(137);
+                }
+                terminateSelf();
+              },
+              networkId ->
+                  docker.connect(
+                      networkId,
+                      joiner,
+                      new EndpointRequest(
+                          null, null, List.of(), List.of("joiner"), List.of(), null, Map.of())))
+          .onFire(where -> fired(id, where));
+    }
+
+    /** Tells the test that the armed fault hit, and where (the control file + ".fired"). */
+    private void fired(String id, String where) {
+      try {
+        Files.writeString(
+            control.resolveSibling(control.getFileName() + ".fired"),
+            id + " " + where,
+            StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     private String read() {
