@@ -232,14 +232,17 @@ class FaultPointsIT {
         controls.get(node));
   }
 
-  /** Toggles the attachment's address between the subnet's second and third host. */
+  /**
+   * Moves the attachment between the subnet's second and twentieth host (the dynamic container
+   * holds the third).
+   */
   private static void moveAttachment(String node) {
     ContainerAttachment ca =
         kube.resources(ContainerAttachment.class).withName(attachment(node)).get();
     String subnet = FaultObjects.subnet(240, NODES.indexOf(node));
     String next =
         ca.getSpec().ipv4Address.equals(FaultObjects.address(subnet, 2))
-            ? FaultObjects.address(subnet, 3)
+            ? FaultObjects.address(subnet, 20)
             : FaultObjects.address(subnet, 2);
     kube.resources(ContainerAttachment.class)
         .withName(attachment(node))
