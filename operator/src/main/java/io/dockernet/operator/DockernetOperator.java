@@ -12,6 +12,7 @@ import io.dockernet.operator.metrics.HelpTexts;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.NetworkGuard;
+import io.dockernet.operator.node.NodeLeaseKeeper;
 import io.dockernet.operator.node.NodeLeases;
 import io.dockernet.operator.node.NodeStates;
 import io.dockernet.operator.node.UnfinishedReplacements;
@@ -53,6 +54,8 @@ public final class DockernetOperator implements AutoCloseable {
   private DockerEventHub dockerEvents;
   private volatile boolean closing;
   private Runnable releaseLease;
+  private Operator agentOperator;
+  private volatile boolean stoodDown;
 
   /** Starts every role in {@code config}; returns once informers are synced. */
   public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
@@ -138,11 +141,22 @@ public final class DockernetOperator implements AutoCloseable {
               new NodeStates(client, config.nodeName()),
               guard,
               metrics);
-      Operator operator = newOperator(client, nodeLease(config), config.reconcileThreads());
+      NodeLeaseKeeper keeper =
+          new NodeLeaseKeeper(
+              client,
+              config.leaseNamespace(),
+              config.nodeName(),
+              config.identity(),
+              this::standDown);
+      resources.add(keeper);
+      Operator operator = newOperator(client, nodeLease(config, keeper), config.reconcileThreads());
+      agentOperator = operator;
       releaseLease =
-          () ->
-              NodeLeases.release(
-                  client, config.leaseNamespace(), config.nodeName(), config.identity());
+          () -> {
+            keeper.close();
+            NodeLeases.release(
+                client, config.leaseNamespace(), config.nodeName(), config.identity());
+          };
       operator.register(new DockerNetworkAgentReconciler(agent), DockernetOperator::leanCache);
       operator.register(
           new ContainerAttachmentAgentReconciler(agent), DockernetOperator::leanCache);
@@ -196,7 +210,7 @@ public final class DockernetOperator implements AutoCloseable {
    * its node's Lease while it acts; another one for the same node waits for it. A restarted agent
    * with the same identity (its pod's name) takes it back at once.
    */
-  private LeaderElectionConfiguration nodeLease(OperatorConfig config) {
+  private LeaderElectionConfiguration nodeLease(OperatorConfig config, NodeLeaseKeeper keeper) {
     return new LeaderElectionConfiguration(
         NodeLeases.name(config.nodeName()),
         config.leaseNamespace(),
@@ -208,10 +222,7 @@ public final class DockernetOperator implements AutoCloseable {
             () -> LOG.info("Acting for node {}: holding its Lease", config.nodeName()),
             () -> {
               if (!closing) {
-                LOG.error(
-                    "Lost node {}'s Lease; exiting so as not to act beside another agent",
-                    config.nodeName());
-                System.exit(1);
+                keeper.electorStopped();
               }
             },
             holder -> LOG.info("Node {}'s Lease is held by {}", config.nodeName(), holder)),
@@ -241,8 +252,20 @@ public final class DockernetOperator implements AutoCloseable {
         });
   }
 
+  /**
+   * Another agent of this node holds its Lease now: this one stops acting and reports unhealthy, so
+   * its pod is restarted and waits for the Lease like any second agent.
+   */
+  private void standDown() {
+    stoodDown = true;
+    if (agentOperator != null) {
+      agentOperator.stop();
+    }
+  }
+
   private boolean healthy() {
-    return operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy());
+    return !stoodDown
+        && operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy());
   }
 
   private boolean ready() {
