@@ -281,8 +281,8 @@ final class AttachmentTestSupport {
   static void deleteAll(KubernetesClient kube) {
     deleteAllOf(kube, ContainerAttachment.class);
     deleteAllOf(kube, DockerNetwork.class);
-    kube.resources(ContainerAttachmentNodeState.class).delete();
-    kube.resources(DockerNetworkNodeState.class).delete();
+    Edits.deleteAll(() -> kube.resources(ContainerAttachmentNodeState.class).delete());
+    Edits.deleteAll(() -> kube.resources(DockerNetworkNodeState.class).delete());
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -292,7 +292,7 @@ final class AttachmentTestSupport {
   }
 
   private static <T extends HasMetadata> void deleteAllOf(KubernetesClient kube, Class<T> type) {
-    kube.resources(type).delete();
+    Edits.deleteAll(() -> kube.resources(type).delete());
     try {
       await()
           .atMost(Duration.ofSeconds(30))

@@ -78,6 +78,8 @@ class ImageIT {
               .with("--group-add", gid)
               .with("-v", node.socket() + ":/var/run/docker.sock")
               .with("-e", "NODE_NAME=" + NODE)
+              .with("-e", "POD_NAMESPACE=" + accounts.namespace())
+              .with("-e", "POD_NAME=dockernet-agent-" + NODE)
               .with("--name", "dockernet-agent", IMAGE)
               .args());
       docker.run(

@@ -107,8 +107,8 @@ final class FaultObjects {
   static void deleteAll(KubernetesClient kube) {
     deleteAllOf(kube, ContainerAttachment.class);
     deleteAllOf(kube, DockerNetwork.class);
-    kube.resources(ContainerAttachmentNodeState.class).delete();
-    kube.resources(DockerNetworkNodeState.class).delete();
+    Edits.deleteAll(() -> kube.resources(ContainerAttachmentNodeState.class).delete());
+    Edits.deleteAll(() -> kube.resources(DockerNetworkNodeState.class).delete());
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -118,7 +118,7 @@ final class FaultObjects {
   }
 
   private static <T extends HasMetadata> void deleteAllOf(KubernetesClient kube, Class<T> type) {
-    kube.resources(type).delete();
+    Edits.deleteAll(() -> kube.resources(type).delete());
     try {
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))

@@ -151,7 +151,7 @@ final class NetworkTestSupport {
    * have their finalizers dropped so the next test starts clean.
    */
   static void deleteAll(KubernetesClient kube) {
-    kube.resources(DockerNetwork.class).delete();
+    Edits.deleteAll(() -> kube.resources(DockerNetwork.class).delete());
     try {
       await()
           .atMost(Duration.ofSeconds(20))
@@ -169,7 +169,7 @@ final class NetworkTestSupport {
           .atMost(Duration.ofSeconds(20))
           .until(() -> kube.resources(DockerNetwork.class).list().getItems().isEmpty());
     }
-    kube.resources(DockerNetworkNodeState.class).delete();
+    Edits.deleteAll(() -> kube.resources(DockerNetworkNodeState.class).delete());
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> kube.resources(DockerNetworkNodeState.class).list().getItems().isEmpty());

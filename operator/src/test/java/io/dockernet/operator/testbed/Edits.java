@@ -22,6 +22,25 @@ public final class Edits {
     return retryOnConflict(() -> object.edit(change));
   }
 
+  /**
+   * Deletes every object of a kind, again when the API server did not answer in time: a test's
+   * clean-up after a bulk test meets an API server still busy with the agents' writes, and deleting
+   * again is harmless.
+   */
+  public static void deleteAll(Runnable delete) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        delete.run();
+        return;
+      } catch (KubernetesClientException e) {
+        boolean timedOut = e.getCode() == 0 && String.valueOf(e.getMessage()).contains("timeout");
+        if (!timedOut || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Runs a write that reads the object afresh each time, again while it answers 409 Conflict. */
   public static <T> T retryOnConflict(Supplier<T> write) {
     for (int attempt = 1; ; attempt++) {
