@@ -14,9 +14,11 @@ import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
+import io.dockernet.operator.docker.EngineCapabilities;
 import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,10 @@ final class NodeAttachmentSync {
     String containerName = DesiredEndpoint.specOf(ca).container;
     EndpointRequest desired = DesiredEndpoint.from(ca);
     AttachmentNodeStatus base = base(ca);
+    Optional<Refusal> refused = EngineCapabilities.check(desired, docker.engine());
+    if (refused.isPresent()) {
+      return refused.get().outcome(base); // before any Docker write
+    }
     Optional<ContainerInfo> found = docker.findContainer(containerName);
     if (found.isEmpty()) {
       return NodeOutcome.of(

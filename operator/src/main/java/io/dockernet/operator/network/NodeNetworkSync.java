@@ -17,6 +17,7 @@ import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.Refusal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +69,10 @@ final class NodeNetworkSync {
       Supplier<BiPredicate<String, String>> attached) {
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     NetworkRequest desired = DesiredNetwork.from(dn);
+    Optional<Refusal> refused = NetworkPreflight.check(desired, docker.engine());
+    if (refused.isPresent()) {
+      return refused.get().outcome(base(dn, null)); // before any Docker write
+    }
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());
     if (found.isEmpty()) {
       return create(dn, desired, previous);
