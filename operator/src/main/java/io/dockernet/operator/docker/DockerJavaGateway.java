@@ -191,12 +191,22 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       if (engine == null || renegotiate) {
         // Unversioned: every daemon answers it whatever its minimum (the middleware then uses its
         // own default version).
-        JsonNode version = requests.raw().getUnversioned("/version");
-        Engine now =
-            Engine.negotiate(
-                DockerJson.text(version, "Version"),
-                DockerJson.text(version, "ApiVersion"),
-                DockerJson.text(version, "MinAPIVersion"));
+        Engine now;
+        try {
+          JsonNode version = requests.raw().getUnversioned("/version");
+          now =
+              Engine.negotiate(
+                  DockerJson.text(version, "Version"),
+                  DockerJson.text(version, "ApiVersion"),
+                  DockerJson.text(version, "MinAPIVersion"));
+        } catch (DockerUnavailableException e) {
+          throw e;
+        } catch (DockerException | IllegalArgumentException e) {
+          // Not an answer a Docker daemon gives (a proxy, another service on the socket): nothing
+          // can be sent to it, and it may be fixed without the agent restarting.
+          throw new DockerUnavailableException(
+              "GET /version was not answered as a Docker daemon does: " + e.getMessage(), e);
+        }
         Engine before = engine;
         if (now.supported() && (before == null || !now.apiVersion().equals(before.apiVersion()))) {
           Requests old = requests;
@@ -372,7 +382,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   @Override
   public AutoCloseable subscribe(DockerEventListener listener) {
     renegotiate = true;
-    ApiVersion version = engine().api();
+    ApiVersion version;
+    try {
+      version = engine().api();
+    } catch (DockerUnavailableException e) {
+      // As for a stream that failed to open: the contract reports it through the listener.
+      listener.onStreamClosed(e);
+      return () -> {};
+    }
     DockerClient stream = eventsClient(version);
     DockerEventSubscription subscription = new DockerEventSubscription(listener);
     // "since" makes the daemon replay what happened between this call and the stream's start.
