@@ -135,16 +135,18 @@ public final class RunningOperators implements AutoCloseable {
     }
   }
 
-  /** Starts (or restarts) the agent of one node. */
+  /** Starts (or restarts) the agent of one node of the test bed. */
   public DockernetOperator startAgent(String node) {
+    return startAgent(node, bed.node(node).dockerHost());
+  }
+
+  /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
+  public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
     stopAgent(node);
     KubernetesClient client = newClient(accounts == null ? null : accounts.agent());
     clients.put(node, client);
     DockernetOperator agent =
-        run(
-            new OperatorConfig(
-                EnumSet.of(Role.AGENT), node, bed.node(node).dockerHost(), 0, "default"),
-            client);
+        run(new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, "default"), client);
     agents.put(node, agent);
     return agent;
   }
