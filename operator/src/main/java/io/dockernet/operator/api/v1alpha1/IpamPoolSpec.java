@@ -35,11 +35,12 @@ public class IpamPoolSpec {
       value = "isCIDR(self)",
       message = "subnet must be a CIDR such as 172.18.0.0/24 or fd00:1::/64")
   // The Engine's own words (Engine 25+ refuses host bits; 20.10 would store them as written).
+  // format(), not +: a concatenation with string(cidr) has no size bound for the cost estimate.
   @ValidationRule(
       value = "!isCIDR(self) || cidr(self).ip() == cidr(self).masked().ip()",
       message = "subnet must not have host bits set",
       messageExpression =
-          "'invalid subnet ' + self + ': it should be ' + string(cidr(self).masked())")
+          "'invalid subnet %s: it should be %s'.format([self, string(cidr(self).masked())])")
   public String subnet;
 
   @JsonPropertyDescription("Gateway address inside the subnet. Unset: Docker picks the first.")
@@ -56,7 +57,7 @@ public class IpamPoolSpec {
       value = "!isCIDR(self) || cidr(self).ip() == cidr(self).masked().ip()",
       message = "ipRange must not have host bits set",
       messageExpression =
-          "'invalid ip-range ' + self + ': it should be ' + string(cidr(self).masked())")
+          "'invalid ip-range %s: it should be %s'.format([self, string(cidr(self).masked())])")
   public String ipRange;
 
   @JsonPropertyDescription(
