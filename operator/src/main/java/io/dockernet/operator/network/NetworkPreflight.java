@@ -55,15 +55,20 @@ public final class NetworkPreflight {
     if (cidr == null) {
       return Optional.empty();
     }
-    String network = Addresses.canonicalSubnet(cidr);
-    boolean hasHostBits =
-        Addresses.parse(cidr)
-            .filter(a -> a.getNetworkPrefixLength() != null)
-            // getLower: a CIDR without host bits parses as the whole block
-            .map(a -> !a.getLower().equals(a.toPrefixBlock().getLower()))
-            .orElse(false);
-    return hasHostBits
-        ? Optional.of("invalid " + what + " " + cidr + ": it should be " + network)
-        : Optional.empty();
+    return Addresses.parse(cidr)
+        .filter(a -> a.getNetworkPrefixLength() != null)
+        // getLower: a CIDR without host bits parses as the whole block
+        .filter(a -> !a.getLower().equals(a.toPrefixBlock().getLower()))
+        // As the Engine prints them, both parsed: FD00:0:0:1::0D39/64 reads fd00:0:0:1::d39/64.
+        .map(
+            a ->
+                "invalid "
+                    + what
+                    + " "
+                    + a.withoutPrefixLength().toCanonicalString()
+                    + "/"
+                    + a.getNetworkPrefixLength()
+                    + ": it should be "
+                    + a.toPrefixBlock().toCanonicalString());
   }
 }

@@ -28,6 +28,9 @@ class NetworkPreflightTest {
     assertThat(refusal(pool("198.18.38.0/24", "198.18.38.130/25")).message())
         .isEqualTo("invalid ip-range 198.18.38.130/25: it should be 198.18.38.128/25");
     assertThat(refusal(pool("198.18.37.5/24", null)).reason()).isEqualTo("InvalidSubnet");
+    // Both addresses as the Engine prints them: parsed, in canonical form.
+    assertThat(refusal(pool("FD00:0:0:1:0:0:0:0D39/64", null)).message())
+        .isEqualTo("invalid subnet fd00:0:0:1::d39/64: it should be fd00:0:0:1::/64");
   }
 
   @Test

@@ -40,7 +40,8 @@ public class IpamPoolSpec {
       value = "!isCIDR(self) || cidr(self).ip() == cidr(self).masked().ip()",
       message = "subnet must not have host bits set",
       messageExpression =
-          "'invalid subnet %s: it should be %s'.format([self, string(cidr(self).masked())])")
+          "'invalid subnet %s: it should be %s'.format([string(cidr(self)),"
+              + " string(cidr(self).masked())])")
   public String subnet;
 
   @JsonPropertyDescription("Gateway address inside the subnet. Unset: Docker picks the first.")
@@ -57,7 +58,8 @@ public class IpamPoolSpec {
       value = "!isCIDR(self) || cidr(self).ip() == cidr(self).masked().ip()",
       message = "ipRange must not have host bits set",
       messageExpression =
-          "'invalid ip-range %s: it should be %s'.format([self, string(cidr(self).masked())])")
+          "'invalid ip-range %s: it should be %s'.format([string(cidr(self)),"
+              + " string(cidr(self).masked())])")
   public String ipRange;
 
   @JsonPropertyDescription(
