@@ -445,7 +445,7 @@ final class NodeAttachmentSync {
               + endpoint.macAddress()
               + " instead of "
               + desired.macAddress()
-              + " (Engine API 1.41 ignores the MAC address on connect)");
+              + " (Docker Engines ignore the MAC address on connect before API 1.54)");
     }
     base.warnings = warnings.isEmpty() ? null : List.copyOf(warnings);
     String message =

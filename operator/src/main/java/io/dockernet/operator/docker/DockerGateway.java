@@ -85,12 +85,12 @@ public interface DockerGateway {
    * Connects a container to a network with exactly the given endpoint settings (static addresses,
    * aliases, links, MAC address, driver options, link-local IPs).
    *
-   * <p>Engine 20.10 quirks: the MAC address is sent but ignored on connect (the endpoint gets
-   * {@code 02:42:} followed by its IPv4 address bytes), so compare with {@link #findContainer}
-   * afterwards. A container whose network mode is {@code none}, {@code host} or {@code
-   * container:...} cannot be connected ({@link DockerRejectedException}). A container that is not
-   * running is connected without any check: its static address is validated, and may fail, only
-   * when it starts.
+   * <p>Engine quirks: the MAC address is sent but ignored on connect by every Engine before API
+   * 1.54 (Engine 29.3): 20.10 and 26.1 give the endpoint {@code 02:42:} followed by its IPv4
+   * address bytes, 28 a random one; so compare with {@link #findContainer} afterwards. A container
+   * whose network mode is {@code none}, {@code host} or {@code container:...} cannot be connected
+   * ({@link DockerRejectedException}). A container that is not running is connected without any
+   * check: its static address is validated, and may fail, only when it starts.
    */
   void connect(String networkId, String containerId, EndpointRequest endpoint);
 
