@@ -136,8 +136,11 @@ public final class TestBed {
     Runtime.getRuntime().addShutdownHook(new Thread(apiServer::stop, "testbed-apiserver-stop"));
     apiServer.start();
     String kubeConfigYaml = apiServer.getKubeConfigYaml();
-    KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+    Config adminConfig = Config.fromKubeconfig(kubeConfigYaml);
+    // A collection delete of hundreds of objects with finalizers (one update each, through the
+    // chart's admission policy) can outlast fabric8's 10 s default on a busy two-core machine.
+    adminConfig.setRequestTimeout((int) Duration.ofSeconds(60).toMillis());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(adminConfig).build();
     Path kubeConfigFile = writeKubeConfig(kubeConfigYaml);
 
     NodeDaemons daemons;
