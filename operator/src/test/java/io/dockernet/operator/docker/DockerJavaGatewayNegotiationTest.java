@@ -52,9 +52,15 @@ class DockerJavaGatewayNegotiationTest {
 
       assertThat(gateway.engine().api()).hasToString("1.51");
       assertThat(gateway.knownEngine().orElseThrow().version()).isEqualTo("29.0.0");
+      // docker-java's own commands speak the same version as the raw calls.
+      assertThatThrownBy(() -> gateway.removeNetwork("mynetwork"))
+          .isInstanceOf(DockerNotFoundException.class);
       assertThat(daemon.requests())
           .containsSubsequence(
-              "GET /v1.41/networks/mynetwork", "GET /version", "GET /v1.51/networks/mynetwork");
+              "GET /v1.41/networks/mynetwork",
+              "GET /version",
+              "GET /v1.51/networks/mynetwork",
+              "DELETE /v1.51/networks/mynetwork");
     }
   }
 
