@@ -10,7 +10,7 @@
 set -euo pipefail
 
 IMAGE=dockernet/busybox:latest
-DOCKER=/usr/bin/docker # Debian's Engine 20.10 client (a newer one may be first on PATH)
+SYSTEM_DOCKER=/usr/bin/docker # Debian's Engine 20.10 client (a newer one may be first on PATH)
 BUSYBOX=/bin/busybox
 
 log() { printf '[busybox-image] %s\n' "$*" >&2; }
@@ -23,6 +23,18 @@ die() {
 [[ -x "${BUSYBOX}" ]] || die "${BUSYBOX} missing: apt-get install busybox-static (hack/install-deps.sh)"
 file -L "${BUSYBOX}" 2>/dev/null | grep -q 'dynamically linked' && die "${BUSYBOX} is dynamically linked; install busybox-static"
 
+# The CLI for a socket: the node's own (hack/nodes.sh links it next to the socket; a 20.10 client is
+# refused by a node that accepts only API 1.44 and newer), else Debian's 20.10 client.
+cli_for() {
+  local s=${1#unix://}
+  if [[ -x "$(dirname "${s}")/docker" ]]; then echo "$(dirname "${s}")/docker"; else echo "${SYSTEM_DOCKER}"; fi
+}
+docker_at() { # docker_at <unix://socket> args...
+  local h=$1
+  shift
+  env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_API_VERSION "$(cli_for "${h}")" -H "${h}" "$@"
+}
+
 hosts=()
 for s in "$@"; do
   s=${s#unix://}
@@ -32,7 +44,7 @@ done
 
 todo=()
 for h in "${hosts[@]}"; do
-  if env -u DOCKER_HOST -u DOCKER_CONTEXT "${DOCKER}" -H "${h}" image inspect "${IMAGE}" >/dev/null 2>&1; then
+  if docker_at "${h}" image inspect "${IMAGE}" >/dev/null 2>&1; then
     log "${h}: ${IMAGE} present"
   else
     todo+=("${h}")
@@ -59,7 +71,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"${rootfs}/etc/group"
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/rootfs.tar" .
 
 for h in "${todo[@]}"; do
-  id=$(env -u DOCKER_HOST -u DOCKER_CONTEXT "${DOCKER}" -H "${h}" import \
+  id=$(docker_at "${h}" import \
     --change 'CMD ["sleep","86400"]' \
     --change 'ENV PATH=/bin' \
     --change 'LABEL io.dockernet.testbed=true' \

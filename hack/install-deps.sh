@@ -44,6 +44,8 @@ fi
 # /usr/local/bin/docker may be first on PATH; the scripts call /usr/bin/docker).
 [[ -x /usr/sbin/dockerd && -x /usr/bin/docker ]] || die "/usr/sbin/dockerd or /usr/bin/docker missing after install"
 [[ -x /bin/busybox ]] || die "/bin/busybox missing after installing busybox-static"
+# The newer Engines of hack/engines.sh run with bookworm's runc and tini (docker.io's dependencies).
+[[ -x /usr/sbin/runc && -x /usr/bin/tini-static ]] || die "/usr/sbin/runc or /usr/bin/tini-static missing after installing docker.io"
 command -v nsenter >/dev/null || die "nsenter missing (util-linux)"
 
 # Toolchain checks.

@@ -3,21 +3,37 @@
 # namespace, so every node has its own bridges, iptables rules and address space like a real host.
 #
 # Usage:
-#   hack/nodes.sh start [N]            start node-a .. node-<N> (default 3); running nodes are kept,
-#                                      anything stale (dead daemon, leftover netns/mounts) is wiped
-#                                      and the node is started fresh; imports dockernet/busybox:latest
+#   hack/nodes.sh start [N] [ENGINE...]
+#                                      start node-a .. node-<N> (default 3), node i on the i-th ENGINE;
+#                                      a running node is kept unless it was given an ENGINE it does not
+#                                      run (then it starts afresh, data wiped); a node not given one
+#                                      starts on 20.10. Anything stale (dead daemon, leftover
+#                                      netns/mounts) is wiped and the node is started fresh; imports
+#                                      dockernet/busybox:latest
 #   hack/nodes.sh stop                 stop every node and remove its namespace, mounts, data, state
 #   hack/nodes.sh status               list nodes, daemon pids and socket paths (exit 1 if one is down)
-#   hack/nodes.sh restart-node <node>  restart one daemon; namespace and data root survive, so its
-#                                      networks (and their bridges) persist, as on a real host
+#   hack/nodes.sh restart-node <node> [ENGINE]
+#                                      restart one daemon; namespace and data root survive, so its
+#                                      networks (and their bridges) persist, as on a real host; with
+#                                      an ENGINE it comes back on that Engine (an upgrade in place)
 #   hack/nodes.sh stop-node <node>     stop one daemon only (namespace and data root kept)
-#   hack/nodes.sh start-node <node>    start one daemon again after stop-node (data root kept)
+#   hack/nodes.sh start-node <node> [ENGINE]
+#                                      start one daemon again after stop-node (data root kept)
 #   hack/nodes.sh socket <node>        print the node's Docker socket path
+#   hack/nodes.sh engine <node>        print the ENGINE the node runs
+#
+# ENGINE is VERSION[:MIN_API]: VERSION one of hack/engines.sh's (20.10 = Debian bookworm's
+# docker.io, 26.1.5, 28.5.2; the newer ones are fetched into a cache on first use), MIN_API the
+# oldest API version the daemon accepts (DOCKER_MIN_API_VERSION), e.g. 28.5.2:1.44 refuses clients
+# older than API 1.44 as Engine 29 does.
 #
 # Layout (override with DOCKERNET_TESTBED_STATE / DOCKERNET_TESTBED_DATA):
 #   /run/dockernet-testbed/<node>/docker.sock      the daemon's API (unix socket)
 #   /run/dockernet-testbed/<node>/dockerd.{pid,log} pidfile and log of the daemon
 #   /run/dockernet-testbed/<node>/exec             --exec-root (managed containerd lives here)
+#   /run/dockernet-testbed/<node>/engine           the ENGINE it runs
+#   /run/dockernet-testbed/<node>/docker           link to that Engine's CLI (use it for this node:
+#                                                  a 20.10 CLI is refused by a node with MIN_API 1.44)
 #   /var/lib/dockernet-testbed/<node>              --data-root (images, networks, containers)
 #   network namespace <node>                       `ip netns add <node>`
 # The overrides move files only: namespace names are machine-wide, so a machine has one test bed
@@ -28,15 +44,16 @@
 #
 # Daemons run through `nsenter --net=...`, not `ip netns exec` (which remounts /sys; dockerd then
 # fails with "Devices cgroup isn't mounted"). Each dockerd starts its own containerd under its
-# exec-root. The Debian Engine 20.10 binaries are used explicitly (/usr/sbin/dockerd, /usr/bin/docker).
+# exec-root. Binaries are chosen explicitly: the Engine's directory first on the daemon's PATH
+# (hack/engines.sh bin), never whatever docker happens to be first on the caller's PATH.
 set -euo pipefail
 
 STATE_ROOT=${DOCKERNET_TESTBED_STATE:-/run/dockernet-testbed}
 DATA_ROOT=${DOCKERNET_TESTBED_DATA:-/var/lib/dockernet-testbed}
 START_TIMEOUT=${DOCKERNET_TESTBED_START_TIMEOUT:-90}
 STOP_TIMEOUT=${DOCKERNET_TESTBED_STOP_TIMEOUT:-20}
-DOCKERD=/usr/sbin/dockerd
-DOCKER=/usr/bin/docker
+DEFAULT_ENGINE=20.10
+SYSTEM_DOCKER=/usr/bin/docker # Debian's 20.10 client, for nodes started before engines were chosen
 HACK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # dockerd looks up containerd, runc, docker-proxy and iptables on PATH: use Debian's.
 DAEMON_PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -64,13 +81,32 @@ socket_path() { printf '%s/docker.sock' "$(state_dir "$1")"; }
 exec_root() { printf '%s/exec' "$(state_dir "$1")"; }
 pid_file() { printf '%s/dockerd.pid' "$(state_dir "$1")"; }
 log_file() { printf '%s/dockerd.log' "$(state_dir "$1")"; }
+engine_file() { printf '%s/engine' "$(state_dir "$1")"; }
+cli_link() { printf '%s/docker' "$(state_dir "$1")"; }
 netns_path() { printf '/var/run/netns/%s' "$1"; }
 cgroup_parent() { printf '/dockernet-testbed/%s' "$1"; }
+
+# The node's own CLI: an older one is refused by a node with a higher MIN_API.
+node_cli() {
+  if [[ -x "$(cli_link "$1")" ]]; then cli_link "$1"; else echo "${SYSTEM_DOCKER}"; fi
+}
 
 docker_cli() { # docker_cli <node> args...
   local node=$1
   shift
-  env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY "${DOCKER}" -H "unix://$(socket_path "${node}")" "$@"
+  env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_TLS_VERIFY -u DOCKER_API_VERSION \
+    "$(node_cli "${node}")" -H "unix://$(socket_path "${node}")" "$@"
+}
+
+# The ENGINE a node runs (or last ran), from its state directory.
+node_engine() {
+  local f
+  f=$(engine_file "$1")
+  if [[ -f "${f}" ]]; then cat "${f}"; else echo "${DEFAULT_ENGINE}"; fi
+}
+
+check_engine() { # VERSION[:MIN_API]
+  [[ "$1" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?(:1\.[0-9]+)?$ ]] || die "not an ENGINE: '$1' (VERSION[:MIN_API], e.g. 28.5.2:1.44)"
 }
 
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
@@ -205,10 +241,10 @@ stop_daemon() {
     # Kill running containers first: dockerd would otherwise give each one 10s to react to
     # SIGTERM, which sleep as PID 1 ignores.
     local running
-    running=$(timeout 10 "${DOCKER}" -H "unix://$(socket_path "${node}")" ps -q 2>/dev/null || true)
+    running=$(timeout 10 "$(node_cli "${node}")" -H "unix://$(socket_path "${node}")" ps -q 2>/dev/null || true)
     if [[ -n "${running}" ]]; then
       # shellcheck disable=SC2086
-      timeout 20 "${DOCKER}" -H "unix://$(socket_path "${node}")" kill ${running} >/dev/null 2>&1 || true
+      timeout 20 "$(node_cli "${node}")" -H "unix://$(socket_path "${node}")" kill ${running} >/dev/null 2>&1 || true
     fi
     log "${node}: stopping dockerd (pid ${pid})"
     kill -TERM "${pid}" 2>/dev/null || true
@@ -260,24 +296,35 @@ ensure_netns() {
   ip -n "${node}" link set lo up
 }
 
-# Launch the node's dockerd in the background (does not wait).
+# Launch the node's dockerd on ENGINE in the background (does not wait).
 launch_daemon() {
-  local node=$1 i sdir ddir
+  local node=$1 engine=$2 i sdir ddir version min_api bin cli env_min=()
   i=$(node_index "${node}")
   sdir=$(state_dir "${node}")
   ddir=$(data_dir "${node}")
+  version=${engine%%:*}
+  min_api=""
+  [[ "${engine}" == *:* ]] && min_api=${engine#*:}
+  bin=$(bash "${HACK_DIR}/engines.sh" bin "${version}")
+  cli="${bin}/docker"
+  [[ "${version}" == "${DEFAULT_ENGINE}" ]] && cli=${SYSTEM_DOCKER}
+  [[ -n "${min_api}" ]] && env_min=(DOCKER_MIN_API_VERSION="${min_api}")
   mkdir -p "${sdir}" "${ddir}" "$(exec_root "${node}")"
   chmod 0711 "${sdir}"
+  echo "${engine}" >"$(engine_file "${node}")"
+  ln -sfn "${cli}" "$(cli_link "${node}")"
   # Our own (empty) config file, so a host /etc/docker/daemon.json cannot leak in.
   [[ -f "${sdir}/daemon.json" ]] || echo '{}' >"${sdir}/daemon.json"
   rm -f "$(pid_file "${node}")" "$(socket_path "${node}")"
   {
-    echo "---- $(date -u +%FT%TZ) starting dockerd for ${node}"
+    echo "---- $(date -u +%FT%TZ) starting dockerd for ${node} on Engine ${engine}"
   } >>"$(log_file "${node}")"
-  # setsid: the daemon must not die with the caller (e.g. a test JVM); fd 9 is our lock.
-  env -i PATH="${DAEMON_PATH}" HOME=/root \
+  # setsid: the daemon must not die with the caller (e.g. a test JVM); fd 9 is our lock. The
+  # Engine's directory comes first on PATH: dockerd finds its containerd, shim, runc, docker-proxy
+  # and docker-init there.
+  env -i PATH="${bin}:${DAEMON_PATH}" HOME=/root "${env_min[@]}" \
     setsid nsenter --net="$(netns_path "${node}")" \
-    "${DOCKERD}" \
+    "${bin}/dockerd" \
     --config-file "${sdir}/daemon.json" \
     --data-root "${ddir}" \
     --exec-root "$(exec_root "${node}")" \
@@ -338,29 +385,46 @@ import_image() {
   "${HACK_DIR}/busybox-image.sh" "${sockets[@]}"
 }
 
+# Fetch (once; cached) the Engines the given ENGINEs need.
+fetch_engines() {
+  local e versions=()
+  for e in "$@"; do versions+=("${e%%:*}"); done
+  ((${#versions[@]} == 0)) || bash "${HACK_DIR}/engines.sh" fetch "${versions[@]}"
+}
+
 cmd_start() {
-  local n=${1:-3} i node started=() failed=0 t0=${SECONDS}
+  local n=${1:-3} i node started=() failed=0 t0=${SECONDS} engine
   [[ "${n}" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 26)) || die "N must be 1..26, got '${n}'"
+  shift || true
+  local engines=("$@")
+  for engine in "${engines[@]}"; do check_engine "${engine}"; done
+  ((${#engines[@]} <= n)) || die "${#engines[@]} ENGINEs given for ${n} node(s)"
+  fetch_engines "${engines[@]}"
   STORAGE_DRIVER=$(storage_driver)
   mkdir -p "${STATE_ROOT}" "${DATA_ROOT}"
   for ((i = 1; i <= n; i++)); do
     node=$(node_name "${i}")
+    engine=${engines[i - 1]:-}
     if [[ -n "$(daemon_pid "${node}")" ]] && [[ -e "$(netns_path "${node}")" ]] && daemon_answers "${node}"; then
-      log "${node}: already running ($(socket_path "${node}"))"
-      continue
+      if [[ -z "${engine}" || "$(node_engine "${node}")" == "${engine}" ]]; then
+        log "${node}: already running on Engine $(node_engine "${node}") ($(socket_path "${node}"))"
+        continue
+      fi
+      log "${node}: runs Engine $(node_engine "${node}"), wanted ${engine}: starting it afresh"
     fi
     if [[ -e "$(netns_path "${node}")" || -d "$(state_dir "${node}")" || -d "$(data_dir "${node}")" ]]; then
       log "${node}: cleaning up a previous run"
       teardown_node "${node}"
     fi
+    engine=${engine:-${DEFAULT_ENGINE}}
     ensure_netns "${node}"
-    log "${node}: starting dockerd (storage ${STORAGE_DRIVER}, bip 198.19.${i}.1/24)"
-    launch_daemon "${node}"
+    log "${node}: starting dockerd on Engine ${engine} (storage ${STORAGE_DRIVER}, bip 198.19.${i}.1/24)"
+    launch_daemon "${node}" "${engine}"
     started+=("${node}")
   done
   for node in "${started[@]}"; do
     if wait_daemon "${node}"; then
-      log "${node}: ready, Docker $(docker_cli "${node}" version --format '{{.Server.Version}}') on $(socket_path "${node}")"
+      log "${node}: ready, Docker $(docker_cli "${node}" version --format '{{.Server.Version}} (API {{.Server.APIVersion}}, min {{.Server.MinAPIVersion}})') on $(socket_path "${node}")"
     else
       failed=1
     fi
@@ -398,7 +462,7 @@ cmd_status() {
     echo "no nodes (hack/nodes.sh start)"
     return 1
   fi
-  printf '%-8s %-8s %-8s %-16s %s\n' NODE STATE PID DOCKER SOCKET
+  printf '%-8s %-8s %-8s %-16s %-12s %s\n' NODE STATE PID DOCKER ENGINE SOCKET
   for node in ${nodes}; do
     pid=$(daemon_pid "${node}")
     version=$(docker_cli "${node}" version --format '{{.Server.Version}}' 2>/dev/null || true)
@@ -408,7 +472,7 @@ cmd_status() {
       state=down
       down=1
     fi
-    printf '%-8s %-8s %-8s %-16s %s\n' "${node}" "${state}" "${pid:--}" "${version:--}" "$(socket_path "${node}")"
+    printf '%-8s %-8s %-8s %-16s %-12s %s\n' "${node}" "${state}" "${pid:--}" "${version:--}" "$(node_engine "${node}")" "$(socket_path "${node}")"
   done
   return "${down}"
 }
@@ -421,24 +485,27 @@ cmd_stop_node() {
 }
 
 cmd_start_node() {
-  local node=$1
+  local node=$1 engine=${2:-}
   node_index "${node}" >/dev/null
+  [[ -z "${engine}" ]] || check_engine "${engine}"
   if [[ -n "$(daemon_pid "${node}")" ]] && daemon_answers "${node}"; then
     log "${node}: already running"
     return 0
   fi
+  engine=${engine:-$(node_engine "${node}")}
+  fetch_engines "${engine}"
   stop_daemon "${node}" # leftovers of a crash
   STORAGE_DRIVER=$(storage_driver)
   ensure_netns "${node}"
-  launch_daemon "${node}"
+  launch_daemon "${node}" "${engine}"
   wait_daemon "${node}" || die "${node}: failed to start"
   import_image "${node}"
-  log "${node}: ready on $(socket_path "${node}")"
+  log "${node}: ready on Engine ${engine} on $(socket_path "${node}")"
 }
 
 main() {
   [[ ${EUID} -eq 0 ]] || die "must run as root (network namespaces, dockerd)"
-  [[ -x "${DOCKERD}" && -x "${DOCKER}" ]] || die "${DOCKERD} / ${DOCKER} missing: run hack/install-deps.sh"
+  [[ -x /usr/sbin/dockerd && -x "${SYSTEM_DOCKER}" ]] || die "/usr/sbin/dockerd / ${SYSTEM_DOCKER} missing: run hack/install-deps.sh"
   local cmd=${1:-}
   shift || true
   # Serialize concurrent invocations (e.g. two test JVMs); daemons are started with fd 9 closed.
@@ -450,17 +517,23 @@ main() {
     stop) cmd_stop ;;
     status) cmd_status ;;
     restart-node)
-      [[ $# -eq 1 ]] || die "usage: $0 restart-node <node>"
+      [[ $# -eq 1 || $# -eq 2 ]] || die "usage: $0 restart-node <node> [ENGINE]"
+      [[ -z "${2:-}" ]] || check_engine "$2"
       cmd_stop_node "$1"
-      cmd_start_node "$1"
+      cmd_start_node "$@"
       ;;
     stop-node)
       [[ $# -eq 1 ]] || die "usage: $0 stop-node <node>"
       cmd_stop_node "$1"
       ;;
     start-node)
-      [[ $# -eq 1 ]] || die "usage: $0 start-node <node>"
-      cmd_start_node "$1"
+      [[ $# -eq 1 || $# -eq 2 ]] || die "usage: $0 start-node <node> [ENGINE]"
+      cmd_start_node "$@"
+      ;;
+    engine)
+      [[ $# -eq 1 ]] || die "usage: $0 engine <node>"
+      node_index "$1" >/dev/null
+      node_engine "$1"
       ;;
     socket)
       [[ $# -eq 1 ]] || die "usage: $0 socket <node>"

@@ -10,6 +10,8 @@
 # Then it keeps running until Ctrl-C, when everything it started is stopped again.
 #
 # Usage: hack/run.sh [--exit-after-converge]
+#   DOCKERNET_ENGINE=28.5.2:1.44 hack/run.sh runs node-a on another Engine (hack/nodes.sh ENGINE;
+#   default Debian's 20.10), fetching it first (hack/engines.sh).
 #   Needs root (it starts a Docker daemon). State lives in /var/lib/dockernet-quickstart and
 #   /run/dockernet-testbed; the operator's log is /var/lib/dockernet-quickstart/operator.log.
 set -euo pipefail
@@ -59,8 +61,11 @@ if bash hack/nodes.sh status >/dev/null 2>&1; then
 else
   STARTED_NODE=1
 fi
-bash hack/nodes.sh start 1
+bash hack/nodes.sh start 1 ${DOCKERNET_ENGINE:-}
 SOCKET=$(bash hack/nodes.sh socket node-a)
+# The node's own Engine's CLI (a 20.10 client is refused by a node that accepts API 1.44 and newer).
+DOCKER=$(dirname "$SOCKET")/docker
+[ -x "$DOCKER" ] || DOCKER=/usr/bin/docker
 
 step "installing the CRDs and registering node-a"
 "$KUBECTL" apply -f crds/
@@ -91,8 +96,8 @@ echo "operator ready (metrics: http://127.0.0.1:$HTTP_PORT/metrics)"
 
 step "applying the seed example: network mynetwork, and a legacy container test2 to attach"
 "$KUBECTL" apply -f examples/01-seed-mynetwork.yaml
-/usr/bin/docker -H "unix://$SOCKET" rm -f test2 >/dev/null 2>&1 || true
-/usr/bin/docker -H "unix://$SOCKET" run -d --name test2 dockernet/busybox:latest >/dev/null
+"$DOCKER" -H "unix://$SOCKET" rm -f test2 >/dev/null 2>&1 || true
+"$DOCKER" -H "unix://$SOCKET" run -d --name test2 dockernet/busybox:latest >/dev/null
 "$KUBECTL" apply -f examples/02-seed-attachment-test2.yaml
 for object in dockernetwork/mynetwork containerattachment/test2; do
   if ! "$KUBECTL" wait --for condition=Ready --timeout=120s "$object"; then
@@ -106,7 +111,7 @@ step "kubectl get dockernetworks,containerattachments (and their per-node report
 "$KUBECTL" get dockernetworks,containerattachments
 "$KUBECTL" get dockernetworknodestates,containerattachmentnodestates
 step "docker network inspect mynetwork (on node-a)"
-/usr/bin/docker -H "unix://$SOCKET" network inspect mynetwork
+"$DOCKER" -H "unix://$SOCKET" network inspect mynetwork
 
 if [ "$EXIT_AFTER" = 1 ]; then
   step "converged; exiting (--exit-after-converge)"

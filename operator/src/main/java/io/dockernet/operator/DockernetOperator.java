@@ -5,6 +5,7 @@ import io.dockernet.operator.attachment.ContainerAttachmentSummaryReconciler;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.health.HttpEndpoints;
@@ -121,11 +122,21 @@ public final class DockernetOperator implements AutoCloseable {
               DockerJavaGateway.DEFAULT_RESPONSE_TIMEOUT,
               config.reconcileThreads());
       resources.add(gateway);
-      LOG.info(
-          "Agent for node {} using Docker at {} ({})",
-          config.nodeName(),
-          config.dockerHost(),
-          gateway.daemonInfo());
+      try {
+        LOG.info(
+            "Agent for node {} using Docker at {} ({})",
+            config.nodeName(),
+            config.dockerHost(),
+            gateway.daemonInfo());
+      } catch (DockerException e) {
+        // Not a reason to exit (a crash loop would say less): every object this node takes part
+        // in reports why (DockerUnavailable, EngineTooOld, ...) until the daemon can be used.
+        LOG.warn(
+            "Agent for node {}: Docker at {} cannot be used yet: {}",
+            config.nodeName(),
+            config.dockerHost(),
+            e.getMessage());
+      }
       DockerEventHub hub = new DockerEventHub(gateway, metrics);
       resources.add(hub);
       dockerEvents = hub;
@@ -138,7 +149,7 @@ public final class DockernetOperator implements AutoCloseable {
               decorate.apply(gateway),
               hub,
               new EventRecorder(client, "dockernet-agent", config.nodeName()),
-              new NodeStates(client, config.nodeName()),
+              new NodeStates(client, config.nodeName(), gateway::knownEngine),
               guard,
               metrics);
       NodeLeaseKeeper keeper =

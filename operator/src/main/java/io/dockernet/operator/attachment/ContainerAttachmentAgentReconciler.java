@@ -144,7 +144,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       metrics.outcome(name, ca.getMetadata().getGeneration(), result, "endpoint_disconnected");
       return next(ca, result);
     } catch (DockerUnavailableException e) {
-      metrics.nodeError("DockerUnavailable");
+      metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
       reportUnavailable(ca, context, e);
       throw e;
     } finally {
@@ -331,8 +331,8 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       report.journal = was.journal;
     }
     report.phase = Phase.Error;
-    report.reason = "DockerUnavailable";
-    report.message = "cannot reach the Docker daemon: " + e.getMessage();
+    report.reason = e.reason();
+    report.message = e.reportMessage();
     try {
       write(ca, new NodeOutcome<>(report), previous);
     } catch (RuntimeException ignored) {

@@ -21,10 +21,12 @@ import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
+import io.dockernet.operator.docker.EngineCapabilities;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.network.EndpointSnapshots;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.Refusal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +93,15 @@ final class NodeAttachmentSync {
       List<Claim> earlier,
       AttachmentNodeStatus previous,
       JournalStore store) {
+    Optional<Refusal> refused = EngineCapabilities.check(DesiredEndpoint.from(ca), docker.engine());
+    if (refused.isPresent()) {
+      // Before any Docker write; what the attachment owns stays said.
+      AttachmentNodeStatus report = AttachmentReports.base(ca, null);
+      if (previous != null) {
+        identityOf(report, previous);
+      }
+      return refused.get().outcome(report);
+    }
     ContainerInfo c = docker.findContainer(DesiredEndpoint.specOf(ca).container).orElse(null);
     NetworkInfo net =
         c == null || !target.declared()
@@ -563,7 +574,7 @@ final class NodeAttachmentSync {
               + endpoint.macAddress()
               + " instead of "
               + desired.macAddress()
-              + " (Engine API 1.41 ignores the MAC address on connect)");
+              + " (Docker Engines ignore the MAC address on connect before API 1.54)");
     }
     base.warnings = all.isEmpty() ? null : List.copyOf(all);
     String message =

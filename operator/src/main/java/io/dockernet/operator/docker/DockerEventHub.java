@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,9 @@ public final class DockerEventHub implements AutoCloseable {
     if (closed) {
       return;
     }
+    // A stream can end before subscribe returns (a daemon that cannot be reached or spoken to):
+    // then it must not count as connected.
+    AtomicBoolean ended = new AtomicBoolean();
     try {
       subscription =
           gateway.subscribe(
@@ -96,7 +100,10 @@ public final class DockerEventHub implements AutoCloseable {
 
                 @Override
                 public void onStreamClosed(Throwable cause) {
-                  connected = false;
+                  synchronized (ended) {
+                    ended.set(true);
+                    connected = false;
+                  }
                   if (!closed) {
                     LOG.warn("Docker event stream closed ({}); resubscribing", describe(cause));
                     reconnects.increment();
@@ -104,8 +111,12 @@ public final class DockerEventHub implements AutoCloseable {
                   }
                 }
               });
-      connected = true;
-      listeners.forEach(Listener::onResync);
+      synchronized (ended) {
+        connected = !ended.get();
+      }
+      if (connected) {
+        listeners.forEach(Listener::onResync);
+      }
     } catch (DockerException e) {
       LOG.warn("Cannot follow Docker events yet: {}", e.getMessage());
       retryLater();

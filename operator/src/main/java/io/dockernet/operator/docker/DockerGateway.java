@@ -28,6 +28,23 @@ public interface DockerGateway {
   DaemonInfo daemonInfo();
 
   /**
+   * The daemon's Engine and the API version every call is made in: the highest both sides speak,
+   * never below the daemon's minimum. Negotiated before the first call and again after the daemon
+   * may have restarted (see the implementation), so it follows an Engine upgraded in place.
+   *
+   * @throws EngineUnsupportedException the Engine speaks no API version this operator speaks (every
+   *     other method throws it too, before sending anything)
+   * @throws DockerUnavailableException the daemon cannot be reached
+   */
+  Engine engine();
+
+  /**
+   * The Engine as last negotiated, without asking the daemon (for reports written while it is
+   * down); empty before the first negotiation. An unsupported Engine is known too.
+   */
+  Optional<Engine> knownEngine();
+
+  /**
    * Inspects a network by exact name or full ID. Unlike Docker's own lookup, an ID prefix or a name
    * that merely contains {@code nameOrId} never matches.
    *
@@ -68,12 +85,12 @@ public interface DockerGateway {
    * Connects a container to a network with exactly the given endpoint settings (static addresses,
    * aliases, links, MAC address, driver options, link-local IPs).
    *
-   * <p>Engine 20.10 quirks: the MAC address is sent but ignored on connect (the endpoint gets
-   * {@code 02:42:} followed by its IPv4 address bytes), so compare with {@link #findContainer}
-   * afterwards. A container whose network mode is {@code none}, {@code host} or {@code
-   * container:...} cannot be connected ({@link DockerRejectedException}). A container that is not
-   * running is connected without any check: its static address is validated, and may fail, only
-   * when it starts.
+   * <p>Engine quirks: the MAC address is sent but ignored on connect by every Engine before API
+   * 1.54 (Engine 29.3): 20.10 and 26.1 give the endpoint {@code 02:42:} followed by its IPv4
+   * address bytes, 28 a random one; so compare with {@link #findContainer} afterwards. A container
+   * whose network mode is {@code none}, {@code host} or {@code container:...} cannot be connected
+   * ({@link DockerRejectedException}). A container that is not running is connected without any
+   * check: its static address is validated, and may fail, only when it starts.
    */
   void connect(String networkId, String containerId, EndpointRequest endpoint);
 
@@ -94,7 +111,12 @@ public interface DockerGateway {
   /** Daemon identity and versions. */
   record DaemonInfo(String id, String name, String version, String apiVersion) {}
 
-  /** What to create. Null/empty fields are left to Docker's defaults. */
+  /**
+   * What to create. Null/empty fields are left to Docker's defaults.
+   *
+   * @param enableIpv4 false for an IPv6-only network (Engine 28+, API 1.48); null: Docker's default
+   *     (IPv4 on)
+   */
   record NetworkRequest(
       String name,
       String driver,
@@ -103,7 +125,22 @@ public interface DockerGateway {
       boolean internal,
       boolean attachable,
       boolean enableIpv6,
-      Map<String, String> labels) {}
+      Map<String, String> labels,
+      Boolean enableIpv4) {
+
+    /** A request leaving IPv4 to Docker's default (on). */
+    public NetworkRequest(
+        String name,
+        String driver,
+        Map<String, String> options,
+        Ipam ipam,
+        boolean internal,
+        boolean attachable,
+        boolean enableIpv6,
+        Map<String, String> labels) {
+      this(name, driver, options, ipam, internal, attachable, enableIpv6, labels, null);
+    }
+  }
 
   /** IPAM settings of a network, as requested or as inspected. */
   record Ipam(String driver, Map<String, String> options, List<IpamPool> pools) {}
@@ -112,7 +149,12 @@ public interface DockerGateway {
   record IpamPool(
       String subnet, String gateway, String ipRange, Map<String, String> auxAddresses) {}
 
-  /** A network as the daemon reports it, with the endpoints currently on it. */
+  /**
+   * A network as the daemon reports it, with the endpoints currently on it.
+   *
+   * @param enableIpv4 false for an IPv6-only network; true when the Engine does not say (before
+   *     Engine 28 every network has IPv4)
+   */
   record NetworkInfo(
       String id,
       String name,
@@ -123,7 +165,35 @@ public interface DockerGateway {
       boolean attachable,
       boolean enableIpv6,
       Map<String, String> labels,
-      List<NetworkEndpoint> endpoints) {}
+      List<NetworkEndpoint> endpoints,
+      boolean enableIpv4) {
+
+    /** A network with IPv4 (every network before Engine 28). */
+    public NetworkInfo(
+        String id,
+        String name,
+        String driver,
+        Map<String, String> options,
+        Ipam ipam,
+        boolean internal,
+        boolean attachable,
+        boolean enableIpv6,
+        Map<String, String> labels,
+        List<NetworkEndpoint> endpoints) {
+      this(
+          id,
+          name,
+          driver,
+          options,
+          ipam,
+          internal,
+          attachable,
+          enableIpv6,
+          labels,
+          endpoints,
+          true);
+    }
+  }
 
   /** An endpoint as listed by network inspect (addresses in CIDR form, as Docker reports them). */
   record NetworkEndpoint(

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -30,17 +29,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link DockerGateway}: the only class that talks to docker-java.
  *
- * <p>Speaks Engine API 1.41 (Docker 20.10, the oldest engine supported; newer engines still accept
- * it). Network create, connect and inspect and container inspect go through docker-java's raw HTTP
- * client with {@link DockerJson}, because docker-java's model drops IPAM aux addresses and options
- * and endpoint driver options; the rest uses docker-java's commands.
+ * <p>Speaks the highest Engine API version both sides know ({@link Engine#negotiate}), asked of the
+ * daemon before the first call and again whenever the daemon may have been restarted (a new event
+ * stream, a broken connection, or a daemon refusing the version in use): an Engine upgraded in
+ * place is common, and Engine 29.0 to 29.2 refuse the 1.41 that Engine 20.10 needs. docker-java's
+ * commands, the raw calls and the event stream all use the negotiated version. Network create,
+ * connect and inspect and container inspect go through docker-java's raw HTTP client with {@link
+ * DockerJson}, because docker-java's model drops IPAM aux addresses and options, endpoint driver
+ * options and EnableIPv4; the rest uses docker-java's commands.
  */
 public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
@@ -54,28 +59,36 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   public static final int DEFAULT_CALL_THREADS = 8;
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerJavaGateway.class);
-  private static final RemoteApiVersion API_VERSION = RemoteApiVersion.VERSION_1_41;
+
+  /** "client version 1.41 is too old. Minimum supported API version is 1.44, ..." (or too new). */
+  private static final Pattern VERSION_REFUSED =
+      Pattern.compile("client version \\S+ is too (old|new)");
 
   /** The request side: a docker-java client and the raw API over the same HTTP client. */
   private record Requests(DockerClient client, DockerRawApi raw) {}
 
-  private final Supplier<Requests> newRequests;
+  private final Function<ApiVersion, Requests> newRequests;
+  private final Function<ApiVersion, DockerClient> newEvents;
   private volatile Requests requests;
   private volatile long renewedAtNanos;
-  private final DockerClient events;
+  private volatile Engine engine;
+  private volatile boolean renegotiate = true;
+  private DockerClient events;
+  private ApiVersion eventsVersion;
   private final MeterRegistry registry;
   private final Duration deadline;
   private final ThreadPoolExecutor callers;
 
   private DockerJavaGateway(
-      Supplier<Requests> newRequests,
-      DockerClient events,
+      Function<ApiVersion, Requests> newRequests,
+      Function<ApiVersion, DockerClient> newEvents,
       MeterRegistry registry,
       Duration deadline,
       int callThreads) {
     this.newRequests = newRequests;
-    this.requests = newRequests.get();
-    this.events = events;
+    // Until the daemon is asked, the oldest version: only the unversioned GET /version is sent.
+    this.requests = newRequests.apply(Engine.OLDEST_API);
+    this.newEvents = newEvents;
     this.registry = registry;
     this.deadline = deadline;
     // Bounded: the callers are reconcile threads, as many as this pool. A call that waits for a
@@ -117,16 +130,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       Duration connectTimeout,
       Duration responseTimeout,
       int callThreads) {
-    // Built field by field rather than from createDefaultConfigBuilder(), which would also read
-    // DOCKER_* variables and ~/.docker-java.properties of whatever machine the operator runs on.
-    DockerClientConfig config =
-        new DefaultDockerClientConfig.Builder()
-            .withDockerHost(dockerHost.toString())
-            .withApiVersion(API_VERSION)
-            .withDockerTlsVerify(false)
-            .build();
-    Supplier<Requests> requests =
-        () -> {
+    Function<ApiVersion, Requests> requests =
+        version -> {
           DockerHttpClient http =
               new ZerodepDockerHttpClient.Builder()
                   .dockerHost(dockerHost)
@@ -134,21 +139,89 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                   .responseTimeout(responseTimeout)
                   .build();
           return new Requests(
-              DockerClientImpl.getInstance(config, http),
-              new DockerRawApi(http, API_VERSION.getVersion()));
+              DockerClientImpl.getInstance(config(dockerHost, version), http),
+              new DockerRawApi(http, version.toString()));
         };
     // The event stream is silent for as long as nothing happens: a response timeout would cut it.
-    DockerHttpClient eventHttp =
-        new ZerodepDockerHttpClient.Builder()
-            .dockerHost(dockerHost)
-            .connectionTimeout(connectTimeout)
-            .build();
+    Function<ApiVersion, DockerClient> events =
+        version ->
+            DockerClientImpl.getInstance(
+                config(dockerHost, version),
+                new ZerodepDockerHttpClient.Builder()
+                    .dockerHost(dockerHost)
+                    .connectionTimeout(connectTimeout)
+                    .build());
     return new DockerJavaGateway(
-        requests,
-        DockerClientImpl.getInstance(config, eventHttp),
-        registry,
-        connectTimeout.plus(responseTimeout),
-        callThreads);
+        requests, events, registry, connectTimeout.plus(responseTimeout), callThreads);
+  }
+
+  /**
+   * Built field by field rather than from createDefaultConfigBuilder(), which would also read
+   * DOCKER_* variables and ~/.docker-java.properties of whatever machine the operator runs on.
+   */
+  private static DockerClientConfig config(URI dockerHost, ApiVersion version) {
+    return new DefaultDockerClientConfig.Builder()
+        .withDockerHost(dockerHost.toString())
+        .withApiVersion(RemoteApiVersion.create(version.major(), version.minor()))
+        .withDockerTlsVerify(false)
+        .build();
+  }
+
+  @Override
+  public Engine engine() {
+    return call("negotiate", this::negotiated);
+  }
+
+  @Override
+  public Optional<Engine> knownEngine() {
+    return Optional.ofNullable(engine);
+  }
+
+  /**
+   * The Engine as negotiated, asking the daemon first when that is due. Throws {@link
+   * EngineUnsupportedException} while the daemon speaks no version this operator does, asking again
+   * on every call (it may be upgraded in place meanwhile).
+   */
+  private Engine negotiated() {
+    Engine known = engine;
+    if (known != null && !renegotiate) {
+      return known;
+    }
+    synchronized (this) {
+      if (engine == null || renegotiate) {
+        // Unversioned: every daemon answers it whatever its minimum (the middleware then uses its
+        // own default version).
+        Engine now;
+        try {
+          JsonNode version = requests.raw().getUnversioned("/version");
+          now =
+              Engine.negotiate(
+                  DockerJson.text(version, "Version"),
+                  DockerJson.text(version, "ApiVersion"),
+                  DockerJson.text(version, "MinAPIVersion"));
+        } catch (DockerUnavailableException e) {
+          throw e;
+        } catch (DockerException | IllegalArgumentException e) {
+          // Not an answer a Docker daemon gives (a proxy, another service on the socket): nothing
+          // can be sent to it, and it may be fixed without the agent restarting.
+          throw new DockerUnavailableException(
+              "GET /version was not answered as a Docker daemon does: " + e.getMessage(), e);
+        }
+        Engine before = engine;
+        if (now.supported() && (before == null || !now.apiVersion().equals(before.apiVersion()))) {
+          Requests old = requests;
+          requests = newRequests.apply(now.api());
+          closeQuietly(old.client());
+        }
+        if (before == null || !before.equals(now)) {
+          LOG.info(
+              "Docker Engine {}: speaking API {}", now.version(), now.apiVersion().orElse(null));
+        }
+        engine = now;
+        renegotiate = !now.supported();
+      }
+      return engine;
+    }
   }
 
   @Override
@@ -157,9 +230,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         "daemonInfo",
         () -> {
           Info info = requests.client().infoCmd().exec();
-          Version version = requests.client().versionCmd().exec();
           return new DaemonInfo(
-              info.getId(), info.getName(), version.getVersion(), version.getApiVersion());
+              info.getId(), info.getName(), engine.version(), engine.api().toString());
         });
   }
 
@@ -303,16 +375,42 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 .exec());
   }
 
+  /**
+   * A new stream follows a lost one, and a daemon restart (an upgrade, maybe) always loses the
+   * stream: so the version is negotiated again first, and the stream opened in it.
+   */
   @Override
   public AutoCloseable subscribe(DockerEventListener listener) {
+    renegotiate = true;
+    ApiVersion version;
+    try {
+      version = engine().api();
+    } catch (DockerUnavailableException e) {
+      // As for a stream that failed to open: the contract reports it through the listener.
+      listener.onStreamClosed(e);
+      return () -> {};
+    }
+    DockerClient stream = eventsClient(version);
     DockerEventSubscription subscription = new DockerEventSubscription(listener);
     // "since" makes the daemon replay what happened between this call and the stream's start.
-    events
+    stream
         .eventsCmd()
         .withEventTypeFilter(EventType.NETWORK, EventType.CONTAINER)
         .withSince(unixSeconds(Instant.now()))
         .exec(subscription);
     return subscription;
+  }
+
+  /** The event client of this API version; the previous one's stream has ended. */
+  private synchronized DockerClient eventsClient(ApiVersion version) {
+    if (events == null || !version.equals(eventsVersion)) {
+      if (events != null) {
+        closeQuietly(events);
+      }
+      events = newEvents.apply(version);
+      eventsVersion = version;
+    }
+    return events;
   }
 
   private static String unixSeconds(Instant instant) {
@@ -324,15 +422,25 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
   public void close() {
     callers.shutdownNow();
     closeQuietly(requests.client());
-    closeQuietly(events);
+    synchronized (this) {
+      closeQuietly(events);
+    }
   }
 
   private static void closeQuietly(DockerClient client) {
+    if (client == null) {
+      return;
+    }
     try {
       client.close();
     } catch (IOException e) {
       LOG.debug("Closing a docker-java client failed", e);
     }
+  }
+
+  private <T> T negotiatedThen(Supplier<T> action) {
+    negotiated().api(); // throws while the Engine is unsupported
+    return action.get();
   }
 
   private void run(String operation, Runnable action) {
@@ -356,8 +464,12 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
     renewedAtNanos = now;
     Requests old = requests;
-    requests = newRequests.get();
+    Engine known = engine;
+    requests =
+        newRequests.apply(known != null && known.supported() ? known.api() : Engine.OLDEST_API);
     closeQuietly(old.client());
+    // The daemon may have been restarted, maybe as another version.
+    renegotiate = true;
   }
 
   /**
@@ -390,14 +502,30 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
   }
 
-  /** Times one gateway operation and maps every failure to the gateway's exceptions, once. */
+  /**
+   * Times one gateway operation and maps every failure to the gateway's exceptions, once. The API
+   * version is negotiated first when that is due; a daemon refusing the version in use (restarted
+   * as another version between two calls) is asked again and the operation tried once more.
+   */
   private <T> T call(String operation, Supplier<T> action) {
     Timer.Sample sample = Timer.start(registry);
     String outcome = "unavailable";
     try {
-      T result = withDeadline(operation, action);
+      T result;
+      try {
+        result = withDeadline(operation, () -> negotiatedThen(action));
+      } catch (DockerRejectedException | com.github.dockerjava.api.exception.DockerException e) {
+        if (!VERSION_REFUSED.matcher(String.valueOf(e.getMessage())).find()) {
+          throw e;
+        }
+        renegotiate = true;
+        result = withDeadline(operation, () -> negotiatedThen(action));
+      }
       outcome = "success";
       return result;
+    } catch (EngineUnsupportedException e) {
+      outcome = "engine_unsupported";
+      throw e;
     } catch (DockerException e) {
       outcome = DockerErrors.outcome(e);
       throw e;

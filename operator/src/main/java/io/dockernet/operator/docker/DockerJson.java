@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Engine API 1.41 JSON for the calls whose fields docker-java's model lacks (IPAM aux addresses and
- * options, endpoint driver options and link-local IPs). Written against Docker's JSON rather than
- * docker-java's classes so that no field is silently dropped on the way in or out.
+ * Engine API JSON (1.41 to 1.51: the fields used here mean the same in each) for the calls whose
+ * fields docker-java's model lacks (IPAM aux addresses and options, endpoint driver options and
+ * link-local IPs, EnableIPv4). Written against Docker's JSON rather than docker-java's classes so
+ * that no field is silently dropped on the way in or out.
  *
  * <p>Normalisation, the same as {@link FakeDockerGateway}'s: a string Docker reports as {@code ""}
  * becomes {@code null}; a missing list or map becomes empty.
@@ -48,6 +49,10 @@ final class DockerJson {
     body.put("Internal", request.internal());
     body.put("Attachable", request.attachable());
     body.put("EnableIPv6", request.enableIpv6());
+    if (request.enableIpv4() != null) {
+      // Ignored below API 1.48: capability checks refuse it there before anything is sent.
+      body.put("EnableIPv4", request.enableIpv4());
+    }
     putIfNotEmpty(body, "Labels", request.labels());
     return body;
   }
@@ -119,7 +124,9 @@ final class DockerJson {
         network.path("Attachable").asBoolean(),
         network.path("EnableIPv6").asBoolean(),
         stringMap(network.path("Labels")),
-        List.copyOf(endpoints));
+        List.copyOf(endpoints),
+        // Reported since Engine 28; a network of an older Engine always has IPv4.
+        network.path("EnableIPv4").asBoolean(true));
   }
 
   private static Ipam ipam(JsonNode ipam) {

@@ -29,6 +29,11 @@ final class DockerRawApi {
     return execute(Request.builder().method(Request.Method.GET).path(versionPrefix + path).build());
   }
 
+  /** A GET without version prefix: answered by every daemon, whatever API versions it accepts. */
+  JsonNode getUnversioned(String path) {
+    return execute(Request.builder().method(Request.Method.GET).path(path).build());
+  }
+
   JsonNode post(String path, JsonNode body) {
     byte[] json;
     try {

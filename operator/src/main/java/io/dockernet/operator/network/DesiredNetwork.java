@@ -3,6 +3,7 @@ package io.dockernet.operator.network;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dockernet.operator.Hashes;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
@@ -17,8 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
-/** The Docker network a DockerNetwork asks for, in canonical form. Pure: no I/O. */
+/**
+ * The Docker network a DockerNetwork asks for. Pure: no I/O.
+ *
+ * <p>Addresses are sent as the user wrote them: the canonical form ({@link Addresses}) serves
+ * comparing and the spec hash only, so a subnet with host bits is refused ({@link
+ * NetworkPreflight}) rather than quietly masked.
+ */
 public final class DesiredNetwork {
 
   private static final ObjectMapper CANONICAL_JSON =
@@ -26,33 +34,40 @@ public final class DesiredNetwork {
 
   private DesiredNetwork() {}
 
-  /** The create request for this object, labelled as ours, with canonical addresses. */
+  /** The create request for this object, labelled as ours, addresses as written. */
   public static NetworkRequest from(DockerNetwork network) {
     DockerNetworkSpec spec = specOf(network);
-    NetworkRequest unlabelled =
-        new NetworkRequest(
-            network.dockerName(),
-            (spec.driver == null ? NetworkDriver.BRIDGE : spec.driver).dockerName(),
-            sorted(spec.options),
-            ipamOf(spec),
-            Boolean.TRUE.equals(spec.internal),
-            Boolean.TRUE.equals(spec.attachable),
-            Boolean.TRUE.equals(spec.enableIPv6),
-            sorted(spec.labels));
-    Map<String, String> labels = new TreeMap<>(unlabelled.labels());
+    Map<String, String> labels = new TreeMap<>(sorted(spec.labels));
     labels.put(Keys.DOCKER_MANAGED_BY, Keys.DOCKER_MANAGED_BY_VALUE);
     labels.put(Keys.DOCKER_OWNER_UID, network.getMetadata().getUid());
     labels.put(Keys.DOCKER_OWNER_NAME, network.getMetadata().getName());
-    labels.put(Keys.DOCKER_SPEC_HASH, hash(unlabelled));
+    labels.put(Keys.DOCKER_SPEC_HASH, hash(request(network, spec, true)));
+    NetworkRequest asWritten = request(network, spec, false);
     return new NetworkRequest(
-        unlabelled.name(),
-        unlabelled.driver(),
-        unlabelled.options(),
-        unlabelled.ipam(),
-        unlabelled.internal(),
-        unlabelled.attachable(),
-        unlabelled.enableIpv6(),
-        labels);
+        asWritten.name(),
+        asWritten.driver(),
+        asWritten.options(),
+        asWritten.ipam(),
+        asWritten.internal(),
+        asWritten.attachable(),
+        asWritten.enableIpv6(),
+        labels,
+        asWritten.enableIpv4());
+  }
+
+  /** The request without our labels; addresses canonical (for the hash) or as written. */
+  private static NetworkRequest request(
+      DockerNetwork network, DockerNetworkSpec spec, boolean canonical) {
+    return new NetworkRequest(
+        network.dockerName(),
+        (spec.driver == null ? NetworkDriver.BRIDGE : spec.driver).dockerName(),
+        sorted(spec.options),
+        ipamOf(spec, canonical),
+        Boolean.TRUE.equals(spec.internal),
+        Boolean.TRUE.equals(spec.attachable),
+        Boolean.TRUE.equals(spec.enableIPv6),
+        sorted(spec.labels),
+        spec.enableIPv4);
   }
 
   /** The spec, never null (an object without spec means all defaults). */
@@ -60,26 +75,28 @@ public final class DesiredNetwork {
     return network.getSpec() == null ? new DockerNetworkSpec() : network.getSpec();
   }
 
-  private static Ipam ipamOf(DockerNetworkSpec spec) {
+  private static Ipam ipamOf(DockerNetworkSpec spec, boolean canonical) {
     if (spec.ipam == null) {
       return null;
     }
     List<IpamPool> pools =
         spec.ipam.config == null
             ? List.of()
-            : spec.ipam.config.stream().map(DesiredNetwork::poolOf).toList();
+            : spec.ipam.config.stream().map(p -> poolOf(p, canonical)).toList();
     return new Ipam(spec.ipam.driver, sorted(spec.ipam.options), pools);
   }
 
-  private static IpamPool poolOf(IpamPoolSpec pool) {
+  private static IpamPool poolOf(IpamPoolSpec pool, boolean canonical) {
+    UnaryOperator<String> cidr = canonical ? Addresses::canonicalSubnet : String::trim;
+    UnaryOperator<String> address = canonical ? Addresses::canonicalAddress : String::trim;
     Map<String, String> aux = new TreeMap<>();
     if (pool.auxAddresses != null) {
-      pool.auxAddresses.forEach((k, v) -> aux.put(k, Addresses.canonicalAddress(v)));
+      pool.auxAddresses.forEach((k, v) -> aux.put(k, address.apply(v)));
     }
     return new IpamPool(
-        Addresses.canonicalSubnet(pool.subnet),
-        pool.gateway == null ? null : Addresses.canonicalAddress(pool.gateway),
-        pool.ipRange == null ? null : Addresses.canonicalSubnet(pool.ipRange),
+        cidr.apply(pool.subnet),
+        pool.gateway == null ? null : address.apply(pool.gateway),
+        pool.ipRange == null ? null : cidr.apply(pool.ipRange),
         aux);
   }
 
@@ -87,11 +104,19 @@ public final class DesiredNetwork {
     return map == null ? Map.of() : new TreeMap<>(map);
   }
 
-  /** A short, stable hash of what was asked for (label values are at most 63 characters). */
+  /**
+   * A short, stable hash of what was asked for (label values are at most 63 characters). Fields
+   * added to the request later are left out while unset, so that networks made before keep their
+   * hash: ContainerAttachments wait while a network's hash differs from its object's.
+   */
   static String hash(NetworkRequest request) {
     try {
+      ObjectNode tree = CANONICAL_JSON.valueToTree(request);
+      if (request.enableIpv4() == null) {
+        tree.remove("enableIpv4");
+      }
       Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("request", request);
+      fields.put("request", tree);
       return Hashes.sha256Hex(CANONICAL_JSON.writeValueAsBytes(fields), 8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot hash a network request", e);

@@ -105,7 +105,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       metrics.outcome(name, dn.getMetadata().getGeneration(), result, "network_removed");
       return next(dn, result);
     } catch (DockerUnavailableException e) {
-      metrics.nodeError("DockerUnavailable");
+      metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
       reportUnavailable(dn, context, e);
       throw e;
     } finally {
@@ -206,8 +206,8 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       report.refusedGeneration = previous.getStatus().refusedGeneration;
     }
     report.phase = Phase.Error;
-    report.reason = "DockerUnavailable";
-    report.message = "cannot reach the Docker daemon: " + e.getMessage();
+    report.reason = e.reason();
+    report.message = e.reportMessage();
     try {
       write(dn, new NodeOutcome<>(report), previous);
     } catch (RuntimeException ignored) {

@@ -46,6 +46,10 @@ public final class NetworkDifferences {
     if (spec.enableIPv6 != null && spec.enableIPv6 != actual.enableIpv6()) {
       out.add(diff("enableIPv6", spec.enableIPv6, actual.enableIpv6()));
     }
+    // Engines before 28 do not report EnableIPv4 (every network has IPv4): inspect reads true.
+    if (spec.enableIPv4 != null && spec.enableIPv4 != actual.enableIpv4()) {
+      out.add(diff("enableIPv4", spec.enableIPv4, actual.enableIpv4()));
+    }
     if (desired.ipam() != null) {
       compareIpam(desired, actual, createdByUs, out);
     }
@@ -71,11 +75,18 @@ public final class NetworkDifferences {
       return;
     }
     List<IpamPool> havePools = have == null || have.pools() == null ? List.of() : have.pools();
-    // Only families the user declared: a daemon may add an IPv6 pool of its own.
+    // Only families the user declared: a daemon may add an IPv6 pool of its own. And only families
+    // the network has: a pool of a disabled family is inert, and newer Engines leave it out of
+    // inspect (Engine 29 hides IPv6 pools of a network without IPv6).
     Set<Boolean> families =
-        want.pools().stream().map(p -> Addresses.isIpv6(p.subnet())).collect(Collectors.toSet());
+        want.pools().stream()
+            .map(p -> Addresses.isIpv6(p.subnet()))
+            .filter(v6 -> v6 ? actual.enableIpv6() : actual.enableIpv4())
+            .collect(Collectors.toSet());
     Set<String> wantKeys = new TreeSet<>();
-    want.pools().forEach(p -> wantKeys.add(poolKey(p, p)));
+    want.pools().stream()
+        .filter(p -> families.contains(Addresses.isIpv6(p.subnet())))
+        .forEach(p -> wantKeys.add(poolKey(p, p)));
     Set<String> haveKeys = new TreeSet<>();
     for (IpamPool h : havePools) {
       if (!families.contains(Addresses.isIpv6(h.subnet()))) {
@@ -83,7 +94,10 @@ public final class NetworkDifferences {
       }
       IpamPool asked =
           want.pools().stream()
-              .filter(w -> w.subnet().equals(Addresses.canonicalSubnet(h.subnet())))
+              .filter(
+                  w ->
+                      Addresses.canonicalSubnet(w.subnet())
+                          .equals(Addresses.canonicalSubnet(h.subnet())))
               .findFirst()
               .orElse(null);
       haveKeys.add(poolKey(h, asked));

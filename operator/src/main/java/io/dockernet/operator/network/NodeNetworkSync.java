@@ -28,6 +28,7 @@ import io.dockernet.operator.network.NetworkRecreator.JournalStore;
 import io.dockernet.operator.network.NetworkRecreator.Result;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.Refusal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +87,16 @@ final class NodeNetworkSync {
       JournalStore store) {
     NetworkRequest desired = DesiredNetwork.from(dn);
     if (previous != null && previous.journal != null) {
+      // Endpoints a replacement took off come back first, whatever else is now refused.
       NodeOutcome<NetworkNodeStatus> resumed = resume(dn, previous.journal, attached, store);
       if (resumed.report.journal != null || resumed.report.phase != Phase.Ready) {
         return resumed;
       }
       previous = resumed.report;
+    }
+    Optional<Refusal> refused = NetworkPreflight.check(desired, docker.engine());
+    if (refused.isPresent()) {
+      return refused.get().outcome(base(dn, null)); // before any Docker write
     }
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());

@@ -3,6 +3,8 @@ package io.dockernet.operator.node;
 import io.dockernet.operator.Hashes;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
+import io.dockernet.operator.docker.ApiVersion;
+import io.dockernet.operator.docker.Engine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -25,11 +28,21 @@ public final class NodeStates {
   private final KubernetesClient client;
   private final String nodeName;
   private final String fieldManager;
+  private final Supplier<Optional<Engine>> engine;
 
   public NodeStates(KubernetesClient client, String nodeName) {
+    this(client, nodeName, Optional::empty);
+  }
+
+  /**
+   * @param engine the node's Docker Engine as last negotiated (no call to Docker), stamped on every
+   *     report so that `kubectl get` shows which Engine and API version each node speaks
+   */
+  public NodeStates(KubernetesClient client, String nodeName, Supplier<Optional<Engine>> engine) {
     this.client = client;
     this.nodeName = nodeName;
     this.fieldManager = Keys.AGENT_FIELD_MANAGER_PREFIX + nodeName;
+    this.engine = engine;
   }
 
   public String nodeName() {
@@ -68,6 +81,13 @@ public final class NodeStates {
       T previous,
       ManagedInformerEventSource<T, ?, ?> reports) {
     report.nodeName = nodeName;
+    engine
+        .get()
+        .ifPresent(
+            e -> {
+              report.engineVersion = e.version();
+              report.apiVersion = e.apiVersion().map(ApiVersion::toString).orElse(null);
+            });
     S before = previous == null ? null : previous.getStatus();
     boolean transition =
         before == null

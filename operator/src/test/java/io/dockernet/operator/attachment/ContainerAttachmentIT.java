@@ -49,7 +49,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * ContainerAttachment end to end: real API server, one real Docker daemon and agent per node,
  * busybox containers started the way an admin would (`docker run`), and what `kubectl get` and
- * `docker inspect` then show.
+ * `docker inspect` then show. What a test does on a single node it does on one node of each Engine
+ * of the test bed at once ({@link TestBed#onePerEngine}: 20.10, 28.5.2 refusing API versions below
+ * 1.44, 26.1.5): an attachment acts on every node where its container exists.
  */
 @ExtendWith(TestBedExtension.class)
 class ContainerAttachmentIT {
@@ -92,6 +94,11 @@ class ContainerAttachmentIT {
     return bed.node(node).docker();
   }
 
+  /** One node per Engine of the test bed: where single-node scenarios run. */
+  private static List<String> engines() {
+    return bed.onePerEngine();
+  }
+
   @Test
   void theSeedScenarioTest2At172_18_0_10IsReachableFromAnotherContainer() {
     // docker network create --subnet=... -o com.docker.network.bridge.name=docker1 mynetwork
@@ -99,93 +106,111 @@ class ContainerAttachmentIT {
     mynetwork.getSpec().ipam.config.get(0).gateway = "198.18.100.1";
     kube.resource(mynetwork).create();
     awaitNetworkReady(kube, bed, "mynetwork");
-    DockerClient a = docker("node-a");
-    // docker run -d -p 43000:80 --name test2 busybox
-    String test2 =
-        run(
-            a,
-            "test2",
-            c ->
-                c.withExposedPorts(ExposedPort.tcp(80))
-                    .withHostConfig(
-                        HostConfig.newHostConfig()
-                            .withPortBindings(PortBinding.parse("43000:80"))));
+    Map<String, String> test2 = new java.util.LinkedHashMap<>();
+    for (String node : engines()) {
+      // docker run -d -p 43000:80 --name test2 busybox
+      test2.put(
+          node,
+          run(
+              docker(node),
+              "test2",
+              c ->
+                  c.withExposedPorts(ExposedPort.tcp(80))
+                      .withHostConfig(
+                          HostConfig.newHostConfig()
+                              .withPortBindings(PortBinding.parse("43000:80")))));
+    }
 
     kube.resource(attachment("test2-mynetwork", "test2", "mynetwork", "198.18.100.10", "test2"))
         .create();
 
-    AttachmentNodeStatus r =
-        awaitReport(kube, "test2-mynetwork", "node-a", Phase.Ready, "Attached");
-    ContainerNetwork inspected = endpoint(a, "test2", "mynetwork").orElseThrow();
-    assertThat(inspected.getIpAddress()).isEqualTo("198.18.100.10");
-    assertThat(inspected.getIpamConfig().getIpv4Address()).isEqualTo("198.18.100.10");
-    assertThat(inspected.getAliases()).contains("test2");
-    assertThat(r.containerId).isEqualTo(test2);
-    assertThat(r.containerName).isEqualTo("test2");
-    assertThat(r.networkMode).isEqualTo("default");
-    assertThat(r.networkId).isEqualTo(inspected.getNetworkID());
-    assertThat(r.endpointId).isEqualTo(inspected.getEndpointId());
-    assertThat(r.ipv4Address).isEqualTo("198.18.100.10");
-    assertThat(r.ipv4PrefixLength).isEqualTo(24);
-    assertThat(r.gateway).isEqualTo("198.18.100.1");
-    assertThat(r.macAddress).isEqualTo(inspected.getMacAddress());
-    assertThat(r.publishedPorts).contains("0.0.0.0:43000->80/tcp");
-    assertThat(r.bridge).isEqualTo("dn-seed");
-    assertThat(r.hostInterface).as("host-side veth").startsWith("veth");
-    assertThat(AttachmentTestSupport.bridgePorts("node-a", "dn-seed"))
-        .as("brctl show dn-seed")
-        .contains(r.hostInterface + "@");
-    // Only the node where the container exists takes part.
+    for (String node : engines()) {
+      DockerClient a = docker(node);
+      AttachmentNodeStatus r = awaitReport(kube, "test2-mynetwork", node, Phase.Ready, "Attached");
+      ContainerNetwork inspected = endpoint(a, "test2", "mynetwork").orElseThrow();
+      assertThat(inspected.getIpAddress()).as(node).isEqualTo("198.18.100.10");
+      assertThat(inspected.getIpamConfig().getIpv4Address()).isEqualTo("198.18.100.10");
+      assertThat(inspected.getAliases()).as(node).contains("test2");
+      assertThat(r.containerId).isEqualTo(test2.get(node));
+      assertThat(r.containerName).isEqualTo("test2");
+      // A container run without --network: 20.10 says "default", 26 and newer "bridge".
+      assertThat(r.networkMode).as(node).isIn("default", "bridge");
+      assertThat(r.networkId).isEqualTo(inspected.getNetworkID());
+      assertThat(r.endpointId).isEqualTo(inspected.getEndpointId());
+      assertThat(r.ipv4Address).isEqualTo("198.18.100.10");
+      assertThat(r.ipv4PrefixLength).isEqualTo(24);
+      assertThat(r.gateway).isEqualTo("198.18.100.1");
+      assertThat(r.macAddress).isEqualTo(inspected.getMacAddress());
+      assertThat(r.publishedPorts).as(node).contains("0.0.0.0:43000->80/tcp");
+      assertThat(r.bridge).isEqualTo("dn-seed");
+      assertThat(r.hostInterface).as("host-side veth on %s", node).startsWith("veth");
+      assertThat(AttachmentTestSupport.bridgePorts(node, "dn-seed"))
+          .as("brctl show dn-seed on %s", node)
+          .contains(r.hostInterface + "@");
+    }
+    // Only the nodes where the container exists take part.
     assertThat(reports(kube, "test2-mynetwork"))
         .extracting(s -> s.nodeName)
-        .containsExactly("node-a");
-    awaitReady(kube, "test2-mynetwork", 1);
+        .containsExactlyInAnyOrderElementsOf(engines());
+    awaitReady(kube, "test2-mynetwork", engines().size());
 
-    // docker run --net mynetwork busybox ping test2: inside node-a's own network namespace.
-    run(
-        a,
-        "client",
-        c -> c.withHostConfig(HostConfig.newHostConfig().withNetworkMode("mynetwork")));
-    assertThat(
-            AttachmentTestSupport.exec(a, "client", "ping", "-c", "1", "-W", "2", "198.18.100.10"))
-        .as("ping 198.18.100.10 from another container")
-        .isZero();
-    assertThat(AttachmentTestSupport.exec(a, "client", "ping", "-c", "1", "-W", "2", "test2"))
-        .as("ping the alias test2")
-        .isZero();
+    for (String node : engines()) {
+      DockerClient a = docker(node);
+      // docker run --net mynetwork busybox ping test2: inside the node's own network namespace.
+      run(
+          a,
+          "client",
+          c -> c.withHostConfig(HostConfig.newHostConfig().withNetworkMode("mynetwork")));
+      assertThat(
+              AttachmentTestSupport.exec(
+                  a, "client", "ping", "-c", "1", "-W", "2", "198.18.100.10"))
+          .as("ping 198.18.100.10 from another container on %s", node)
+          .isZero();
+      assertThat(AttachmentTestSupport.exec(a, "client", "ping", "-c", "1", "-W", "2", "test2"))
+          .as("ping the alias test2 on %s", node)
+          .isZero();
+    }
   }
 
   @Test
   void applyingTheSameSpecAgainOrRestartingTheAgentMakesNoDockerWrite() {
     kube.resource(network("idem", "198.18.101.0/24", null)).create();
     awaitNetworkReady(kube, bed, "idem");
-    run(docker("node-a"), "app");
+    engines().forEach(node -> run(docker(node), "app"));
     kube.resource(attachment("app-idem", "app", "idem", "198.18.101.10", "app")).create();
-    awaitReport(kube, "app-idem", "node-a", Phase.Ready, "Attached");
+    engines().forEach(node -> awaitReport(kube, "app-idem", node, Phase.Ready, "Attached"));
 
-    operators.startAgent("node-a");
+    engines().forEach(operators::startAgent);
     kube.resource(attachment("app-idem", "app", "idem", "198.18.101.10", "app"))
         .fieldManager("kubectl")
         .forceConflicts()
         .serverSideApply();
 
-    var metrics = operators.agent("node-a").metrics();
-    await()
-        .atMost(AttachmentTestSupport.CONVERGE)
-        .until(() -> AttachmentTestSupport.reconciles(metrics, "Ready") >= 1);
-    assertThat(AttachmentTestSupport.dockerWrites(metrics)).as("Docker writes").isZero();
-    awaitReady(kube, "app-idem", 1);
+    for (String node : engines()) {
+      var metrics = operators.agent(node).metrics();
+      await()
+          .atMost(AttachmentTestSupport.CONVERGE)
+          .until(() -> AttachmentTestSupport.reconciles(metrics, "Ready") >= 1);
+      assertThat(AttachmentTestSupport.dockerWrites(metrics))
+          .as("Docker writes on %s", node)
+          .isZero();
+    }
+    awaitReady(kube, "app-idem", engines().size());
   }
 
   @Test
   void aChangedSpecReconnectsAndTheContainerKeepsRunningOnItsOtherNetworks() {
     kube.resource(network("change", "198.18.102.0/24", null)).create();
     awaitNetworkReady(kube, bed, "change");
-    DockerClient b = docker("node-b");
-    String app = run(b, "app");
-    String bridgeEndpoint = endpoint(b, "app", "bridge").orElseThrow().getEndpointId();
+    Map<String, String> app = new java.util.LinkedHashMap<>();
+    Map<String, String> bridgeEndpoint = new java.util.LinkedHashMap<>();
+    for (String node : engines()) {
+      app.put(node, run(docker(node), "app"));
+      bridgeEndpoint.put(
+          node, endpoint(docker(node), "app", "bridge").orElseThrow().getEndpointId());
+    }
     kube.resource(attachment("app-change", "app", "change", "198.18.102.10", "app")).create();
-    awaitReport(kube, "app-change", "node-b", Phase.Ready, "Attached");
+    engines().forEach(node -> awaitReport(kube, "app-change", node, Phase.Ready, "Attached"));
 
     AttachmentTestSupport.edit(
         kube,
@@ -195,14 +220,18 @@ class ContainerAttachmentIT {
           s.aliases = List.of("app", "api");
         });
 
-    AttachmentNodeStatus r = awaitReport(kube, "app-change", "node-b", Phase.Ready, "Attached");
-    assertThat(r.ipv4Address).isEqualTo("198.18.102.20");
-    ContainerNetwork now = endpoint(b, "app", "change").orElseThrow();
-    assertThat(now.getIpAddress()).isEqualTo("198.18.102.20");
-    assertThat(now.getAliases()).contains("app", "api");
-    assertThat(endpoint(b, "app", "bridge").orElseThrow().getEndpointId())
-        .isEqualTo(bridgeEndpoint);
-    assertThat(b.inspectContainerCmd(app).exec().getState().getRunning()).isTrue();
+    for (String node : engines()) {
+      DockerClient b = docker(node);
+      AttachmentNodeStatus r = awaitReport(kube, "app-change", node, Phase.Ready, "Attached");
+      assertThat(r.ipv4Address).as(node).isEqualTo("198.18.102.20");
+      ContainerNetwork now = endpoint(b, "app", "change").orElseThrow();
+      assertThat(now.getIpAddress()).as(node).isEqualTo("198.18.102.20");
+      assertThat(now.getAliases()).as(node).contains("app", "api");
+      assertThat(endpoint(b, "app", "bridge").orElseThrow().getEndpointId())
+          .as(node)
+          .isEqualTo(bridgeEndpoint.get(node));
+      assertThat(b.inspectContainerCmd(app.get(node)).exec().getState().getRunning()).isTrue();
+    }
     // The agent records the Event after it writes the report.
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
@@ -220,12 +249,18 @@ class ContainerAttachmentIT {
     ContainerAttachment ca = attachment("late-app", "late-app", "late", "198.18.103.10");
     ca.getSpec().nodeSelector =
         new LabelSelectorBuilder()
-            .withMatchLabels(Map.of("kubernetes.io/hostname", "node-b"))
+            .addNewMatchExpression()
+            .withKey("kubernetes.io/hostname")
+            .withOperator("In")
+            .withValues(engines())
+            .endMatchExpression()
             .build();
     kube.resource(ca).create();
-    AttachmentNodeStatus waiting =
-        awaitReport(kube, "late-app", "node-b", Phase.Waiting, "ContainerNotFound");
-    assertThat(waiting.message).contains("late-app");
+    for (String node : engines()) {
+      AttachmentNodeStatus waiting =
+          awaitReport(kube, "late-app", node, Phase.Waiting, "ContainerNotFound");
+      assertThat(waiting.message).contains("late-app");
+    }
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
         .untilAsserted(
@@ -236,52 +271,59 @@ class ContainerAttachmentIT {
                         s ->
                             assertThat(s.conditions)
                                 .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Ready"))));
-    DockerClient b = docker("node-b");
+    for (String node : engines()) {
+      DockerClient b = docker(node);
 
-    long started = System.nanoTime();
-    String first = run(b, "late-app");
-    awaitReport(kube, "late-app", "node-b", Phase.Ready, "Attached", PROMPTLY);
-    System.out.printf(
-        "attached %d ms after docker run%n", (System.nanoTime() - started) / 1_000_000);
+      long started = System.nanoTime();
+      String first = run(b, "late-app");
+      awaitReport(kube, "late-app", node, Phase.Ready, "Attached", PROMPTLY);
+      System.out.printf(
+          "%s: attached %d ms after docker run%n", node, (System.nanoTime() - started) / 1_000_000);
 
-    b.removeContainerCmd(first).withForce(true).exec();
-    awaitReport(kube, "late-app", "node-b", Phase.Waiting, "ContainerNotFound");
-    String second = run(b, "late-app");
+      b.removeContainerCmd(first).withForce(true).exec();
+      awaitReport(kube, "late-app", node, Phase.Waiting, "ContainerNotFound");
+      String second = run(b, "late-app");
 
-    AttachmentNodeStatus back =
-        awaitReport(kube, "late-app", "node-b", Phase.Ready, "Attached", PROMPTLY);
-    assertThat(back.containerId).isEqualTo(second).isNotEqualTo(first);
-    assertThat(back.ipv4Address).isEqualTo("198.18.103.10");
-    assertThat(endpoint(b, "late-app", "late").orElseThrow().getIpAddress())
-        .isEqualTo("198.18.103.10");
+      AttachmentNodeStatus back =
+          awaitReport(kube, "late-app", node, Phase.Ready, "Attached", PROMPTLY);
+      assertThat(back.containerId).isEqualTo(second).isNotEqualTo(first);
+      assertThat(back.ipv4Address).isEqualTo("198.18.103.10");
+      assertThat(endpoint(b, "late-app", "late").orElseThrow().getIpAddress())
+          .as(node)
+          .isEqualTo("198.18.103.10");
+    }
   }
 
   @Test
   void hostNoneAndSharedNamespaceContainersAreReportedAndNotRetriedHot() {
     kube.resource(network("modes", "198.18.104.0/24", null)).create();
     awaitNetworkReady(kube, bed, "modes");
-    DockerClient c = docker("node-c");
-    run(c, "main");
-    run(c, "on-host", x -> x.withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")));
-    run(c, "isolated", x -> x.withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")));
-    run(
-        c,
-        "sidecar",
-        x -> x.withHostConfig(HostConfig.newHostConfig().withNetworkMode("container:main")));
+    for (String node : engines()) {
+      DockerClient c = docker(node);
+      run(c, "main");
+      run(c, "on-host", x -> x.withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")));
+      run(c, "isolated", x -> x.withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")));
+      run(
+          c,
+          "sidecar",
+          x -> x.withHostConfig(HostConfig.newHostConfig().withNetworkMode("container:main")));
+    }
 
     kube.resource(attachment("on-host", "on-host", "modes", null)).create();
     kube.resource(attachment("isolated", "isolated", "modes", null)).create();
     kube.resource(attachment("sidecar", "sidecar", "modes", null)).create();
 
-    String host =
-        awaitReport(kube, "on-host", "node-c", Phase.Error, "IncompatibleNetworkMode").message;
-    String none =
-        awaitReport(kube, "isolated", "node-c", Phase.Error, "IncompatibleNetworkMode").message;
-    String shared =
-        awaitReport(kube, "sidecar", "node-c", Phase.Error, "IncompatibleNetworkMode").message;
-    assertThat(host).contains("--network host");
-    assertThat(none).contains("--network none");
-    assertThat(shared).contains("shares the network namespace of container main");
+    for (String node : engines()) {
+      String host =
+          awaitReport(kube, "on-host", node, Phase.Error, "IncompatibleNetworkMode").message;
+      String none =
+          awaitReport(kube, "isolated", node, Phase.Error, "IncompatibleNetworkMode").message;
+      String shared =
+          awaitReport(kube, "sidecar", node, Phase.Error, "IncompatibleNetworkMode").message;
+      assertThat(host).as(node).contains("--network host");
+      assertThat(none).as(node).contains("--network none");
+      assertThat(shared).as(node).contains("shares the network namespace of container main");
+    }
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
         .untilAsserted(
@@ -291,12 +333,23 @@ class ContainerAttachmentIT {
                             AttachmentTestSupport.get(kube, "sidecar"), "Degraded"))
                     .isEqualTo("True"));
 
-    var metrics = operators.agent("node-c").metrics();
-    long errorsBefore = AttachmentTestSupport.reconciles(metrics, "Error");
+    Map<String, Long> errorsBefore = new java.util.LinkedHashMap<>();
+    engines()
+        .forEach(
+            n ->
+                errorsBefore.put(
+                    n, AttachmentTestSupport.reconciles(operators.agent(n).metrics(), "Error")));
     await()
         .during(Duration.ofSeconds(4))
         .atMost(Duration.ofSeconds(6))
-        .until(() -> AttachmentTestSupport.reconciles(metrics, "Error") - errorsBefore <= 6);
+        .until(
+            () ->
+                engines().stream()
+                    .allMatch(
+                        n ->
+                            AttachmentTestSupport.reconciles(operators.agent(n).metrics(), "Error")
+                                    - errorsBefore.get(n)
+                                <= 6));
   }
 
   @Test
@@ -308,36 +361,44 @@ class ContainerAttachmentIT {
     pool.auxAddresses = Map.of("printer", "198.18.105.5");
     kube.resource(checks).create();
     awaitNetworkReady(kube, bed, "checks");
-    DockerClient a = docker("node-a");
     Map<String, String[]> cases = new java.util.LinkedHashMap<>();
     cases.put("outside", new String[] {"198.18.106.10", "AddressOutsideSubnets"});
     cases.put("gateway", new String[] {"198.18.105.1", "AddressIsGateway"});
     cases.put("netaddr", new String[] {"198.18.105.0", "AddressIsNetworkAddress"});
     cases.put("broadcast", new String[] {"198.18.105.255", "AddressIsBroadcast"});
     cases.put("aux", new String[] {"198.18.105.5", "AddressReserved"});
+    for (String node : engines()) {
+      for (var e : cases.entrySet()) {
+        run(docker(node), e.getKey());
+      }
+      run(docker(node), "ranged");
+      run(docker(node), "defaultbr");
+    }
     for (var e : cases.entrySet()) {
-      run(a, e.getKey());
       kube.resource(attachment(e.getKey(), e.getKey(), "checks", e.getValue()[0])).create();
     }
-    run(a, "ranged");
     kube.resource(attachment("ranged", "ranged", "checks", "198.18.105.200")).create();
-    run(a, "defaultbr");
     kube.resource(attachment("defaultbr", "defaultbr", "bridge", "198.19.1.50")).create();
 
-    for (var e : cases.entrySet()) {
-      AttachmentNodeStatus r =
-          awaitReport(kube, e.getKey(), "node-a", Phase.Error, e.getValue()[1]);
-      assertThat(r.message).contains(e.getValue()[0]);
-      assertThat(endpoint(a, e.getKey(), "checks")).as(e.getKey()).isEmpty();
+    for (String node : engines()) {
+      for (var e : cases.entrySet()) {
+        AttachmentNodeStatus r = awaitReport(kube, e.getKey(), node, Phase.Error, e.getValue()[1]);
+        assertThat(r.message).contains(e.getValue()[0]);
+        assertThat(endpoint(docker(node), e.getKey(), "checks"))
+            .as("%s on %s", e.getKey(), node)
+            .isEmpty();
+      }
+      AttachmentNodeStatus bridge =
+          awaitReport(kube, "defaultbr", node, Phase.Error, "StaticAddressOnDefaultBridge");
+      assertThat(bridge.message).contains("default bridge");
+      AttachmentNodeStatus ranged = awaitReport(kube, "ranged", node, Phase.Ready, "Attached");
+      assertThat(ranged.warnings)
+          .as(node)
+          .singleElement()
+          .satisfies(
+              w ->
+                  assertThat(w).startsWith("StaticAddressInIpRange").contains("198.18.105.128/25"));
     }
-    AttachmentNodeStatus bridge =
-        awaitReport(kube, "defaultbr", "node-a", Phase.Error, "StaticAddressOnDefaultBridge");
-    assertThat(bridge.message).contains("default bridge");
-    AttachmentNodeStatus ranged = awaitReport(kube, "ranged", "node-a", Phase.Ready, "Attached");
-    assertThat(ranged.warnings)
-        .singleElement()
-        .satisfies(
-            w -> assertThat(w).startsWith("StaticAddressInIpRange").contains("198.18.105.128/25"));
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
         .untilAsserted(
@@ -358,56 +419,69 @@ class ContainerAttachmentIT {
   void anAddressInUseNamesTheContainerHoldingItAndIsTakenOnceFreed() {
     kube.resource(network("busy", "198.18.107.0/24", null)).create();
     awaitNetworkReady(kube, bed, "busy");
-    DockerClient a = docker("node-a");
-    String squatter = run(a, "squatter");
-    a.connectToNetworkCmd()
-        .withNetworkId("busy")
-        .withContainerId(squatter)
-        .withContainerNetwork(
-            new ContainerNetwork()
-                .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address("198.18.107.10")))
-        .exec();
-    run(a, "wanter");
+    for (String node : engines()) {
+      DockerClient a = docker(node);
+      String squatter = run(a, "squatter");
+      a.connectToNetworkCmd()
+          .withNetworkId("busy")
+          .withContainerId(squatter)
+          .withContainerNetwork(
+              new ContainerNetwork()
+                  .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address("198.18.107.10")))
+          .exec();
+      run(a, "wanter");
+    }
 
     kube.resource(attachment("wanter", "wanter", "busy", "198.18.107.10")).create();
 
-    AttachmentNodeStatus conflict =
-        awaitReport(kube, "wanter", "node-a", Phase.Conflict, "AddressInUse");
-    assertThat(conflict.message).contains("198.18.107.10").contains("squatter");
-
-    a.disconnectFromNetworkCmd().withNetworkId("busy").withContainerId(squatter).exec();
-    awaitReport(kube, "wanter", "node-a", Phase.Ready, "Attached");
-    assertThat(endpoint(a, "wanter", "busy").orElseThrow().getIpAddress())
-        .isEqualTo("198.18.107.10");
+    for (String node : engines()) {
+      AttachmentNodeStatus conflict =
+          awaitReport(kube, "wanter", node, Phase.Conflict, "AddressInUse");
+      assertThat(conflict.message).as(node).contains("198.18.107.10").contains("squatter");
+    }
+    for (String node : engines()) {
+      DockerClient a = docker(node);
+      a.disconnectFromNetworkCmd().withNetworkId("busy").withContainerId("squatter").exec();
+      awaitReport(kube, "wanter", node, Phase.Ready, "Attached");
+      assertThat(endpoint(a, "wanter", "busy").orElseThrow().getIpAddress())
+          .as(node)
+          .isEqualTo("198.18.107.10");
+    }
   }
 
   @Test
   void twoAttachmentsClaimingOneAddressGiveExactlyOneStableConflict() {
     kube.resource(network("claims", "198.18.108.0/24", null)).create();
     awaitNetworkReady(kube, bed, "claims");
-    DockerClient a = docker("node-a");
-    run(a, "first");
-    run(a, "second");
+    for (String node : engines()) {
+      run(docker(node), "first");
+      run(docker(node), "second");
+    }
 
     kube.resource(attachment("claim-a", "first", "claims", "198.18.108.10")).create();
     kube.resource(attachment("claim-b", "second", "claims", "198.18.108.10")).create();
 
-    awaitReport(kube, "claim-a", "node-a", Phase.Ready, "Attached");
-    AttachmentNodeStatus loser =
-        awaitReport(kube, "claim-b", "node-a", Phase.Conflict, "AddressClaimed");
-    assertThat(loser.message).contains("claim-a").contains("first");
+    for (String node : engines()) {
+      awaitReport(kube, "claim-a", node, Phase.Ready, "Attached");
+      AttachmentNodeStatus loser =
+          awaitReport(kube, "claim-b", node, Phase.Conflict, "AddressClaimed");
+      assertThat(loser.message).as(node).contains("claim-a").contains("first");
+    }
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> {
-              assertThat(report(kube, "claim-a", "node-a").orElseThrow().phase)
-                  .isEqualTo(Phase.Ready);
-              assertThat(report(kube, "claim-b", "node-a").orElseThrow().phase)
-                  .isEqualTo(Phase.Conflict);
-              assertThat(endpoint(a, "first", "claims").orElseThrow().getIpAddress())
-                  .isEqualTo("198.18.108.10");
-              assertThat(endpoint(a, "second", "claims")).isEmpty();
+              for (String node : engines()) {
+                DockerClient a = docker(node);
+                assertThat(report(kube, "claim-a", node).orElseThrow().phase)
+                    .isEqualTo(Phase.Ready);
+                assertThat(report(kube, "claim-b", node).orElseThrow().phase)
+                    .isEqualTo(Phase.Conflict);
+                assertThat(endpoint(a, "first", "claims").orElseThrow().getIpAddress())
+                    .isEqualTo("198.18.108.10");
+                assertThat(endpoint(a, "second", "claims")).as(node).isEmpty();
+              }
             });
   }
 
@@ -415,33 +489,37 @@ class ContainerAttachmentIT {
   void aHandRunDisconnectIsUndonePromptlyWithAnEvent() {
     kube.resource(network("drift", "198.18.109.0/24", null)).create();
     awaitNetworkReady(kube, bed, "drift");
-    DockerClient c = docker("node-c");
-    String app = run(c, "app");
+    engines().forEach(node -> run(docker(node), "app"));
     kube.resource(attachment("app-drift", "app", "drift", "198.18.109.10")).create();
-    awaitReport(kube, "app-drift", "node-c", Phase.Ready, "Attached");
+    engines().forEach(node -> awaitReport(kube, "app-drift", node, Phase.Ready, "Attached"));
 
-    long started = System.nanoTime();
-    c.disconnectFromNetworkCmd().withNetworkId("drift").withContainerId(app).exec();
+    for (String node : engines()) {
+      DockerClient c = docker(node);
+      long started = System.nanoTime();
+      c.disconnectFromNetworkCmd().withNetworkId("drift").withContainerId("app").exec();
 
-    await()
-        .atMost(PROMPTLY)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> endpoint(c, "app", "drift").isPresent());
-    System.out.printf(
-        "reattached %d ms after docker network disconnect%n",
-        (System.nanoTime() - started) / 1_000_000);
-    assertThat(endpoint(c, "app", "drift").orElseThrow().getIpAddress()).isEqualTo("198.18.109.10");
-    await()
-        .atMost(AttachmentTestSupport.CONVERGE)
-        .untilAsserted(
-            () ->
-                assertThat(events(kube, "app-drift"))
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("DriftRepaired");
-                          assertThat(e.getMessage()).contains("node-c").contains("app");
-                        }));
+      await()
+          .atMost(PROMPTLY)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> endpoint(c, "app", "drift").isPresent());
+      System.out.printf(
+          "%s: reattached %d ms after docker network disconnect%n",
+          node, (System.nanoTime() - started) / 1_000_000);
+      assertThat(endpoint(c, "app", "drift").orElseThrow().getIpAddress())
+          .as(node)
+          .isEqualTo("198.18.109.10");
+      await()
+          .atMost(AttachmentTestSupport.CONVERGE)
+          .untilAsserted(
+              () ->
+                  assertThat(events(kube, "app-drift"))
+                      .anySatisfy(
+                          e -> {
+                            assertThat(e.getType()).isEqualTo("Warning");
+                            assertThat(e.getReason()).isEqualTo("DriftRepaired");
+                            assertThat(e.getMessage()).contains(node).contains("app");
+                          }));
+    }
   }
 
   @Test
@@ -493,79 +571,96 @@ class ContainerAttachmentIT {
   void afterADaemonRestartTheAttachmentIsBackAndStillKeptConnected() {
     kube.resource(network("restart", "198.18.111.0/24", null)).create();
     awaitNetworkReady(kube, bed, "restart");
-    run(
-        docker("node-b"),
-        "always",
-        c ->
-            c.withHostConfig(
-                HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.alwaysRestart())));
+    for (String node : engines()) {
+      run(
+          docker(node),
+          "always",
+          c ->
+              c.withHostConfig(
+                  HostConfig.newHostConfig().withRestartPolicy(RestartPolicy.alwaysRestart())));
+    }
     kube.resource(attachment("always", "always", "restart", "198.18.111.10")).create();
-    awaitReport(kube, "always", "node-b", Phase.Ready, "Attached");
+    engines().forEach(node -> awaitReport(kube, "always", node, Phase.Ready, "Attached"));
 
-    DockerClient b = bed.restartNodeDaemon("node-b").docker();
+    for (String node : engines()) {
+      DockerClient b = bed.restartNodeDaemon(node).docker();
 
-    await()
-        .atMost(AttachmentTestSupport.CONVERGE)
-        .until(() -> b.inspectContainerCmd("always").exec().getState().getRunning());
-    assertThat(endpoint(b, "always", "restart").orElseThrow().getIpAddress())
-        .isEqualTo("198.18.111.10");
-    awaitReport(kube, "always", "node-b", Phase.Ready, "Attached");
+      await()
+          .atMost(AttachmentTestSupport.CONVERGE)
+          .until(() -> b.inspectContainerCmd("always").exec().getState().getRunning());
+      assertThat(endpoint(b, "always", "restart").orElseThrow().getIpAddress())
+          .as(node)
+          .isEqualTo("198.18.111.10");
+      awaitReport(kube, "always", node, Phase.Ready, "Attached");
 
-    // The agent follows the new daemon's events: drift is repaired again.
-    b.disconnectFromNetworkCmd().withNetworkId("restart").withContainerId("always").exec();
-    await()
-        .atMost(AttachmentTestSupport.CONVERGE)
-        .until(() -> endpoint(b, "always", "restart").isPresent());
-    assertThat(endpoint(b, "always", "restart").orElseThrow().getIpAddress())
-        .isEqualTo("198.18.111.10");
+      // The agent follows the new daemon's events: drift is repaired again.
+      b.disconnectFromNetworkCmd().withNetworkId("restart").withContainerId("always").exec();
+      await()
+          .atMost(AttachmentTestSupport.CONVERGE)
+          .until(() -> endpoint(b, "always", "restart").isPresent());
+      assertThat(endpoint(b, "always", "restart").orElseThrow().getIpAddress())
+          .as(node)
+          .isEqualTo("198.18.111.10");
+    }
   }
 
   @Test
   void deletingTheAttachmentFirstDisconnectsOnlyItsEndpointThenTheNetworkGoes() {
     kube.resource(network("order1", "198.18.112.0/24", null)).create();
     awaitNetworkReady(kube, bed, "order1");
-    DockerClient c = docker("node-c");
-    String keeper = run(c, "keeper");
-    String bridgeEndpoint = endpoint(c, "keeper", "bridge").orElseThrow().getEndpointId();
+    Map<String, String> bridgeEndpoint = new java.util.LinkedHashMap<>();
+    for (String node : engines()) {
+      run(docker(node), "keeper");
+      bridgeEndpoint.put(
+          node, endpoint(docker(node), "keeper", "bridge").orElseThrow().getEndpointId());
+    }
     kube.resource(attachment("keeper", "keeper", "order1", "198.18.112.10")).create();
-    awaitReport(kube, "keeper", "node-c", Phase.Ready, "Attached");
+    engines().forEach(node -> awaitReport(kube, "keeper", node, Phase.Ready, "Attached"));
 
     kube.resources(ContainerAttachment.class).withName("keeper").delete();
 
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
         .until(() -> !AttachmentTestSupport.exists(kube, ContainerAttachment.class, "keeper"));
-    assertThat(endpoint(c, "keeper", "order1")).isEmpty();
-    assertThat(endpoint(c, "keeper", "bridge").orElseThrow().getEndpointId())
-        .isEqualTo(bridgeEndpoint);
-    assertThat(c.inspectContainerCmd(keeper).exec().getState().getRunning()).isTrue();
-    assertThat(dockerNetwork(c, "order1")).isPresent();
+    for (String node : engines()) {
+      DockerClient c = docker(node);
+      assertThat(endpoint(c, "keeper", "order1")).as(node).isEmpty();
+      assertThat(endpoint(c, "keeper", "bridge").orElseThrow().getEndpointId())
+          .as(node)
+          .isEqualTo(bridgeEndpoint.get(node));
+      assertThat(c.inspectContainerCmd("keeper").exec().getState().getRunning()).isTrue();
+      assertThat(dockerNetwork(c, "order1")).as(node).isPresent();
+    }
     assertThat(reports(kube, "keeper")).isEmpty();
 
     kube.resources(DockerNetwork.class).withName("order1").delete();
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
         .until(() -> !AttachmentTestSupport.exists(kube, DockerNetwork.class, "order1"));
-    assertThat(dockerNetwork(c, "order1")).isEmpty();
+    for (String node : engines()) {
+      assertThat(dockerNetwork(docker(node), "order1")).as(node).isEmpty();
+    }
   }
 
   @Test
   void deletingTheNetworkFirstIsNotBlockedByOurEndpointAndTheAttachmentThenWaits() {
     kube.resource(network("order2", "198.18.113.0/24", null)).create();
     awaitNetworkReady(kube, bed, "order2");
-    DockerClient c = docker("node-c");
-    String keeper = run(c, "keeper");
+    engines().forEach(node -> run(docker(node), "keeper"));
     kube.resource(attachment("keeper", "keeper", "order2", "198.18.113.10")).create();
-    awaitReport(kube, "keeper", "node-c", Phase.Ready, "Attached");
+    engines().forEach(node -> awaitReport(kube, "keeper", node, Phase.Ready, "Attached"));
 
     kube.resources(DockerNetwork.class).withName("order2").delete();
 
     await()
         .atMost(AttachmentTestSupport.CONVERGE)
         .until(() -> !AttachmentTestSupport.exists(kube, DockerNetwork.class, "order2"));
-    assertThat(dockerNetwork(c, "order2")).isEmpty();
-    awaitReport(kube, "keeper", "node-c", Phase.Waiting, "NetworkNotFound");
-    assertThat(c.inspectContainerCmd(keeper).exec().getState().getRunning()).isTrue();
+    for (String node : engines()) {
+      DockerClient c = docker(node);
+      assertThat(dockerNetwork(c, "order2")).as(node).isEmpty();
+      awaitReport(kube, "keeper", node, Phase.Waiting, "NetworkNotFound");
+      assertThat(c.inspectContainerCmd("keeper").exec().getState().getRunning()).isTrue();
+    }
 
     kube.resources(ContainerAttachment.class).withName("keeper").delete();
     await()

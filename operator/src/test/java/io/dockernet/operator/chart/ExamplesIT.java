@@ -83,7 +83,8 @@ class ExamplesIT {
     // What the comments ask of a reader first:
     runBeforeLinesOnEveryNode(); // 04: the legacy network created by hand
     EDGE_NODES.forEach(n -> Kubectl.run(bed, "label", "node", n, EDGE_LABEL + "=true")); // 03
-    startAttachedContainersOn("node-a", examples); // 02: container test2 exists
+    // 02: container test2 exists, on a node of each Engine (20.10, 28.5.2 floor 1.44, 26.1.5)
+    bed.onePerEngine().forEach(node -> startAttachedContainersOn(node, examples));
     Map<String, String> legacyIds = networkIds("legacy-net");
 
     Kubectl.run(bed, "apply", "-f", MOVED.toString());
@@ -107,16 +108,19 @@ class ExamplesIT {
     }
     assertThat(networkIds("legacy-net")).as("adopted in place, not recreated").isEqualTo(legacyIds);
     if (examples.stream().anyMatch(e -> e.getKind().equals("ContainerAttachment"))) {
-      assertThat(
-              bed.node("node-a")
-                  .docker()
-                  .inspectContainerCmd("test2")
-                  .exec()
-                  .getNetworkSettings()
-                  .getNetworks()
-                  .get("mynetwork")
-                  .getIpAddress())
-          .isEqualTo("198.18.70.10");
+      for (String node : bed.onePerEngine()) {
+        assertThat(
+                bed.node(node)
+                    .docker()
+                    .inspectContainerCmd("test2")
+                    .exec()
+                    .getNetworkSettings()
+                    .getNetworks()
+                    .get("mynetwork")
+                    .getIpAddress())
+            .as(node)
+            .isEqualTo("198.18.70.10");
+      }
     }
 
     Kubectl.run(bed, "delete", "--wait=false", "-f", MOVED.toString());

@@ -32,16 +32,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The Dockerfile, built on a node daemon without a registry (its BASE_IMAGE made offline by
  * hack/offline-jre-image.sh) and run the way the chart runs it: agent and controller as containers
- * of node-a's daemon, non-root with the socket's group, read-only root, no capabilities, the node's
- * socket mounted, in-cluster credentials (a ServiceAccount token and CA at the usual path,
+ * of node-a's daemon (Engine 20.10), and a second agent as a container of node-b's (28.5.2 refusing
+ * API versions below 1.44, as Engine 29.0-29.2 do: the node where a pinned client used to
+ * crash-loop), non-root with the socket's group, read-only root, no capabilities, the node's socket
+ * mounted, in-cluster credentials (a ServiceAccount token and CA at the usual path,
  * KUBERNETES_SERVICE_HOST/PORT). The API server listens on the host's loopback; the containers
- * share node-a's network namespace (--network host on that daemon) and reach it through {@link
+ * share their node's network namespace (--network host on that daemon) and reach it through {@link
  * LoopbackRelay}, so traffic stays on loopback.
  */
 @ExtendWith(TestBedExtension.class)
 class ImageIT {
 
   private static final String NODE = "node-a";
+  private static final String FLOOR_NODE = "node-b";
   private static final String BASE_IMAGE = "dockernet/jre-offline:17";
   private static final String IMAGE = "dockernet/dockernet-operator:it";
   private static final Path WORK = Path.of("target/image-it").toAbsolutePath();
@@ -58,6 +61,9 @@ class ImageIT {
     KubernetesClient kube = bed.kubernetesClient();
     TestNode node = bed.node(NODE);
     DockerCli docker = new DockerCli(node.socket());
+    TestNode floorNode = bed.node(FLOOR_NODE);
+    assertThat(floorNode.refusesApiBelow144()).as("%s refuses API below 1.44", FLOOR_NODE).isTrue();
+    DockerCli floor = new DockerCli(floorNode.socket());
     bed.cleanDocker();
 
     Commands.run(
@@ -65,13 +71,20 @@ class ImageIT {
         Map.of(),
         List.of("bash", "hack/offline-jre-image.sh", node.socket().toString(), BASE_IMAGE));
     docker.run("build", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, "-t", IMAGE, ".");
+    // The same image on the other node, as a registry pull would have it there.
+    Files.createDirectories(WORK);
+    Path saved = WORK.resolve("image.tar");
+    docker.run("save", "-o", saved.toString(), IMAGE);
+    floor.run("load", "-i", saved.toString());
+    Files.delete(saved);
 
     ServiceAccounts accounts = ChartRbac.install(kube);
     int apiPort = URI.create(kube.getMasterUrl().toString()).getPort();
     Files.createDirectories(WORK);
     Path relaySocket = WORK.resolve("apiserver.sock");
     try (LoopbackRelay host = LoopbackRelay.unixToLoopback(relaySocket, apiPort);
-        NodeRelay inNode = NodeRelay.start(NODE, apiPort, relaySocket)) {
+        NodeRelay inNode = NodeRelay.start(NODE, apiPort, relaySocket);
+        NodeRelay inFloorNode = NodeRelay.start(FLOOR_NODE, apiPort, relaySocket)) {
       String gid = Files.getAttribute(node.socket(), "unix:gid").toString();
       docker.run(
           runAs(accounts, accounts.agent(), apiPort, "18081")
@@ -82,40 +95,59 @@ class ImageIT {
               .with("-e", "POD_NAME=dockernet-agent-" + NODE)
               .with("--name", "dockernet-agent", IMAGE)
               .args());
+      floor.run(
+          runAs(accounts, accounts.agent(), apiPort, "18081")
+              .with("--group-add", Files.getAttribute(floorNode.socket(), "unix:gid").toString())
+              .with("-v", floorNode.socket() + ":/var/run/docker.sock")
+              .with("-e", "NODE_NAME=" + FLOOR_NODE)
+              .with("--name", "dockernet-agent", IMAGE)
+              .args());
       docker.run(
           runAs(accounts, accounts.controller(), apiPort, "18082")
               .with("-e", "POD_NAMESPACE=" + accounts.namespace())
               .with("--name", "dockernet-controller", IMAGE, "--role", "controller")
               .args());
       try {
-        convergeAndRelease(bed, kube, docker);
+        convergeAndRelease(bed, kube, docker, floor);
       } catch (AssertionError | RuntimeException e) {
         e.addSuppressed(
             new AssertionError("agent log:\n" + docker.tryRun("logs", "dockernet-agent")));
+        e.addSuppressed(
+            new AssertionError(
+                FLOOR_NODE + " agent log:\n" + floor.tryRun("logs", "dockernet-agent")));
         e.addSuppressed(
             new AssertionError(
                 "controller log:\n" + docker.tryRun("logs", "dockernet-controller")));
         throw e;
       } finally {
         docker.tryRun("rm", "-f", "dockernet-agent", "dockernet-controller");
+        floor.tryRun("rm", "-f", "dockernet-agent");
       }
     }
   }
 
-  private static void convergeAndRelease(TestBed bed, KubernetesClient kube, DockerCli docker)
-      throws IOException {
-    GenericKubernetesResource seed = seedOnlyOn(NODE);
+  private static void convergeAndRelease(
+      TestBed bed, KubernetesClient kube, DockerCli docker, DockerCli floor) throws IOException {
+    GenericKubernetesResource seed = seedOnlyOn(NODE, FLOOR_NODE);
     kube.resource(seed).create();
     Convergence.awaitReady(kube, "DockerNetwork", "mynetwork");
 
-    Network network = bed.node(NODE).docker().inspectNetworkCmd().withNetworkId("mynetwork").exec();
-    assertThat(network.getOptions()).containsEntry("com.docker.network.bridge.name", "docker1");
-    assertThat(network.getIpam().getConfig())
-        .extracting(c -> c.getSubnet())
-        .containsExactly("198.18.60.0/24");
-    // The probes the chart points at answer inside the container.
+    for (String node : List.of(NODE, FLOOR_NODE)) {
+      Network network =
+          bed.node(node).docker().inspectNetworkCmd().withNetworkId("mynetwork").exec();
+      assertThat(network.getOptions())
+          .as(node)
+          .containsEntry("com.docker.network.bridge.name", "docker1");
+      assertThat(network.getIpam().getConfig())
+          .extracting(c -> c.getSubnet())
+          .containsExactly("198.18.60.0/24");
+    }
+    // The probes the chart points at answer inside the containers.
     assertThat(
             docker.run("exec", "dockernet-agent", "wget", "-qO-", "http://127.0.0.1:18081/readyz"))
+        .isEqualTo("ok");
+    assertThat(
+            floor.run("exec", "dockernet-agent", "wget", "-qO-", "http://127.0.0.1:18081/readyz"))
         .isEqualTo("ok");
     assertThat(
             docker.run(
@@ -124,19 +156,28 @@ class ImageIT {
 
     Convergence.object(kube, "DockerNetwork", "mynetwork").delete();
     Convergence.awaitGone(kube, "DockerNetwork", "mynetwork");
-    assertThat(bed.node(NODE).docker().listNetworksCmd().withNameFilter("mynetwork").exec())
-        .noneMatch(n -> "mynetwork".equals(n.getName()));
+    for (String node : List.of(NODE, FLOOR_NODE)) {
+      assertThat(bed.node(node).docker().listNetworksCmd().withNameFilter("mynetwork").exec())
+          .as(node)
+          .noneMatch(n -> "mynetwork".equals(n.getName()));
+    }
   }
 
-  /** examples/01-seed-mynetwork.yaml, moved into 198.18.60.0/24 and onto one node. */
-  private static GenericKubernetesResource seedOnlyOn(String node) throws IOException {
+  /** examples/01-seed-mynetwork.yaml, moved into 198.18.60.0/24 and onto the given nodes. */
+  private static GenericKubernetesResource seedOnlyOn(String... nodes) throws IOException {
     String yaml =
         new ExampleAddresses(60)
             .rewrite(Files.readString(Repo.examples().resolve("01-seed-mynetwork.yaml")));
     GenericKubernetesResource seed = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) seed.getAdditionalProperties().get("spec");
-    spec.put("nodeSelector", Map.of("matchLabels", Map.of("kubernetes.io/hostname", node)));
+    spec.put(
+        "nodeSelector",
+        Map.of(
+            "matchExpressions",
+            List.of(
+                Map.of(
+                    "key", "kubernetes.io/hostname", "operator", "In", "values", List.of(nodes)))));
     return seed;
   }
 
@@ -204,7 +245,7 @@ class ImageIT {
     }
   }
 
-  /** The node side of the relay: a JVM in node-a's network namespace (nsenter --net). */
+  /** The node side of the relay: a JVM in a node's network namespace (nsenter --net). */
   private record NodeRelay(Process process) implements AutoCloseable {
 
     static NodeRelay start(String node, int port, Path socket) throws IOException {

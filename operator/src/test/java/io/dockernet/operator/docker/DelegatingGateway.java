@@ -15,6 +15,16 @@ public abstract class DelegatingGateway implements DockerGateway {
   }
 
   @Override
+  public Engine engine() {
+    return delegate().engine();
+  }
+
+  @Override
+  public Optional<Engine> knownEngine() {
+    return delegate().knownEngine();
+  }
+
+  @Override
   public Optional<NetworkInfo> findNetwork(String nameOrId) {
     return delegate().findNetwork(nameOrId);
   }

@@ -60,7 +60,10 @@ class DockerJavaGatewayHungDaemonTest {
         callThreads);
   }
 
-  /** A socket that accepts and stays silent until told to answer "no such network". */
+  /**
+   * A socket that accepts and stays silent until told to answer: then as Engine 20.10 to GET
+   * /version and "no such network" to anything else.
+   */
   private static final class Daemon implements AutoCloseable {
     private final Path socket;
     private final ServerSocketChannel server;
@@ -98,10 +101,17 @@ class DockerJavaGatewayHungDaemonTest {
           return;
         }
       }
+      boolean version =
+          new String(request.array(), 0, request.position(), StandardCharsets.US_ASCII)
+              .startsWith("GET /version ");
       byte[] body =
-          "{\"message\":\"network mynetwork not found\"}".getBytes(StandardCharsets.UTF_8);
+          (version
+                  ? "{\"Version\":\"20.10.24\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}"
+                  : "{\"message\":\"network mynetwork not found\"}")
+              .getBytes(StandardCharsets.UTF_8);
       String head =
-          "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: "
+          (version ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
               + body.length
               + "\r\nConnection: close\r\n\r\n";
       connection.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));

@@ -19,6 +19,7 @@ import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.testbed.TestBed;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -28,34 +29,51 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link DockerJavaGateway} against a real Engine 20.10. The daemon is {@code
- * DOCKERNET_IT_DOCKER_HOST} (system property or environment variable), by default the test bed's
- * node-a ({@code hack/nodes.sh start}); it needs the image {@code dockernet/busybox:latest} ({@code
+ * {@link DockerJavaGateway} against real Engines: every test runs once per Engine of the test bed
+ * ({@link TestBed#onePerEngine}: 20.10, 28.5.2 refusing API versions below 1.44, 26.1.5), or
+ * against {@code DOCKERNET_IT_DOCKER_HOST} (system property or environment variable) alone when
+ * that is set; the daemon needs the image {@code dockernet/busybox:latest} ({@code
  * hack/busybox-image.sh}). Without a daemon the tests fail, they are not skipped.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("daemons")
 class DockerJavaGatewayIT {
 
   private static final String HOST_SETTING = "DOCKERNET_IT_DOCKER_HOST";
-  private static final String DEFAULT_HOST = "unix:///run/dockernet-testbed/node-a/docker.sock";
   private static final String IMAGE = "dockernet/busybox:latest";
   private static final String TEST_LABEL = "dockernet.io/test";
   private static final String TEST_LABEL_VALUE = "DockerJavaGatewayIT";
+
+  /** The daemon of this invocation (also handed to the per-invocation set-up below). */
+  @Parameter String daemon;
 
   private static URI dockerHost;
   private static SimpleMeterRegistry registry;
   private static DockerJavaGateway gateway;
   private static DockerClient fixtures;
 
-  @BeforeAll
-  static void connectToDaemon() {
+  /** The daemons to run against: one node per Engine of the test bed, or the one configured. */
+  static List<String> daemons() {
     String setting = System.getProperty(HOST_SETTING, System.getenv(HOST_SETTING));
-    dockerHost = URI.create(setting == null || setting.isBlank() ? DEFAULT_HOST : setting);
+    if (setting != null && !setting.isBlank()) {
+      return List.of(setting);
+    }
+    TestBed bed = TestBed.get();
+    return bed.onePerEngine().stream().map(node -> bed.node(node).dockerHost().toString()).toList();
+  }
+
+  @BeforeParameterizedClassInvocation
+  static void connectToDaemon(String daemon) {
+    dockerHost = URI.create(daemon);
     if ("unix".equals(dockerHost.getScheme()) && !Files.exists(Path.of(dockerHost.getPath()))) {
       fail(
           "No Docker daemon socket at %s: run `hack/nodes.sh start` or point %s at a daemon",
@@ -83,7 +101,7 @@ class DockerJavaGatewayIT {
     removeLeftovers();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void close() throws Exception {
     if (gateway != null) {
       gateway.close();
@@ -94,12 +112,23 @@ class DockerJavaGatewayIT {
   }
 
   @Test
-  void daemonInfoSpeaksApi141OrNewer() {
+  void speaksTheHighestApiVersionBothSidesKnowWhichTheDaemonAccepts() throws Exception {
+    var daemon = fixtures.versionCmd().exec();
     var info = gateway.daemonInfo();
 
+    ApiVersion expected =
+        ApiVersion.min(Engine.NEWEST_API, ApiVersion.parse(daemon.getApiVersion()));
+    assertThat(gateway.engine().api()).isEqualTo(expected);
     assertThat(info.id()).isNotBlank();
-    assertThat(info.version()).isNotBlank();
-    assertThat(info.apiVersion()).isNotBlank();
+    assertThat(info.version()).isEqualTo(daemon.getVersion());
+    assertThat(info.apiVersion()).isEqualTo(expected.toString());
+    // What the agent used to pin, for contrast: a daemon with the 1.44 floor refuses it.
+    String pinned = curl("/v1.41/version");
+    if (ApiVersion.parse(daemon.getMinAPIVersion()).atLeast(new ApiVersion(1, 44))) {
+      assertThat(pinned).contains("client version 1.41 is too old");
+    } else {
+      assertThat(pinned).contains("\"ApiVersion\"");
+    }
   }
 
   @Test
@@ -162,15 +191,27 @@ class DockerJavaGatewayIT {
 
   @Test
   void twoNetworksWithTheSameNameAreRejectedNotGuessed() {
-    // Only possible without CheckDuplicate, which the gateway always sends.
-    for (int i = 0; i < 2; i++) {
-      fixtures
-          .createNetworkCmd()
-          .withName("gwit-dup")
-          .withCheckDuplicate(false)
-          .withLabels(Map.of(TEST_LABEL, TEST_LABEL_VALUE))
-          .exec();
+    // Only possible without CheckDuplicate, which the gateway always sends, and only before
+    // Engine 25 (API 1.44), which refuses a second network of a name whatever the request says.
+    Runnable createWithoutCheck =
+        () ->
+            fixtures
+                .createNetworkCmd()
+                .withName("gwit-dup")
+                .withCheckDuplicate(false)
+                .withLabels(Map.of(TEST_LABEL, TEST_LABEL_VALUE))
+                .exec();
+    createWithoutCheck.run();
+    boolean refusesDuplicates =
+        ApiVersion.parse(fixtures.versionCmd().exec().getApiVersion())
+            .atLeast(new ApiVersion(1, 44));
+    if (refusesDuplicates) {
+      assertThatThrownBy(createWithoutCheck::run)
+          .isInstanceOf(com.github.dockerjava.api.exception.ConflictException.class);
+      assertThat(gateway.findNetwork("gwit-dup")).isPresent();
+      return;
     }
+    createWithoutCheck.run();
 
     assertThatThrownBy(() -> gateway.findNetwork("gwit-dup"))
         .isInstanceOf(DockerRejectedException.class)
@@ -264,12 +305,15 @@ class DockerJavaGatewayIT {
     String networkId = gateway.createNetwork(network("gwit-pool", "198.18.20.0/24"));
     String containerId = startContainer("gwit-stranger");
 
+    // Engine 28 prefixes "invalid pool request: ".
     assertThatThrownBy(() -> gateway.createNetwork(network("gwit-overlap", "198.18.20.0/25")))
         .isInstanceOf(DockerRejectedException.class)
-        .hasMessage("Pool overlaps with other one on this address space");
+        .hasMessageEndingWith("Pool overlaps with other one on this address space");
+    // 20.10: "... does not belong to any of this network's subnets"; 25+: "invalid endpoint
+    // settings: no configured subnet or ip-range contain the IP address ...".
     assertThatThrownBy(() -> gateway.connect(networkId, containerId, staticAddress("198.18.99.9")))
         .isInstanceOf(DockerRejectedException.class)
-        .hasMessageContaining("does not belong to any of this network's subnets");
+        .hasMessageContaining("198.18.99.9");
     assertThat(callCount("createNetwork", "rejected")).isEqualTo(1);
   }
 
@@ -316,6 +360,18 @@ class DockerJavaGatewayIT {
                       .isInstanceOf(DockerUnavailableException.class));
     }
     assertThat(callCount("daemonInfo", "unavailable")).isGreaterThanOrEqualTo(1);
+  }
+
+  /** {@code curl --unix-socket} of a raw request, for what docker-java cannot send. */
+  private static String curl(String path) throws Exception {
+    Process p =
+        new ProcessBuilder("curl", "-s", "--unix-socket", dockerHost.getPath(), "http://d" + path)
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
   }
 
   private static NetworkRequest network(String name, String subnet) {

@@ -36,6 +36,7 @@ public final class FakeDockerGateway implements DockerGateway {
   private final Map<String, List<DockerException>> failures = new HashMap<>();
   private final Map<String, Integer> writes = new HashMap<>();
   private boolean available = true;
+  private Engine engine = Engine.negotiate("20.10.24+fake", "1.41", "1.12");
   private int nextPid = 1000;
 
   public FakeDockerGateway() {
@@ -50,6 +51,26 @@ public final class FakeDockerGateway implements DockerGateway {
   public synchronized DaemonInfo daemonInfo() {
     enter("daemonInfo");
     return new DaemonInfo("FAKE:DAEMON", "fake-node", "20.10.24+fake", "1.41");
+  }
+
+  @Override
+  public synchronized Engine engine() {
+    enter("engine");
+    return engine;
+  }
+
+  @Override
+  public synchronized Optional<Engine> knownEngine() {
+    return Optional.of(engine);
+  }
+
+  /**
+   * Makes the fake answer as this Engine (default 20.10, API 1.41): an unsupported one makes every
+   * call throw its {@link EngineUnsupportedException}, as the real gateway does. The fake's
+   * behaviour is still 20.10's otherwise.
+   */
+  public synchronized void setEngine(Engine engine) {
+    this.engine = engine;
   }
 
   @Override
@@ -102,6 +123,7 @@ public final class FakeDockerGateway implements DockerGateway {
     network.internal = request.internal();
     network.attachable = request.attachable();
     network.enableIpv6 = request.enableIpv6();
+    network.enableIpv4 = request.enableIpv4() == null || request.enableIpv4();
     network.labels.putAll(orEmpty(request.labels()));
     networks.put(network.id, network);
     publish(networkEvent("create", network, null));
@@ -318,6 +340,12 @@ public final class FakeDockerGateway implements DockerGateway {
     if (!available) {
       throw new DockerUnavailableException("fake daemon is down during " + operation, null);
     }
+    engine
+        .refusal()
+        .ifPresent(
+            refusal -> {
+              throw refusal;
+            });
     List<DockerException> planned = failures.get(operation);
     if (planned != null && !planned.isEmpty()) {
       throw planned.remove(0);
@@ -544,7 +572,8 @@ public final class FakeDockerGateway implements DockerGateway {
         n.attachable,
         n.enableIpv6,
         Map.copyOf(n.labels),
-        List.copyOf(endpoints));
+        List.copyOf(endpoints),
+        n.enableIpv4);
   }
 
   private ContainerInfo info(FakeContainer c) {
@@ -655,6 +684,7 @@ public final class FakeDockerGateway implements DockerGateway {
     boolean internal;
     boolean attachable;
     boolean enableIpv6;
+    boolean enableIpv4 = true;
 
     FakeNetwork(String id, String name, String driver, boolean userSubnets, boolean predefined) {
       this.id = id;

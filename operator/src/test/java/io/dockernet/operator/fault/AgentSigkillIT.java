@@ -35,11 +35,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent of node-a, a real OS process running the packaged jar, is SIGKILLed at random points of
- * its work, over and over: right after the k-th Docker change it makes for a batch of creates,
- * recreates, deletes, connects and disconnects (k and a few milliseconds of extra delay drawn from
- * a seeded random), then started again. After every trial: converged, nothing duplicated or leaked,
- * nothing the operator does not own touched.
+ * The agents of two nodes, real OS processes running the packaged jar, one on Engine 20.10 and one
+ * on 28.5.2 refusing API versions below 1.44 (the test bed's first two Engines), are SIGKILLed at
+ * random points of their work, over and over, taking turns: right after the k-th Docker change the
+ * agent makes on its node for a batch of creates, recreates, deletes, connects and disconnects (k
+ * and a few milliseconds of extra delay drawn from a seeded random), then started again; the other
+ * agent keeps working on the same objects meanwhile. After every trial: converged on both nodes,
+ * nothing duplicated or leaked, nothing the operator does not own touched.
  *
  * <p>{@code -Dfault.sigkill.trials} (default 20) and {@code -Dfault.sigkill.seed} (default: a fixed
  * regression seed; {@code random} for a fresh one, logged) control the run; rerun a failure with
@@ -50,7 +52,6 @@ import org.slf4j.LoggerFactory;
 class AgentSigkillIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentSigkillIT.class);
-  private static final String NODE = "node-a";
   private static final int SLOTS = 6;
   private static final List<String> CONTAINERS = List.of("m-1", "m-2", "m-3");
 
@@ -62,7 +63,8 @@ class AgentSigkillIT {
   private static TestBed bed;
   private static KubernetesClient kube;
   private static OperatorProcess controller;
-  private static OperatorProcess agent;
+  private static List<String> nodeNames;
+  private static final Map<String, OperatorProcess> agents = new TreeMap<>();
 
   @BeforeAll
   static void start(TestBed testBed) {
@@ -72,16 +74,20 @@ class AgentSigkillIT {
     FaultObjects.deleteAll(kube);
     bed.cleanDocker();
     controller = FaultSupport.startController(bed, "fault-sigkill");
+    nodeNames = bed.onePerEngine().subList(0, 2);
   }
 
   @AfterAll
   static void stop() {
-    if (agent == null || !agent.alive()) {
-      agent = startAgent(99);
+    for (String node : nodeNames) {
+      OperatorProcess agent = agents.get(node);
+      if (agent == null || !agent.alive()) {
+        agents.put(node, startAgent(node));
+      }
     }
-    FaultSupport.disconnectUnmanaged(bed.node(NODE), STABLE);
+    nodeNames.forEach(n -> FaultSupport.disconnectUnmanaged(bed.node(n), STABLE));
     FaultObjects.deleteAll(kube);
-    agent.close();
+    agents.values().forEach(OperatorProcess::close);
     if (controller != null) {
       controller.close();
     }
@@ -98,21 +104,24 @@ class AgentSigkillIT {
         seed,
         seed);
     Random random = new Random(seed);
-    TestNode node = bed.node(NODE);
-    FaultSupport.createForeignObjects(node);
-    CONTAINERS.forEach(c -> FaultSupport.runManagedContainer(node, c));
-    Map<String, TestNode> nodes = Map.of(NODE, node);
+    Map<String, TestNode> nodes = FaultSupport.nodes(bed, nodeNames);
+    for (TestNode node : nodes.values()) {
+      FaultSupport.createForeignObjects(node);
+      CONTAINERS.forEach(c -> FaultSupport.runManagedContainer(node, c));
+    }
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(nodes, Set.of());
-    agent = startAgent(0);
-    // A network that lives through every trial, with an admin's containers on it.
-    kube.resource(FaultObjects.network(STABLE, STABLE_SUBNET, NODE)).create();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> !node.docker().listNetworksCmd().withNameFilter(STABLE).exec().isEmpty());
+    nodeNames.forEach(n -> agents.put(n, startAgent(n)));
+    // A network that lives through every trial, with an admin's containers on it on each node.
+    kube.resource(FaultObjects.networkOn(STABLE, STABLE_SUBNET, nodeNames)).create();
     Set<String> handAttached = new java.util.HashSet<>();
-    for (String u :
-        FaultSupport.unmanagedOn(node, STABLE, FaultObjects.address(STABLE_SUBNET, 10))) {
-      handAttached.add(NODE + "/" + STABLE + "/" + u);
+    for (TestNode node : nodes.values()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !node.docker().listNetworksCmd().withNameFilter(STABLE).exec().isEmpty());
+      for (String u :
+          FaultSupport.unmanagedOn(node, STABLE, FaultObjects.address(STABLE_SUBNET, 10))) {
+        handAttached.add(node.name() + "/" + STABLE + "/" + u);
+      }
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
@@ -124,6 +133,8 @@ class AgentSigkillIT {
       int jitterMillis = random.nextInt(150);
       List<String> batch = new ArrayList<>();
       int t = trial;
+      // The agents take turns: odd trials kill the first node's, even ones the second's.
+      TestNode node = nodes.get(nodeNames.get((trial - 1) % nodeNames.size()));
       int seen =
           killAfterDockerEvents(
               node, k, jitterMillis, () -> batch.addAll(applyRandomBatch(random, generation, t)));
@@ -132,7 +143,11 @@ class AgentSigkillIT {
               + trial
               + ": "
               + batch
-              + " killed after "
+              + " agent of "
+              + node.name()
+              + " ("
+              + node.engine()
+              + ") killed after "
               + seen
               + "/"
               + k
@@ -140,7 +155,7 @@ class AgentSigkillIT {
               + jitterMillis
               + "ms");
       LOG.info("{}", killedAt.get(killedAt.size() - 1));
-      agent = startAgent(trial);
+      agents.put(node.name(), startAgent(node.name()));
       FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
       FaultSupport.assertForeignUnchanged(before, nodes, Set.of());
       assertThat(
@@ -173,7 +188,7 @@ class AgentSigkillIT {
       if (!generation.containsKey(slot)) {
         createOnceGone(
             FaultObjects.withLabel(
-                FaultObjects.network(net, subnet, NODE), "trial", String.valueOf(trial)));
+                FaultObjects.networkOn(net, subnet, nodeNames), "trial", String.valueOf(trial)));
         generation.put(slot, trial);
         String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
         attach(net, subnet, container);
@@ -289,14 +304,16 @@ class AgentSigkillIT {
       batch.run();
       reached.await(5, TimeUnit.SECONDS);
       Thread.sleep(jitterMillis); // a random point after the k-th change, not a wait for a state
-      int status = agent.kill();
+      int status = agents.get(node.name()).kill();
       assertThat(status).as("exit status of a SIGKILLed JVM").isEqualTo(128 + 9);
       return seen.get();
     }
   }
 
-  private static OperatorProcess startAgent(int trial) {
+  private static OperatorProcess startAgent(String node) {
     return OperatorProcess.agent(
-        bed.node(NODE), bed.kubeConfigFile(), Path.of("target", "fault", "sigkill-agent.log"));
+        bed.node(node),
+        bed.kubeConfigFile(),
+        Path.of("target", "fault", "sigkill-agent-" + node + ".log"));
   }
 }

@@ -15,6 +15,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -56,6 +57,10 @@ class BadInputIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(BadInputIT.class);
   private static final String CORPUS = "/fault/bad-input.yaml";
+
+  /** The label of the nodes the corpus's per-node cases select (node-a and node-b). */
+  private static final String CORPUS_NODE_LABEL = "dockernet-it/bad-input";
+
   private static InJvmRoles agents;
   private static OperatorProcess controller;
   private static TestBed bed;
@@ -75,6 +80,14 @@ class BadInputIT {
   @AfterAll
   static void stop() {
     FaultSupport.stopAll(bed, kube, agents, controller);
+    for (String node : List.of("node-a", "node-b")) {
+      Edits.edit(
+          kube.nodes().withName(node),
+          n -> {
+            n.getMetadata().getLabels().remove(CORPUS_NODE_LABEL);
+            return n;
+          });
+    }
   }
 
   /** One corpus entry. */
@@ -92,18 +105,30 @@ class BadInputIT {
   void everyBadObjectIsRefusedOrReportedWhileTheRestKeepsConverging() throws Exception {
     List<Case> corpus = corpus();
     assertThat(corpus).as("cases").hasSizeGreaterThanOrEqualTo(50);
-    TestNode a = bed.node("node-a");
-    FaultSupport.createForeignObjects(a);
-    for (Case c : corpus) {
-      container(c)
-          .filter(n -> n.startsWith("m-t-"))
-          .ifPresent(n -> FaultSupport.runManagedContainer(a, n));
+    // The corpus names node-a (Engine 20.10) and node-b (28.5.2 refusing API below 1.44).
+    assertThat(bed.node("node-a").engineVersion()).isEqualTo("20.10");
+    assertThat(bed.node("node-b").refusesApiBelow144()).isTrue();
+    Map<String, TestNode> fixtureNodes = FaultSupport.nodes(bed, List.of("node-a", "node-b"));
+    for (TestNode a : fixtureNodes.values()) {
+      Edits.edit(
+          kube.nodes().withName(a.name()),
+          n -> {
+            n.getMetadata().getLabels().put(CORPUS_NODE_LABEL, "yes");
+            return n;
+          });
+      FaultSupport.createForeignObjects(a);
+      for (Case c : corpus) {
+        container(c)
+            .filter(n -> n.startsWith("m-t-"))
+            .ifPresent(n -> FaultSupport.runManagedContainer(a, n));
+      }
+      createContainer(a, "m-host", "host");
+      createContainer(a, "m-none", "none");
     }
-    createContainer(a, "m-host", "host");
-    createContainer(a, "m-none", "none");
-    Map<String, Map<String, String>> before =
-        FaultSupport.foreignSnapshot(Map.of("node-a", a), Set.of());
-    DockerNetwork valid = FaultObjects.network("valid-net", "198.18.232.0/26", "node-a");
+    TestNode a = fixtureNodes.get("node-a");
+    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(fixtureNodes, Set.of());
+    DockerNetwork valid =
+        FaultObjects.networkOn("valid-net", "198.18.232.0/26", List.copyOf(fixtureNodes.keySet()));
     valid.getSpec().ipam.config.get(0).gateway = "198.18.232.1";
     valid.getSpec().ipam.config.get(0).ipRange = "198.18.232.32/27";
     valid.getSpec().ipam.config.get(0).auxAddresses = Map.of("reserved", "198.18.232.5");
@@ -166,7 +191,7 @@ class BadInputIT {
     // networks untouched, and a container still starts on Docker's default bridge.
     FaultObjects.deleteAll(kube);
     FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(1));
-    FaultSupport.assertForeignUnchanged(before, Map.of("node-a", a), Set.of());
+    FaultSupport.assertForeignUnchanged(before, fixtureNodes, Set.of());
     String probe = a.docker().createContainerCmd(TestBed.IMAGE).withName("f-after").exec().getId();
     a.docker().startContainerCmd(probe).exec();
   }

@@ -27,16 +27,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's Docker daemon restarts while 30 networks (and attachments to them) are being applied:
- * everything ends exactly as declared on every node, nothing duplicated or leaked, and nothing the
- * operator does not own is touched. Subnets 198.18.200-207.x.
+ * Two nodes' Docker daemons restart while 30 networks (and attachments to them) are being applied,
+ * one on Engine 20.10 and one on 28.5.2 refusing API versions below 1.44 (the test bed's first two
+ * Engines): everything ends exactly as declared on every node, nothing duplicated or leaked, and
+ * nothing the operator does not own is touched. Subnets 198.18.200-207.x.
  */
 @ExtendWith(TestBedExtension.class)
 class DaemonRestartDuringBulkApplyIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(DaemonRestartDuringBulkApplyIT.class);
   private static final int NETWORKS = 30;
-  private static final String RESTARTED = "node-b";
+  private static Set<String> restarted;
   private static final String LEGACY = "restart-legacy";
   private static final String LEGACY_SUBNET = FaultObjects.subnet(200, 31);
   private static InJvmRoles agents;
@@ -51,6 +52,7 @@ class DaemonRestartDuringBulkApplyIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-daemon-restart");
+    restarted = new java.util.TreeSet<>(bed.onePerEngine().subList(0, 2));
     agents = FaultSupport.startAgents(bed);
     bed.cleanDocker();
   }
@@ -64,30 +66,34 @@ class DaemonRestartDuringBulkApplyIT {
   void aDaemonRestartedDuringABulkApplyEndsExactlyAsDeclared() throws Exception {
     List<String> names = bed.nodeNames();
     bed.nodes().values().forEach(FaultSupport::createForeignObjects);
-    FaultSupport.runManagedContainer(bed.node(RESTARTED), "m-web");
+    restarted.forEach(n -> FaultSupport.runManagedContainer(bed.node(n), "m-web"));
     FaultSupport.runManagedContainer(bed.node("node-c"), "m-web");
-    // A managed network with an admin's containers on it, changed (so replaced) in the same bulk.
-    kube.resource(FaultObjects.network(LEGACY, LEGACY_SUBNET, RESTARTED)).create();
+    // A managed network with an admin's containers on it on each restarted node, changed (so
+    // replaced) in the same bulk.
+    kube.resource(FaultObjects.networkOn(LEGACY, LEGACY_SUBNET, List.copyOf(restarted))).create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                !bed.node(RESTARTED)
-                    .docker()
-                    .listNetworksCmd()
-                    .withNameFilter(LEGACY)
-                    .exec()
-                    .isEmpty());
+                restarted.stream()
+                    .allMatch(
+                        n ->
+                            !bed.node(n)
+                                .docker()
+                                .listNetworksCmd()
+                                .withNameFilter(LEGACY)
+                                .exec()
+                                .isEmpty()));
     Set<String> handAttached = new java.util.HashSet<>();
-    for (String u :
-        FaultSupport.unmanagedOn(
-            bed.node(RESTARTED), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10))) {
-      handAttached.add(RESTARTED + "/" + LEGACY + "/" + u);
+    for (String n : restarted) {
+      for (String u :
+          FaultSupport.unmanagedOn(bed.node(n), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10))) {
+        handAttached.add(n + "/" + LEGACY + "/" + u);
+      }
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
-    Map<String, Map<String, String>> before =
-        FaultSupport.foreignSnapshot(bed.nodes(), Set.of(RESTARTED));
+    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), restarted);
     FaultObjects.label(kube, LEGACY, "bulk", "applied");
 
     ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -114,18 +120,28 @@ class DaemonRestartDuringBulkApplyIT {
                           }))
               .toList();
 
-      // Restart once the daemon has some of the networks but not all: mid-apply.
+      // Restart once the daemons have some of the networks but not all: mid-apply.
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> managedOn(RESTARTED) >= 3);
-      int atRestart = managedOn(RESTARTED);
-      LOG.info("restarting {} with {} of {} networks in place", RESTARTED, atRestart, NETWORKS);
-      bed.restartNodeDaemon(RESTARTED);
+          .until(() -> restarted.stream().allMatch(n -> managedOn(n) >= 3));
+      Map<String, Integer> atRestart = new java.util.TreeMap<>();
+      restarted.forEach(n -> atRestart.put(n, managedOn(n)));
+      LOG.info("restarting {} with {} of {} networks in place", restarted, atRestart, NETWORKS);
+      List<java.util.concurrent.CompletableFuture<?>> restarts =
+          restarted.stream()
+              .<java.util.concurrent.CompletableFuture<?>>map(
+                  n ->
+                      java.util.concurrent.CompletableFuture.runAsync(
+                          () -> bed.restartNodeDaemon(n)))
+              .toList();
+      restarts.forEach(java.util.concurrent.CompletableFuture::join);
       for (Future<?> f : applied) {
         f.get();
       }
-      assertThat(atRestart).as("networks on %s when it restarted", RESTARTED).isLessThan(NETWORKS);
+      assertThat(atRestart.values())
+          .as("networks on %s when they restarted", atRestart)
+          .anyMatch(count -> count < NETWORKS);
     } finally {
       pool.shutdown();
     }
@@ -139,14 +155,15 @@ class DaemonRestartDuringBulkApplyIT {
       // creating the network again fails with "conflicts with network <id> ... overlapping IPv4".
       // The operator cannot see that network, let alone remove it: it must report the conflict on
       // that node, and everything else must still converge.
-      Map<String, String> ghosts = ghostConflicts(RESTARTED);
+      Map<String, String> ghosts = new java.util.TreeMap<>();
+      restarted.forEach(n -> ghosts.putAll(ghostConflicts(n)));
       assertThat(ghosts)
           .as(
               "not converged, and not because of a network the Engine kept: %s",
               notYet.getMessage())
           .isNotEmpty();
       LOG.warn(
-          "{} kept networks its API does not list, reported per network: {}", RESTARTED, ghosts);
+          "{} kept networks their API does not list, reported per network: {}", restarted, ghosts);
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
@@ -165,12 +182,12 @@ class DaemonRestartDuringBulkApplyIT {
                 .list()
                 .getItems())
         .hasSize(NETWORKS + 1);
-    FaultSupport.assertForeignUnchanged(before, FaultSupport.nodes(bed, names), Set.of(RESTARTED));
+    FaultSupport.assertForeignUnchanged(before, FaultSupport.nodes(bed, names), restarted);
     assertThat(
             EndpointsKept.lostOrChanged(
                 endpoints,
                 EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED),
-                Set.of(RESTARTED)))
+                restarted))
         .as("endpoints of containers the operator does not manage")
         .isEmpty();
   }

@@ -1,20 +1,13 @@
 package io.dockernet.operator.fault;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestNode;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * deletes their Node objects, so later test classes see the test bed's nodes only; their namespaces
  * and data go with the test bed's {@code hack/nodes.sh stop}.
  */
-final class ExtraNodes implements AutoCloseable {
+public final class ExtraNodes implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExtraNodes.class);
 
@@ -40,22 +33,39 @@ final class ExtraNodes implements AutoCloseable {
     this.kube = kube;
   }
 
-  /** Nodes after the test bed's, up to {@code total} in all. */
-  static ExtraNodes start(TestBed bed, int total) {
+  /** Nodes after the test bed's, up to {@code total} in all, on Engine 20.10. */
+  public static ExtraNodes start(TestBed bed, int total) {
     ExtraNodes extra = new ExtraNodes(bed.kubernetesClient());
     nodesSh("start", String.valueOf(total));
     Path stateRoot = bed.node(bed.nodeNames().get(0)).socket().getParent().getParent();
     for (int i = bed.nodeNames().size(); i < total; i++) {
       String name = "node-" + (char) ('a' + i);
       Path socket = stateRoot.resolve(name).resolve("docker.sock");
-      extra.nodes.put(name, new TestNode(name, socket, client(socket)));
+      extra.nodes.put(name, TestNode.at(name, socket));
       extra.createNodeObject(name, socket);
     }
     return extra;
   }
 
-  Map<String, TestNode> nodes() {
+  public Map<String, TestNode> nodes() {
     return nodes;
+  }
+
+  /**
+   * Restarts one extra node's daemon on another Engine ({@code VERSION[:MIN_API]}), data root kept:
+   * an Engine upgraded in place. Returns the node with a new client.
+   */
+  public TestNode restartOn(String name, String engine) {
+    TestNode old = nodes.get(name);
+    nodesSh("restart-node", name, engine);
+    try {
+      old.docker().close();
+    } catch (IOException e) {
+      LOG.debug("closing a docker client", e);
+    }
+    TestNode fresh = TestNode.at(name, old.socket());
+    nodes.put(name, fresh);
+    return fresh;
   }
 
   private void createNodeObject(String name, Path socket) {
@@ -88,21 +98,6 @@ final class ExtraNodes implements AutoCloseable {
                             .build())
                     .endStatus()
                     .build());
-  }
-
-  private static DockerClient client(Path socket) {
-    URI host = URI.create("unix://" + socket);
-    return DockerClientImpl.getInstance(
-        new DefaultDockerClientConfig.Builder()
-            .withDockerHost(host.toString())
-            .withApiVersion(RemoteApiVersion.VERSION_1_41)
-            .withDockerTlsVerify(false)
-            .build(),
-        new ZerodepDockerHttpClient.Builder()
-            .dockerHost(host)
-            .connectionTimeout(Duration.ofSeconds(5))
-            .responseTimeout(Duration.ofSeconds(60))
-            .build());
   }
 
   /** Runs {@code hack/nodes.sh ARGS} from the repository root; fails unless it exits 0. */
@@ -139,6 +134,7 @@ final class ExtraNodes implements AutoCloseable {
     }
   }
 
+  /** Stops the extra daemons and deletes their Node objects. */
   @Override
   public void close() {
     for (TestNode node : nodes.values()) {

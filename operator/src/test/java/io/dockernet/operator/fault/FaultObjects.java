@@ -66,6 +66,20 @@ final class FaultObjects {
     return dn;
   }
 
+  /** A network like {@link #network(String, String, String)} on exactly the given nodes. */
+  static DockerNetwork networkOn(String name, String subnet, List<String> onlyNodes) {
+    DockerNetwork dn = network(name, subnet, null);
+    dn.getSpec().nodeSelector =
+        new LabelSelectorBuilder()
+            .addNewMatchExpression()
+            .withKey("kubernetes.io/hostname")
+            .withOperator("In")
+            .withValues(onlyNodes)
+            .endMatchExpression()
+            .build();
+    return dn;
+  }
+
   /** {@code docker network connect --ip IPV4 --alias CONTAINER NETWORK CONTAINER}, declared. */
   static ContainerAttachment attachment(String name, String container, String network, String ip) {
     ContainerAttachment ca = new ContainerAttachment();

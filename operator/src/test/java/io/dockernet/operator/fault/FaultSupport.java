@@ -306,21 +306,26 @@ final class FaultSupport {
 
   /**
    * The end of a fault test: its objects deleted while the roles still run (so they clean up), then
-   * what it started closed in the given order (nulls skipped), then the node daemons cleaned.
+   * what it started closed in the given order (nulls skipped), then the node daemons cleaned. The
+   * roles are closed even when the deletion fails: left running, they would act beside the next
+   * test class's roles on the same nodes.
    */
   static void stopAll(TestBed bed, KubernetesClient kube, AutoCloseable... started) {
     // An admin's containers on managed networks would block their deletion: an admin takes
     // them off first.
     bed.nodes().values().forEach(FaultSupport::disconnectAllUnmanaged);
-    FaultObjects.deleteAll(kube);
-    for (AutoCloseable c : started) {
-      if (c == null) {
-        continue;
-      }
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("could not stop " + c, e);
+    try {
+      FaultObjects.deleteAll(kube);
+    } finally {
+      for (AutoCloseable c : started) {
+        if (c == null) {
+          continue;
+        }
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("could not stop " + c, e);
+        }
       }
     }
     bed.cleanDocker();

@@ -19,8 +19,6 @@ import java.util.function.Predicate;
  */
 final class ForeignObjects {
 
-  private static final String DOCKER = "/usr/bin/docker"; // Debian's 20.10 client, as hack/ uses
-
   private ForeignObjects() {}
 
   /**
@@ -72,7 +70,7 @@ final class ForeignObjects {
   /** Runs the docker CLI against the node's daemon; fails unless it exits 0. */
   static String docker(TestNode node, String... args) {
     String[] command = new String[args.length + 3];
-    command[0] = DOCKER;
+    command[0] = node.cli().toString(); // the node's own Engine's CLI, as hack/ uses
     command[1] = "-H";
     command[2] = node.dockerHost().toString();
     System.arraycopy(args, 0, command, 3, args.length);
@@ -86,7 +84,7 @@ final class ForeignObjects {
       }
       return out;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + DOCKER, e);
+      throw new IllegalStateException("cannot run " + command[0], e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -20,9 +20,10 @@ import java.util.UUID;
 
 /**
  * Random valid DockerNetwork specs (what the API server accepts) with addresses written in every
- * form a user may write them: host bits set in a subnet, IPv6 compressed, in full with leading
- * zeros, in capitals. Seeded: the same seed gives the same specs. Pools are IPv4 in 198.18.0.0/16
- * and IPv6 in fd00::/8, so the real-daemon round trip can create them too.
+ * form a user may write them: IPv6 compressed, in full with leading zeros, in capitals. (Host bits
+ * in a subnet are refused at admission, as Engine 25 and newer refuse them.) Seeded: the same seed
+ * gives the same specs. Pools are IPv4 in 198.18.0.0/16 and IPv6 in fd00::/8, so the real-daemon
+ * round trip can create them too.
  */
 final class GeneratedSpecs {
 
@@ -71,10 +72,10 @@ final class GeneratedSpecs {
     return dn;
   }
 
-  /** A pool for the block: subnet written with random host bits, optional gateway/range/aux. */
+  /** A pool for the block: subnet in a random spelling, optional gateway/range/aux. */
   IpamPoolSpec pool(IPAddress block) {
     IpamPoolSpec pool = new IpamPoolSpec();
-    pool.subnet = write(hostIn(block, true)) + "/" + block.getNetworkPrefixLength();
+    pool.subnet = write(block.getLower()) + "/" + block.getNetworkPrefixLength();
     int free = block.getBitCount() - block.getNetworkPrefixLength();
     if (random.nextBoolean()) {
       pool.gateway = write(hostIn(block, false));

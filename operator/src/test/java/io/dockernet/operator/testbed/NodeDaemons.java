@@ -11,6 +11,7 @@ import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,24 +48,35 @@ final class NodeDaemons implements AutoCloseable {
   }
 
   /**
-   * Uses node daemons node-a .. node-{count} when they all answer (e.g. started by .ci/run), else
-   * runs {@code hack/nodes.sh start <count>}; makes sure every daemon has the test image.
+   * Uses node daemons node-a .. node-{count} when they all answer and run the given Engines (e.g.
+   * started by an earlier run), else runs {@code hack/nodes.sh start <count> <engines>} (which
+   * keeps the nodes that match and fetches Engines not in its cache yet); makes sure every daemon
+   * has the test image.
+   *
+   * @param engines the Engine of each node, in order ({@code VERSION[:MIN_API]})
    */
-  static NodeDaemons start(HackScripts hack, int count) {
+  static NodeDaemons start(HackScripts hack, List<String> engines) {
     NodeDaemons daemons = new NodeDaemons(hack);
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < engines.size(); i++) {
       names.add("node-" + (char) ('a' + i));
     }
-    if (names.stream().allMatch(daemons::answers)) {
+    boolean ready =
+        names.stream()
+            .allMatch(
+                n ->
+                    daemons.answers(n)
+                        && engines.get(names.indexOf(n)).equals(engineOf(daemons.socket(n))));
+    if (ready) {
       log.info("node daemons {} already running under {}", names, daemons.stateRoot);
     } else {
-      hack.run(SCRIPT_TIMEOUT, "nodes.sh", "start", String.valueOf(count));
+      List<String> args = new ArrayList<>(List.of("start", String.valueOf(engines.size())));
+      args.addAll(engines);
+      hack.run(SCRIPT_TIMEOUT, "nodes.sh", args.toArray(String[]::new));
       daemons.startedHere = true;
     }
     for (String name : names) {
-      Path socket = daemons.socket(name);
-      daemons.nodes.put(name, new TestNode(name, socket, client(socket)));
+      daemons.nodes.put(name, TestNode.at(name, daemons.socket(name)));
     }
     List<String> withoutImage =
         daemons.nodes.values().stream()
@@ -94,6 +106,11 @@ final class NodeDaemons implements AutoCloseable {
     return replaceClientAfter(name, "restart-node");
   }
 
+  /** Restarts one daemon on another Engine, data root kept: an upgrade in place. */
+  synchronized TestNode restartOn(String name, String engine) {
+    return replaceClientAfter(name, "restart-node", engine);
+  }
+
   /** Stops one daemon; its namespace and data stay. */
   synchronized void stop(String name) {
     requireNode(name);
@@ -105,12 +122,14 @@ final class NodeDaemons implements AutoCloseable {
     return replaceClientAfter(name, "start-node");
   }
 
-  private TestNode replaceClientAfter(String name, String command) {
+  private TestNode replaceClientAfter(String name, String command, String... engine) {
     TestNode old = requireNode(name);
-    hack.run(SCRIPT_TIMEOUT, "nodes.sh", command, name);
+    List<String> args = new ArrayList<>(List.of(command, name));
+    args.addAll(List.of(engine));
+    hack.run(SCRIPT_TIMEOUT, "nodes.sh", args.toArray(String[]::new));
     // Pooled connections to the old daemon process are dead: start from a fresh client.
     closeQuietly(old.docker());
-    TestNode fresh = new TestNode(name, old.socket(), client(old.socket()));
+    TestNode fresh = TestNode.at(name, old.socket());
     nodes.put(name, fresh);
     return fresh;
   }
@@ -215,14 +234,28 @@ final class NodeDaemons implements AutoCloseable {
     }
   }
 
-  /** A client for a test bed daemon; API 1.41 is Engine 20.10's. */
+  /**
+   * A client for a test bed daemon in the daemon's own (newest) API version, as the docker CLI of
+   * its Engine would speak: an old client is refused by a node with the 1.44 floor.
+   */
   static DockerClient client(Path socket) {
+    String version;
+    try (DockerClient unversioned = client(socket, RemoteApiVersion.UNKNOWN_VERSION)) {
+      // Without a version docker-java sends GET /version unprefixed, which every daemon answers.
+      version = unversioned.versionCmd().exec().getApiVersion();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return client(socket, RemoteApiVersion.parseConfig(version));
+  }
+
+  private static DockerClient client(Path socket, RemoteApiVersion version) {
     URI host = URI.create("unix://" + socket);
     // Field by field: createDefaultConfigBuilder() would read DOCKER_* of the machine.
     DockerClientConfig config =
         new DefaultDockerClientConfig.Builder()
             .withDockerHost(host.toString())
-            .withApiVersion(RemoteApiVersion.VERSION_1_41)
+            .withApiVersion(version)
             .withDockerTlsVerify(false)
             .build();
     DockerHttpClient http =
@@ -232,6 +265,16 @@ final class NodeDaemons implements AutoCloseable {
             .responseTimeout(Duration.ofSeconds(60))
             .build();
     return DockerClientImpl.getInstance(config, http);
+  }
+
+  /** The ENGINE hack/nodes.sh recorded for the node of this socket (20.10 if none). */
+  static String engineOf(Path socket) {
+    Path file = socket.resolveSibling("engine");
+    try {
+      return Files.exists(file) ? Files.readString(file).strip() : "20.10";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Closes the clients; stops the daemons if this JVM started them, unless asked to keep them. */

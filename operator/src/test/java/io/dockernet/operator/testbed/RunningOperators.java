@@ -135,8 +135,13 @@ public final class RunningOperators implements AutoCloseable {
     }
   }
 
-  /** Starts (or restarts) the agent of one node. */
+  /** Starts (or restarts) the agent of one node of the test bed. */
   public DockernetOperator startAgent(String node) {
+    return startAgent(node, bed.node(node).dockerHost());
+  }
+
+  /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
+  public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
     stopAgent(node);
     KubernetesClient client = newClient(accounts == null ? null : accounts.agent());
     clients.put(node, client);
@@ -145,7 +150,7 @@ public final class RunningOperators implements AutoCloseable {
             new OperatorConfig(
                 EnumSet.of(Role.AGENT),
                 node,
-                bed.node(node).dockerHost(),
+                dockerHost,
                 0,
                 accounts == null ? "default" : accounts.namespace()),
             client);

@@ -39,12 +39,22 @@ import org.slf4j.LoggerFactory;
  * and torn down when the JVM exits. Use it through {@link TestBedExtension}.
  *
  * <p>System properties: {@code kube.version} (set by the POM), {@code testbed.nodes} (default 3),
- * {@code testbed.keepNodes} (leave daemons this JVM started running), {@code testbed.repoRoot}.
+ * {@code testbed.engines} (the Engine of each node, comma-separated {@code VERSION[:MIN_API]};
+ * default {@value #DEFAULT_ENGINES}), {@code testbed.keepNodes} (leave daemons this JVM started
+ * running), {@code testbed.repoRoot}.
+ *
+ * <p>The default mix puts a legacy Engine 20.10 first (node-a), then an Engine refusing API
+ * versions older than 1.44 as Engine 29.0 to 29.2 do (node-b: 28.5.2 with that floor), then 26.1.5
+ * (node-c), then again: every test touching at least node-a and node-b runs against both kinds, and
+ * {@link #onePerEngine} names a node of each Engine for tests that act on single nodes.
  */
 public final class TestBed {
 
   /** Label on every {@code Node} object the test bed creates. */
   public static final String NODE_LABEL = "dockernet.io/testbed";
+
+  /** node-a, node-b, ... run these Engines (hack/nodes.sh ENGINE syntax), unless told otherwise. */
+  public static final String DEFAULT_ENGINES = "20.10,28.5.2:1.44,26.1.5,20.10,28.5.2:1.44";
 
   /** The offline test image every node daemon has (see {@code hack/busybox-image.sh}). */
   public static final String IMAGE = NodeDaemons.IMAGE;
@@ -96,6 +106,7 @@ public final class TestBed {
     HackScripts hack = HackScripts.locate();
     String kubeVersion = System.getProperty("kube.version", "1.34.4");
     int nodeCount = Integer.getInteger("testbed.nodes", 3);
+    List<String> engines = engines(nodeCount);
 
     Path binaries = KubeBinaries.dir(kubeVersion);
     if (!KubeBinaries.complete(binaries)) {
@@ -108,7 +119,7 @@ public final class TestBed {
     CompletableFuture<NodeDaemons> nodes =
         CompletableFuture.supplyAsync(
             () -> {
-              NodeDaemons ready = NodeDaemons.start(hack, nodeCount);
+              NodeDaemons ready = NodeDaemons.start(hack, engines);
               Runtime.getRuntime().addShutdownHook(new Thread(ready::close, "testbed-nodes-stop"));
               return ready;
             });
@@ -125,8 +136,11 @@ public final class TestBed {
     Runtime.getRuntime().addShutdownHook(new Thread(apiServer::stop, "testbed-apiserver-stop"));
     apiServer.start();
     String kubeConfigYaml = apiServer.getKubeConfigYaml();
-    KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+    Config adminConfig = Config.fromKubeconfig(kubeConfigYaml);
+    // A collection delete of hundreds of objects with finalizers (one update each, through the
+    // chart's admission policy) can outlast fabric8's 10 s default on a busy two-core machine.
+    adminConfig.setRequestTimeout((int) Duration.ofSeconds(60).toMillis());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(adminConfig).build();
     Path kubeConfigFile = writeKubeConfig(kubeConfigYaml);
 
     NodeDaemons daemons;
@@ -145,6 +159,29 @@ public final class TestBed {
         client.getMasterUrl(),
         daemons.nodes().keySet());
     return bed;
+  }
+
+  /** The Engine of each of {@code count} nodes: {@code testbed.engines}, repeated as needed. */
+  private static List<String> engines(int count) {
+    List<String> listed =
+        List.of(System.getProperty("testbed.engines", DEFAULT_ENGINES).split(",")).stream()
+            .map(String::strip)
+            .filter(e -> !e.isEmpty())
+            .toList();
+    return java.util.stream.IntStream.range(0, count)
+        .mapToObj(i -> listed.get(i % listed.size()))
+        .toList();
+  }
+
+  /**
+   * The first node of each distinct Engine, in node order: with the default mix node-a (20.10),
+   * node-b (28.5.2 refusing API below 1.44) and node-c (26.1.5). A test that acts on a single node
+   * does it on each of these, so it runs against every Engine of the run.
+   */
+  public List<String> onePerEngine() {
+    Map<String, String> first = new LinkedHashMap<>();
+    daemons.nodes().values().forEach(n -> first.putIfAbsent(n.engine(), n.name()));
+    return List.copyOf(first.values());
   }
 
   /** A client for the API server, with admin rights (owned by the test bed; do not close). */
@@ -212,6 +249,14 @@ public final class TestBed {
     return daemons.restart(name);
   }
 
+  /**
+   * Restarts one node's dockerd on another Engine ({@code VERSION[:MIN_API]}), namespace and data
+   * root kept: an Engine upgraded in place. Returns the node with a new client.
+   */
+  public TestNode restartNodeDaemonOn(String name, String engine) {
+    return daemons.restartOn(name, engine);
+  }
+
   /** Stops one node's dockerd (its namespace and data stay); see {@link #startNodeDaemon}. */
   public void stopNodeDaemon(String name) {
     daemons.stop(name);
@@ -274,10 +319,11 @@ public final class TestBed {
     for (TestNode node : daemons.nodes().values()) {
       Version version = node.docker().versionCmd().exec();
       log.info(
-          "{}: Docker Engine {} (API {}) at {}",
+          "{}: Docker Engine {} (API {}, oldest accepted {}) at {}",
           node.name(),
           version.getVersion(),
           version.getApiVersion(),
+          version.getRawValues().get("MinAPIVersion"),
           node.socket());
     }
   }

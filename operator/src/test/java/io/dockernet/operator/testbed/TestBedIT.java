@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,40 +92,69 @@ class TestBedIT {
   }
 
   @Test
+  void eachNodeRunsTheEngineTheTestBedChoseAndTheFloorNodesRefuseOldClients() throws Exception {
+    assertThat(bed.onePerEngine()).hasSizeGreaterThanOrEqualTo(2);
+    for (TestNode node : bed.nodes().values()) {
+      var version = node.docker().versionCmd().exec();
+      assertThat(version.getVersion()).as(node.name()).startsWith(node.engineVersion());
+      Process p =
+          new ProcessBuilder(
+                  "curl", "-s", "--unix-socket", node.socket().toString(), "http://d/v1.41/version")
+              .redirectErrorStream(true)
+              .start();
+      String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      if (node.refusesApiBelow144()) {
+        assertThat(answer)
+            .as(node.name())
+            .contains("client version 1.41 is too old. Minimum supported API version is 1.44");
+      } else {
+        assertThat(answer).as(node.name()).contains("\"ApiVersion\"");
+      }
+    }
+  }
+
+  @Test
   void aBusyboxContainerRunsOnANodeAndGetsAnAddress() {
-    DockerClient nodeA = bed.node("node-a").docker();
-    createNetwork(nodeA);
+    for (String node : bed.onePerEngine()) {
+      DockerClient nodeA = bed.node(node).docker();
+      createNetwork(nodeA);
 
-    String id =
-        nodeA
-            .createContainerCmd(TestBed.IMAGE)
-            .withName("testbed-busybox")
-            .withHostConfig(HostConfig.newHostConfig().withNetworkMode(NETWORK))
-            .exec()
-            .getId();
-    nodeA.startContainerCmd(id).exec();
+      String id =
+          nodeA
+              .createContainerCmd(TestBed.IMAGE)
+              .withName("testbed-busybox")
+              .withHostConfig(HostConfig.newHostConfig().withNetworkMode(NETWORK))
+              .exec()
+              .getId();
+      nodeA.startContainerCmd(id).exec();
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              InspectContainerResponse container = nodeA.inspectContainerCmd(id).exec();
-              assertThat(container.getState().getRunning()).isTrue();
-              Map<String, ContainerNetwork> networks = container.getNetworkSettings().getNetworks();
-              assertThat(networks).containsKey(NETWORK);
-              assertThat(networks.get(NETWORK).getIpAddress()).startsWith("198.18.10.");
-            });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                InspectContainerResponse container = nodeA.inspectContainerCmd(id).exec();
+                assertThat(container.getState().getRunning()).isTrue();
+                Map<String, ContainerNetwork> networks =
+                    container.getNetworkSettings().getNetworks();
+                assertThat(networks).containsKey(NETWORK);
+                assertThat(networks.get(NETWORK).getIpAddress()).startsWith("198.18.10.");
+              });
+    }
   }
 
   @Test
   void aRestartedNodeDaemonKeepsItsNetworks() {
-    String id = createNetwork(bed.node("node-b").docker());
+    for (String node : bed.onePerEngine()) {
+      String id = createNetwork(bed.node(node).docker());
 
-    TestNode restarted = bed.restartNodeDaemon("node-b");
+      TestNode restarted = bed.restartNodeDaemon(node);
 
-    assertThat(restarted.docker().inspectNetworkCmd().withNetworkId(id).exec().getOptions())
-        .containsEntry("com.docker.network.bridge.name", BRIDGE);
-    assertThat(bed.node("node-b").docker()).isSameAs(restarted.docker());
+      assertThat(restarted.docker().inspectNetworkCmd().withNetworkId(id).exec().getOptions())
+          .containsEntry("com.docker.network.bridge.name", BRIDGE);
+      assertThat(bed.node(node).docker()).isSameAs(restarted.docker());
+      assertThat(restarted.engine()).isEqualTo(bed.nodes().get(node).engine());
+    }
   }
 
   private static String createNetwork(DockerClient docker) {

@@ -15,4 +15,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "IPv4", jsonPath = ".status.ipv4Address")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason")
+@AdditionalPrinterColumn(name = "Engine", jsonPath = ".status.engineVersion")
+@AdditionalPrinterColumn(name = "API", jsonPath = ".status.apiVersion")
 public class ContainerAttachmentNodeState extends CustomResource<Void, AttachmentNodeStatus> {}

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Network", jsonPath = ".status.networkName")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.reason")
+@AdditionalPrinterColumn(name = "Engine", jsonPath = ".status.engineVersion")
+@AdditionalPrinterColumn(name = "API", jsonPath = ".status.apiVersion")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

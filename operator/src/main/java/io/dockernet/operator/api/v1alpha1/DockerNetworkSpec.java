@@ -11,6 +11,10 @@ import java.util.Map;
 
 /** What the Docker network on each selected node must look like. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.enableIPv4) || self.enableIPv4 || (has(self.enableIPv6) && self.enableIPv6)",
+    message =
+        "enableIPv4: false needs enableIPv6: true (IPv4 or IPv6 must be enabled on a network)")
 public class DockerNetworkSpec {
 
   @JsonPropertyDescription(
@@ -30,7 +34,10 @@ public class DockerNetworkSpec {
   @JsonPropertyDescription(
       "Driver options (`docker network create -o`), e.g."
           + " com.docker.network.bridge.name: docker1. Values are strings; \"false\" and false"
-          + " compare equal.")
+          + " compare equal. Options that only newer Engines know (bridge gateway modes"
+          + " com.docker.network.bridge.gateway_mode_ipv4/ipv6: nat and routed need Engine 27.0,"
+          + " nat-unprotected and isolated 28.0; trusted_host_interfaces 28.2) are refused per"
+          + " node (UnsupportedByEngine) where the Engine would ignore them.")
   @Size(max = 64)
   @ValidationRule(
       value = "self.all(k, size(k) <= 253)",
@@ -49,6 +56,12 @@ public class DockerNetworkSpec {
 
   @JsonPropertyDescription("Enable IPv6 on the network (`--ipv6`).")
   public Boolean enableIPv6;
+
+  @JsonPropertyDescription(
+      "Enable IPv4 on the network (`--ipv4`, default true). false makes an IPv6-only network"
+          + " (needs enableIPv6: true), which needs Docker Engine 28.0 (API 1.48): a node with an"
+          + " older Engine reports UnsupportedByEngine and creates nothing.")
+  public Boolean enableIPv4;
 
   @JsonPropertyDescription(
       "Labels set on the Docker network. Keys starting with io.dockernet. are reserved for the"

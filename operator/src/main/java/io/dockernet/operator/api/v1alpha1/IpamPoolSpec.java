@@ -26,12 +26,22 @@ import java.util.Map;
     message = "every auxAddresses value must be inside subnet")
 public class IpamPoolSpec {
 
-  @JsonPropertyDescription("Subnet in CIDR form, e.g. 172.18.0.0/24 or fd00:1::/64.")
+  @JsonPropertyDescription(
+      "Subnet in CIDR form, e.g. 172.18.0.0/24 or fd00:1::/64, without host bits (198.18.37.5/24"
+          + " is refused: it should be 198.18.37.0/24). Sent to Docker as written.")
   @Required
   @Size(max = 64)
   @ValidationRule(
       value = "isCIDR(self)",
       message = "subnet must be a CIDR such as 172.18.0.0/24 or fd00:1::/64")
+  // The Engine's own words (Engine 25+ refuses host bits; 20.10 would store them as written).
+  // format(), not +: a concatenation with string(cidr) has no size bound for the cost estimate.
+  @ValidationRule(
+      value = "!isCIDR(self) || cidr(self).ip() == cidr(self).masked().ip()",
+      message = "subnet must not have host bits set",
+      messageExpression =
+          "'invalid subnet %s: it should be %s'.format([string(cidr(self)),"
+              + " string(cidr(self).masked())])")
   public String subnet;
 
   @JsonPropertyDescription("Gateway address inside the subnet. Unset: Docker picks the first.")
@@ -40,10 +50,16 @@ public class IpamPoolSpec {
   public String gateway;
 
   @JsonPropertyDescription(
-      "Sub-range (CIDR) from which Docker assigns dynamic addresses. Keep static container"
-          + " addresses outside it.")
+      "Sub-range (CIDR, without host bits) from which Docker assigns dynamic addresses. Keep"
+          + " static container addresses outside it.")
   @Size(max = 64)
   @ValidationRule(value = "isCIDR(self)", message = "ipRange must be a CIDR")
+  @ValidationRule(
+      value = "!isCIDR(self) || cidr(self).ip() == cidr(self).masked().ip()",
+      message = "ipRange must not have host bits set",
+      messageExpression =
+          "'invalid ip-range %s: it should be %s'.format([string(cidr(self)),"
+              + " string(cidr(self).masked())])")
   public String ipRange;
 
   @JsonPropertyDescription(

@@ -24,4 +24,13 @@ public class NodeReport {
 
   @JsonPropertyDescription("When phase or reason last changed (RFC 3339).")
   public String lastTransitionTime;
+
+  @JsonPropertyDescription(
+      "The node's Docker Engine version, as it reports it (e.g. 28.5.2, 20.10.24+dfsg1).")
+  public String engineVersion;
+
+  @JsonPropertyDescription(
+      "The Engine API version the agent speaks to it: the highest both sides support, never"
+          + " below the Engine's minimum. Unset when there is none (EngineTooOld, EngineTooNew).")
+  public String apiVersion;
 }
