@@ -286,7 +286,7 @@ class HelmChartTest {
       for (Path crd : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
         String name = crd.getFileName().toString().replace(".yaml", "-v1.yml");
         assertThat(chartCrds.resolve(name))
-            .as("helm/dockernet-operator/crds/%s (copied by mvn process-classes)", name)
+            .as("helm/dockernet-operator/crds/%s (copied by mvn process-test-classes)", name)
             .hasSameTextualContentAs(crd);
       }
     }

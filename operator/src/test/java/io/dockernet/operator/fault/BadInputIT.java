@@ -209,6 +209,7 @@ class BadInputIT {
                     .anySatisfy(
                         cond -> {
                           assertThat(cond.getType()).isEqualTo("Ready");
+                          assertThat(cond.getStatus()).isEqualTo("False");
                           assertThat(cond.getReason()).isEqualTo(c.reason());
                         });
                 for (String node : bed.nodeNames()) {
