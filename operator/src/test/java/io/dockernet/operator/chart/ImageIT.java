@@ -78,6 +78,7 @@ class ImageIT {
               .with("--group-add", gid)
               .with("-v", node.socket() + ":/var/run/docker.sock")
               .with("-e", "NODE_NAME=" + NODE)
+              .with("-e", "POD_NAMESPACE=" + accounts.namespace())
               .with("--name", "dockernet-agent", IMAGE)
               .args());
       docker.run(

@@ -267,6 +267,9 @@ class AgentSigkillIT {
 
   private static OperatorProcess startAgent(int trial) {
     return OperatorProcess.agent(
-        bed.node(NODE), bed.kubeConfigFile(), Path.of("target", "fault", "sigkill-agent.log"));
+        bed.node(NODE),
+        bed.kubeConfigFile(),
+        FaultSupport.releaseNamespace("fault-sigkill"),
+        Path.of("target", "fault", "sigkill-agent.log"));
   }
 }

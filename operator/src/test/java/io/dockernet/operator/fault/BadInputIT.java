@@ -68,7 +68,7 @@ class BadInputIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-bad-input");
-    agents = FaultSupport.startAgents(bed);
+    agents = FaultSupport.startAgents(bed, "fault-bad-input");
     bed.cleanDocker();
   }
 

@@ -49,7 +49,7 @@ class DaemonRestartDuringBulkApplyIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-daemon-restart");
-    agents = FaultSupport.startAgents(bed);
+    agents = FaultSupport.startAgents(bed, "fault-daemon-restart");
     bed.cleanDocker();
   }
 

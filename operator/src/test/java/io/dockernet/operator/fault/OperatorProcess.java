@@ -58,10 +58,14 @@ final class OperatorProcess implements AutoCloseable {
     return jar;
   }
 
-  /** Starts the agent of {@code node}; returns once it answers /readyz with 200. */
-  static OperatorProcess agent(TestNode node, Path kubeConfig, Path log) {
+  /**
+   * Starts the agent of {@code node} (heartbeat Lease in {@code releaseNamespace}); returns once it
+   * answers /readyz with 200.
+   */
+  static OperatorProcess agent(TestNode node, Path kubeConfig, String releaseNamespace, Path log) {
     OperatorProcess agent = prepare("agent", kubeConfig, log);
     agent.builder.environment().put("NODE_NAME", node.name());
+    agent.builder.environment().put("POD_NAMESPACE", releaseNamespace);
     agent.builder.environment().put("DOCKER_HOST", node.dockerHost().toString());
     agent.launch();
     agent.awaitReady(Duration.ofSeconds(90));
