@@ -123,11 +123,19 @@ public final class EventRecorder {
             + micro
             + "\"}}";
     try {
+      // Through resource(...) so that fabric8 does not read the Event first: the agent may create
+      // and patch Events, not read them.
       client
           .v1()
           .events()
           .inNamespace(namespace)
-          .withName(before.name())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(before.name())
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       return true;
     } catch (KubernetesClientException e) {
