@@ -11,4 +11,5 @@ export PATH=/usr/local/go/bin:$PATH
 
 bash hack/install-deps.sh
 bash hack/install-kube-binaries.sh
+bash hack/install-gitops-check.sh
 mvn -B -ntp verify "$@"
