@@ -228,18 +228,23 @@ final class FaultSupport {
    * what it started closed in the given order (nulls skipped), then the node daemons cleaned.
    */
   static void stopAll(TestBed bed, KubernetesClient kube, AutoCloseable... started) {
-    FaultObjects.deleteAll(kube);
-    for (AutoCloseable c : started) {
-      if (c == null) {
-        continue;
+    try {
+      FaultObjects.deleteAll(kube);
+    } finally {
+      // Even when the objects would not go: roles left running would act on the next test's
+      // objects beside that test's own roles.
+      for (AutoCloseable c : started) {
+        if (c == null) {
+          continue;
+        }
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("could not stop " + c, e);
+        }
       }
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("could not stop " + c, e);
-      }
+      bed.cleanDocker();
     }
-    bed.cleanDocker();
   }
 
   /**
