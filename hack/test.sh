@@ -13,4 +13,5 @@ export PATH=/usr/local/go/bin:$PATH
 bash hack/install-deps.sh
 bash hack/install-kube-binaries.sh
 bash hack/engines.sh fetch # the test bed's newer Docker Engines (cached after the first fetch)
+bash hack/install-gitops-check.sh
 mvn -B -ntp verify "$@"

@@ -12,6 +12,8 @@ import io.dockernet.operator.health.HttpEndpoints;
 import io.dockernet.operator.metrics.HelpTexts;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.AgentHeartbeat;
+import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeLeaseKeeper;
 import io.dockernet.operator.node.NodeLeases;
@@ -20,6 +22,7 @@ import io.dockernet.operator.node.UnfinishedReplacements;
 import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.OperatorException;
@@ -29,6 +32,7 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +57,7 @@ public final class DockernetOperator implements AutoCloseable {
   private final List<Operator> operators = new ArrayList<>();
   private HttpEndpoints http;
   private DockerEventHub dockerEvents;
+  private LiveAgents liveAgents;
   private volatile boolean closing;
   private Runnable releaseLease;
   private Operator agentOperator;
@@ -174,16 +179,38 @@ public final class DockernetOperator implements AutoCloseable {
       operator.start();
       hub.start();
       operators.add(operator);
+      AgentHeartbeat heartbeat =
+          new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());
+      resources.add(heartbeat);
+      heartbeat.start();
     }
     if (config.roles().contains(Role.CONTROLLER)) {
+      LiveAgents agents = new LiveAgents(client, config.leaseNamespace(), Clock.systemUTC());
+      resources.add(agents);
+      startWatching(agents);
+      liveAgents = agents;
       Operator operator = newOperator(client, leaderElection(config), config.reconcileThreads());
-      operator.register(new DockerNetworkSummaryReconciler(), DockernetOperator::leanCache);
-      operator.register(new ContainerAttachmentSummaryReconciler(), DockernetOperator::leanCache);
+      operator.register(new DockerNetworkSummaryReconciler(agents), DockernetOperator::leanCache);
+      operator.register(
+          new ContainerAttachmentSummaryReconciler(agents), DockernetOperator::leanCache);
       operator.start();
       operators.add(operator);
     }
     http = new HttpEndpoints(config.httpPort(), metrics, this::healthy, this::ready);
     LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
+  }
+
+  /**
+   * The heartbeat Leases are listed before the summaries start, so none is written as if no agent
+   * lived. A failed first list is an OperatorException, which {@link #start} retries like JOSDK's
+   * own informers' (the same dropped-connection case).
+   */
+  private static void startWatching(LiveAgents agents) {
+    try {
+      agents.start();
+    } catch (KubernetesClientException e) {
+      throw new OperatorException("cannot list the agents' heartbeat Leases", e);
+    }
   }
 
   /** Primary informers keep objects without their managedFields (see the store's comment). */
@@ -276,7 +303,8 @@ public final class DockernetOperator implements AutoCloseable {
 
   private boolean healthy() {
     return !stoodDown
-        && operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy());
+        && operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy())
+        && (liveAgents == null || liveAgents.isWatching());
   }
 
   private boolean ready() {

@@ -32,6 +32,15 @@ public final class Keys {
    */
   public static final String NODE_FINALIZER_PREFIX = "nodes.dockernet.io/";
 
+  /**
+   * Kubernetes label on the agents' heartbeat Leases (one per node, in the release namespace, as
+   * kubelet keeps one per node in kube-node-lease): the controller watches Leases by it.
+   */
+  public static final String HEARTBEAT_LABEL = "dockernet.io/agent-heartbeat";
+
+  /** Name prefix of the agents' heartbeat Leases; the chart's admission policy checks it. */
+  public static final String HEARTBEAT_LEASE_PREFIX = "dockernet-heartbeat-";
+
   /** Field manager prefix of agents; the node name follows. */
   public static final String AGENT_FIELD_MANAGER_PREFIX = "dockernet-agent-";
 

@@ -7,9 +7,11 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.DepartedNodes;
+import io.dockernet.operator.node.LiveAgents;
+import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
-import io.dockernet.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.dockernet.operator.node.SelectedNodes;
+import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -25,12 +27,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The controller side of ContainerAttachment (leader-elected, the one writer of the parent's
- * status): sums up the per-node reports into ready/reporting counts and Ready, Degraded and Warning
- * conditions, and cleans up after nodes that left the cluster so that deletion never hangs on them.
+ * status): sums up the reports of the nodes with a live agent (the nodes where the container
+ * exists) into ready/reporting counts and the conditions GitOps tools read ({@link
+ * SummaryConditions}), and cleans up after nodes that left the cluster so that deletion never hangs
+ * on them.
  */
 @ControllerConfiguration(
     name = ContainerAttachmentSummaryReconciler.NAME,
@@ -39,20 +44,19 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
 
   public static final String NAME = "containerattachment-summary";
 
-  /** Condition type: some node attached the container but reports a warning. */
-  public static final String WARNING = "Warning";
-
-  private static final Set<Phase> DEGRADED =
-      Set.of(Phase.Error, Phase.Conflict, Phase.OutOfSync, Phase.Blocked);
-
+  private final LiveAgents agents;
   private InformerEventSource<Node, ContainerAttachment> nodes;
+
+  public ContainerAttachmentSummaryReconciler(LiveAgents agents) {
+    this.agents = agents;
+  }
 
   @Override
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
     nodes = NodeEventSources.allNodes(context);
     var reports = NodeEventSources.allReports(context, ContainerAttachmentNodeState.class);
-    return List.of(nodes, reports);
+    return List.of(nodes, reports, new LiveAgentsEventSource<>(agents, context));
   }
 
   @Override
@@ -61,8 +65,9 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
     if (context.isPrimaryResourceDeleted()) {
       return UpdateControl.noUpdate();
     }
+    List<Node> allNodes = nodes.list().toList();
     Set<String> nodeNames =
-        nodes.list().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     List<ContainerAttachmentNodeState> reports =
         DepartedNodes.forget(
             context.getClient(),
@@ -75,13 +80,16 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
     if (ca.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
+    LiveAgents.Snapshot live = agents.snapshot();
     ContainerAttachmentStatus status =
         summarise(
             ca,
             reports.stream()
                 .map(ContainerAttachmentNodeState::getStatus)
                 .filter(Objects::nonNull)
-                .toList());
+                .toList(),
+            SelectedNodes.of(DesiredEndpoint.specOf(ca).nodeSelector, allNodes, live),
+            live.live());
     if (sameSummary(ca.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
@@ -91,8 +99,18 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
     return UpdateControl.patchStatus(patch);
   }
 
+  /**
+   * The summary of one generation: the nodes that should have the endpoint are those whose live
+   * agent found the container and reported.
+   *
+   * @param selected the nodes the selector picks; only its nodes without agent are used
+   * @param liveAgents nodes whose agent is alive: only their reports count
+   */
   static ContainerAttachmentStatus summarise(
-      ContainerAttachment ca, List<AttachmentNodeStatus> reports) {
+      ContainerAttachment ca,
+      List<AttachmentNodeStatus> reports,
+      SelectedNodes selected,
+      Set<String> liveAgents) {
     long generation = ca.getMetadata().getGeneration();
     ContainerAttachmentStatus previous = ca.getStatus();
     ContainerAttachmentStatus s = new ContainerAttachmentStatus();
@@ -100,80 +118,44 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
     List<AttachmentNodeStatus> sorted =
         reports.stream().sorted(Comparator.comparing(r -> r.nodeName)).toList();
     s.nodes = sorted.stream().map(ContainerAttachmentSummaryReconciler::line).toList();
-    List<AttachmentNodeStatus> current =
-        sorted.stream()
+    List<AttachmentNodeStatus> counted =
+        sorted.stream().filter(r -> liveAgents.contains(r.nodeName)).toList();
+    Set<String> reporting = new TreeSet<>();
+    counted.forEach(r -> reporting.add(r.nodeName));
+    long ready =
+        counted.stream()
             .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
-            .toList();
-    long ready = current.stream().filter(r -> r.phase == Phase.Ready).count();
-    int reporting = sorted.size();
+            .filter(r -> r.phase == Phase.Ready)
+            .count();
     s.readyNodes = (int) ready;
-    s.reportingNodes = reporting;
-    s.ready = ready + "/" + reporting;
-    boolean allReady = reporting > 0 && ready == reporting;
-    List<AttachmentNodeStatus> troubled =
-        current.stream().filter(r -> DEGRADED.contains(r.phase)).toList();
+    s.reportingNodes = reporting.size();
+    s.ready = ready + "/" + reporting.size();
+    s.nodesWithoutAgent = selected.withoutAgent().isEmpty() ? null : selected.withoutAgent();
     List<String> warnings = new ArrayList<>();
-    current.forEach(
-        r -> {
-          if (r.warnings != null) {
-            r.warnings.forEach(w -> warnings.add(r.nodeName + ": " + w));
-          }
-        });
-    List<Condition> before = previous == null ? null : previous.conditions;
-    String readyMessage;
-    if (reporting == 0) {
-      readyMessage =
-          "no node reports on this attachment: container "
-              + DesiredEndpoint.specOf(ca).container
-              + " exists on no node with an agent (yet)";
-    } else if (allReady) {
-      readyMessage = "attached as specified on " + ready + " of " + reporting + " node(s)";
-    } else {
-      readyMessage =
-          "attached on "
-              + ready
-              + " of "
-              + reporting
-              + " node(s); "
-              + sorted.stream()
-                  .filter(r -> r.phase != Phase.Ready)
-                  .map(r -> r.nodeName + ": " + r.reason)
-                  .collect(Collectors.joining(", "));
-    }
+    counted.stream()
+        .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
+        .forEach(
+            r -> {
+              if (r.warnings != null) {
+                r.warnings.forEach(w -> warnings.add(r.nodeName + ": " + w));
+              }
+            });
     s.conditions =
-        List.of(
-            Conditions.of(
-                before,
-                Conditions.READY,
-                allReady,
-                allReady ? "Attached" : (reporting == 0 ? "NoReports" : "NodesNotReady"),
-                readyMessage,
-                generation),
-            Conditions.of(
-                before,
-                Conditions.DEGRADED,
-                !troubled.isEmpty(),
-                troubled.isEmpty() ? "NoErrors" : troubled.get(0).reason,
-                troubled.isEmpty()
-                    ? "no node reports a problem"
-                    : troubled.stream()
-                        .map(r -> r.nodeName + ": " + r.reason + " - " + r.message)
-                        .collect(Collectors.joining("; ")),
-                generation),
-            Conditions.of(
-                before,
-                WARNING,
-                !warnings.isEmpty(),
-                warnings.isEmpty() ? "NoWarnings" : reasonOf(warnings.get(0)),
-                warnings.isEmpty() ? "no node reports a warning" : String.join("; ", warnings),
-                generation));
+        SummaryConditions.of(
+            previous == null ? null : previous.conditions,
+            generation,
+            counted,
+            reporting,
+            selected.withoutAgent(),
+            warnings,
+            new SummaryConditions.Wording(
+                "Attached",
+                "attached as specified",
+                "NoReports",
+                "no node reports on this attachment: container "
+                    + DesiredEndpoint.specOf(ca).container
+                    + " exists on no node with a live agent (yet)"));
     return s;
-  }
-
-  /** "node-a: StaticAddressInIpRange: ..." → StaticAddressInIpRange. */
-  private static String reasonOf(String warning) {
-    String[] parts = warning.split(": ", 3);
-    return parts.length >= 2 ? parts[1] : "Warning";
   }
 
   /** The short per-node line kept in the parent's status. */

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param nodeName the node this agent acts for (required for the agent role)
  * @param dockerHost the node's Docker daemon
  * @param httpPort port of /metrics, /healthz and /readyz (0 picks a free one)
- * @param leaseNamespace namespace of the controller's leader-election Lease
+ * @param leaseNamespace the release namespace: the controller's leader-election Lease and the
+ *     agents' heartbeat Leases live there
  * @param reconcileThreads size of each role's reconciliation pool, and of the agent's pool of
  *     Docker calls
  * @param identity who holds the Leases this process takes (its pod's name): an agent acts for its

@@ -6,9 +6,11 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkStatus;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.DepartedNodes;
-import io.dockernet.operator.node.LabelSelectors;
+import io.dockernet.operator.node.LiveAgents;
+import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
-import io.dockernet.operator.status.Conditions;
+import io.dockernet.operator.node.SelectedNodes;
+import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -18,7 +20,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,8 +27,9 @@ import java.util.stream.Collectors;
 
 /**
  * The controller side of DockerNetwork (leader-elected, one writer of the parent's status): sums up
- * the per-node reports into ready/desired counts and Ready/Degraded conditions, and cleans up after
- * nodes that left the cluster so that deletion never hangs on them.
+ * the per-node reports of the nodes that should have the network (selected, with a live agent) into
+ * ready/desired counts and the conditions GitOps tools read ({@link SummaryConditions}), and cleans
+ * up after nodes that left the cluster so that deletion never hangs on them.
  */
 @ControllerConfiguration(
     name = DockerNetworkSummaryReconciler.NAME,
@@ -35,17 +37,27 @@ import java.util.stream.Collectors;
 public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork> {
 
   public static final String NAME = "dockernetwork-summary";
-  private static final Set<Phase> DEGRADED =
-      Set.of(Phase.Error, Phase.Conflict, Phase.OutOfSync, Phase.Blocked);
 
+  static final SummaryConditions.Wording WORDING =
+      new SummaryConditions.Wording(
+          "AllNodesReady",
+          "the network matches the spec",
+          "NoNodesSelected",
+          "no node with a live agent matches nodeSelector, so no node has the network");
+
+  private final LiveAgents agents;
   private InformerEventSource<Node, DockerNetwork> nodes;
+
+  public DockerNetworkSummaryReconciler(LiveAgents agents) {
+    this.agents = agents;
+  }
 
   @Override
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
     nodes = NodeEventSources.allNodes(context);
     var reports = NodeEventSources.allReports(context, DockerNetworkNodeState.class);
-    return List.of(nodes, reports);
+    return List.of(nodes, reports, new LiveAgentsEventSource<>(agents, context));
   }
 
   @Override
@@ -68,12 +80,10 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
     if (dn.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
-    var selector = DesiredNetwork.specOf(dn).nodeSelector;
-    Set<String> desired = new HashSet<>();
-    allNodes.stream()
-        .filter(n -> LabelSelectors.matches(selector, n.getMetadata().getLabels()))
-        .forEach(n -> desired.add(n.getMetadata().getName()));
-    DockerNetworkStatus status = summarise(dn, reports, desired);
+    LiveAgents.Snapshot live = agents.snapshot();
+    SelectedNodes selected =
+        SelectedNodes.of(DesiredNetwork.specOf(dn).nodeSelector, allNodes, live);
+    DockerNetworkStatus status = summarise(dn, reports, selected, live.live());
     if (sameSummary(dn.getStatus(), status)) {
       return UpdateControl.noUpdate();
     }
@@ -86,8 +96,17 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
     return UpdateControl.patchStatus(patch);
   }
 
+  /**
+   * The summary of one generation.
+   *
+   * @param liveAgents nodes whose agent is alive: only their reports count (a report of a node
+   *     whose agent stopped is kept in {@code nodes} for humans, but says nothing current)
+   */
   static DockerNetworkStatus summarise(
-      DockerNetwork dn, List<DockerNetworkNodeState> reports, Set<String> desired) {
+      DockerNetwork dn,
+      List<DockerNetworkNodeState> reports,
+      SelectedNodes selected,
+      Set<String> liveAgents) {
     long generation = dn.getMetadata().getGeneration();
     DockerNetworkStatus previous = dn.getStatus();
     DockerNetworkStatus s = new DockerNetworkStatus();
@@ -100,65 +119,28 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
             .map(DockerNetworkSummaryReconciler::line)
             .sorted(Comparator.comparing(r -> r.nodeName))
             .toList();
-    List<NodeReport> current =
-        s.nodes.stream()
-            .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
-            .toList();
+    List<NodeReport> counted =
+        s.nodes.stream().filter(r -> liveAgents.contains(r.nodeName)).toList();
+    Set<String> desired = selected.desired();
     long ready =
-        current.stream()
+        counted.stream()
+            .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
             .filter(r -> r.phase == Phase.Ready && desired.contains(r.nodeName))
             .count();
     s.readyNodes = (int) ready;
     s.desiredNodes = desired.size();
     s.ready = ready + "/" + desired.size();
-    List<NodeReport> troubled = current.stream().filter(r -> DEGRADED.contains(r.phase)).toList();
-    boolean allReady = ready == desired.size();
-    List<io.fabric8.kubernetes.api.model.Condition> before =
-        previous == null ? null : previous.conditions;
+    s.nodesWithoutAgent = selected.withoutAgent().isEmpty() ? null : selected.withoutAgent();
     s.conditions =
-        List.of(
-            Conditions.of(
-                before,
-                Conditions.READY,
-                allReady,
-                allReady
-                    ? (desired.isEmpty() ? "NoNodesSelected" : "AllNodesReady")
-                    : "NodesNotReady",
-                allReady
-                    ? "the network matches the spec on "
-                        + ready
-                        + " of "
-                        + desired.size()
-                        + " node(s)"
-                    : "ready on "
-                        + ready
-                        + " of "
-                        + desired.size()
-                        + " node(s)"
-                        + waiting(s.nodes, desired, generation),
-                generation),
-            Conditions.of(
-                before,
-                Conditions.DEGRADED,
-                !troubled.isEmpty(),
-                troubled.isEmpty() ? "NoErrors" : troubled.get(0).reason,
-                troubled.isEmpty()
-                    ? "no node reports a problem"
-                    : troubled.stream()
-                        .map(r -> r.nodeName + ": " + r.reason + " - " + r.message)
-                        .collect(Collectors.joining("; ")),
-                generation));
+        SummaryConditions.of(
+            previous == null ? null : previous.conditions,
+            generation,
+            counted,
+            desired,
+            selected.withoutAgent(),
+            List.of(),
+            WORDING);
     return s;
-  }
-
-  private static String waiting(List<NodeReport> nodes, Set<String> desired, long generation) {
-    Set<String> reported =
-        nodes.stream()
-            .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
-            .map(r -> r.nodeName)
-            .collect(Collectors.toSet());
-    List<String> silent = desired.stream().filter(n -> !reported.contains(n)).sorted().toList();
-    return silent.isEmpty() ? "" : "; no report yet from " + String.join(", ", silent);
   }
 
   /** The short per-node line kept in the parent's status. */

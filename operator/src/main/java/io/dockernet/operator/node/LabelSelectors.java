@@ -28,9 +28,18 @@ public final class LabelSelectors {
     return expressions.stream().allMatch(r -> holds(r, have));
   }
 
+  /** True when the selector selects everything: null, or neither labels nor expressions. */
+  public static boolean isEmpty(LabelSelector selector) {
+    return selector == null
+        || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+            && (selector.getMatchExpressions() == null
+                || selector.getMatchExpressions().isEmpty()));
+  }
+
   private static boolean holds(LabelSelectorRequirement r, Map<String, String> labels) {
-    // The CRD schema leaves expressions unchecked: one without a key or operator (like an unknown
-    // operator) selects no node rather than failing every reconciliation with an exception.
+    // The CRD schema refuses these (NodeSelectorSchema), but objects stored before it did may
+    // still hold one: without a key or operator, or with an unknown operator, it selects no node
+    // rather than failing every reconciliation with an exception.
     if (r == null || r.getKey() == null || r.getOperator() == null) {
       return false;
     }

@@ -7,11 +7,16 @@ import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.node.SelectedNodes;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ContainerAttachmentSummaryReconcilerTest {
+
+  private static final SelectedNodes NO_MISSING = new SelectedNodes(Set.of(), List.of());
+  private static final Set<String> LIVE = Set.of("node-a", "node-b");
 
   private final ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "172.18.0.10");
 
@@ -22,7 +27,9 @@ class ContainerAttachmentSummaryReconcilerTest {
             ca,
             List.of(
                 report("node-b", Phase.Ready, "Attached"),
-                report("node-a", Phase.Ready, "Attached")));
+                report("node-a", Phase.Ready, "Attached")),
+            NO_MISSING,
+            LIVE);
     assertThat(s.ready).isEqualTo("2/2");
     assertThat(s.nodes).extracting(n -> n.nodeName).containsExactly("node-a", "node-b");
     assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
@@ -36,10 +43,15 @@ class ContainerAttachmentSummaryReconcilerTest {
     warned.warnings = List.of("StaticAddressInIpRange: 172.18.0.130 is inside ...");
     ContainerAttachmentStatus s =
         ContainerAttachmentSummaryReconciler.summarise(
-            ca, List.of(warned, report("node-b", Phase.Conflict, "AddressInUse")));
+            ca,
+            List.of(warned, report("node-b", Phase.Conflict, "AddressInUse")),
+            NO_MISSING,
+            LIVE);
     assertThat(s.ready).isEqualTo("1/2");
     assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
-    assertThat(condition(s, "Ready").getMessage()).contains("node-b: AddressInUse");
+    assertThat(condition(s, "Ready").getMessage()).contains("node-b: Conflict AddressInUse");
+    assertThat(condition(s, "Stalled").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("False");
     assertThat(condition(s, "Degraded").getReason()).isEqualTo("AddressInUse");
     assertThat(condition(s, "Warning").getStatus()).isEqualTo("True");
     assertThat(condition(s, "Warning").getReason()).isEqualTo("StaticAddressInIpRange");
@@ -47,10 +59,31 @@ class ContainerAttachmentSummaryReconcilerTest {
 
   @Test
   void noReportsIsNotReadyAndSaysWhy() {
-    ContainerAttachmentStatus s = ContainerAttachmentSummaryReconciler.summarise(ca, List.of());
+    ContainerAttachmentStatus s =
+        ContainerAttachmentSummaryReconciler.summarise(ca, List.of(), NO_MISSING, LIVE);
     assertThat(s.ready).isEqualTo("0/0");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(s, "Ready").getReason()).isEqualTo("NoReports");
     assertThat(condition(s, "Ready").getMessage()).contains("test2");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void aReportOfANodeWhoseAgentStoppedIsShownButNotCounted() {
+    ContainerAttachmentStatus s =
+        ContainerAttachmentSummaryReconciler.summarise(
+            ca,
+            List.of(
+                report("node-a", Phase.Ready, "Attached"),
+                report("node-c", Phase.Conflict, "AddressInUse")),
+            new SelectedNodes(Set.of(), List.of("node-c")),
+            LIVE);
+    assertThat(s.ready).isEqualTo("1/1");
+    assertThat(s.nodes).extracting(n -> n.nodeName).containsExactly("node-a", "node-c");
+    assertThat(s.nodesWithoutAgent).containsExactly("node-c");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Warning").getReason()).isEqualTo("NodesWithoutAgent");
   }
 
   private static AttachmentNodeStatus report(String node, Phase phase, String reason) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -74,10 +75,26 @@ public final class ChartRbac {
     return accounts;
   }
 
+  /**
+   * The user-info extra a pod-bound ServiceAccount token carries: the node its pod runs on. Header
+   * keys are percent-encoded when impersonating (the API server decodes them); a "/" is not allowed
+   * in an HTTP header name.
+   */
+  public static final String NODE_NAME_EXTRA = "authentication.kubernetes.io%2Fnode-name";
+
   /** A client with the test bed's admin credentials that acts as the given user. */
   public static KubernetesClient impersonating(String kubeConfigYaml, String user) {
+    return impersonating(kubeConfigYaml, user, Map.of());
+  }
+
+  /** Acting as {@code user} with user-info extras (e.g. {@link #NODE_NAME_EXTRA}). */
+  public static KubernetesClient impersonating(
+      String kubeConfigYaml, String user, Map<String, List<String>> extras) {
     Config config = Config.fromKubeconfig(kubeConfigYaml);
     config.setImpersonateUsername(user);
+    if (!extras.isEmpty()) {
+      config.setImpersonateExtras(extras);
+    }
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

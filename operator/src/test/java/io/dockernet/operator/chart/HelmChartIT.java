@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
+import io.dockernet.operator.node.AgentHeartbeat;
 import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
@@ -13,6 +14,8 @@ import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -142,6 +145,72 @@ class HelmChartIT {
       Convergence.object(kube, "DockerNetwork", "chart-controller-refusals").delete();
       Convergence.awaitGone(kube, "DockerNetwork", "chart-controller-refusals");
     }
+  }
+
+  @Test
+  void theAgentMayRenewItsOwnNodesHeartbeatLeaseOnly() {
+    // The node a pod-bound ServiceAccount token names, as the API server sees it.
+    Map<String, List<String>> onNodeA = Map.of(ChartRbac.NODE_NAME_EXTRA, List.of("node-a"));
+    try (KubernetesClient agent =
+            ChartRbac.impersonating(
+                bed.kubeConfigYaml(), accounts.username(accounts.agent()), onNodeA);
+        KubernetesClient tokenWithoutNode =
+            ChartRbac.impersonating(bed.kubeConfigYaml(), accounts.username(accounts.agent()))) {
+      // The policy takes a moment to load after install; a dry run changes nothing.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertRefused(
+                      () -> dryRunLease(agent, "dockernet-controller", "node-a"),
+                      "heartbeat Lease only"));
+      assertRefused(
+          () -> dryRunLease(tokenWithoutNode, "dockernet-controller", "node-a"),
+          "heartbeat Lease only");
+      assertRefused(
+          () -> dryRunLease(agent, AgentHeartbeat.leaseName("node-b"), "node-b"),
+          "of its own node only");
+      assertForbidden(
+          () ->
+              agent
+                  .leases()
+                  .inNamespace("default")
+                  .resource(lease(AgentHeartbeat.leaseName("node-a"), "node-a"))
+                  .dryRun()
+                  .create());
+
+      dryRunLease(agent, AgentHeartbeat.leaseName("node-a"), "node-a");
+      dryRunLease(tokenWithoutNode, AgentHeartbeat.leaseName("node-b"), "node-b");
+    }
+  }
+
+  private static void dryRunLease(KubernetesClient as, String name, String holder) {
+    as.leases()
+        .inNamespace(ChartRbac.NAMESPACE)
+        .resource(lease(name, holder))
+        .dryRun()
+        .fieldManager("test")
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  private static Lease lease(String name, String holder) {
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ChartRbac.NAMESPACE)
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity(holder)
+        .withLeaseDurationSeconds(40)
+        .endSpec()
+        .build();
+  }
+
+  private static void assertRefused(Runnable call, String message) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(message);
   }
 
   /**

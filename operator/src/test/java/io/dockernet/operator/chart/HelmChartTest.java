@@ -17,6 +17,7 @@ import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.metrics.HelpTexts;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NetworkGuard;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -46,6 +47,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -120,6 +122,8 @@ class HelmChartTest {
     assertThat(agent.getArgs()).containsExactly("--role", "agent");
     assertThat(env(agent, "NODE_NAME").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("spec.nodeName");
+    assertThat(env(agent, "POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.namespace");
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(agent.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8080);
@@ -138,6 +142,26 @@ class HelmChartTest {
     Role lease = HelmChart.find(items, Role.class, CONTROLLER + "-leader-election");
     assertThat(lease.getMetadata().getNamespace()).isEqualTo("ops");
     assertThat(lease.getRules()).allMatch(r -> r.getResources().equals(List.of("leases")));
+  }
+
+  @Test
+  void theAgentMayWriteLeasesOnlyInItsNamespaceAndOnlyItsHeartbeatByPolicy() {
+    List<HasMetadata> items = HelmChart.chart().namespace("ops").render();
+    Role heartbeat = HelmChart.find(items, Role.class, AGENT + "-heartbeat");
+    assertThat(heartbeat.getMetadata().getNamespace()).isEqualTo("ops");
+    assertThat(heartbeat.getRules())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("leases");
+              assertThat(r.getVerbs()).containsExactlyInAnyOrder("create", "patch");
+            });
+    assertThat(items)
+        .filteredOn(i -> i.getKind().equals("ValidatingAdmissionPolicy"))
+        .extracting(i -> i.getMetadata().getName())
+        .contains("dockernet-operator-agent-leases");
+    assertThat(HelmChart.chart().namespace("ops").set("rbac.agentLeasePolicy", false).render())
+        .noneMatch(i -> i.getMetadata().getName().equals("dockernet-operator-agent-leases"));
   }
 
   @Test
@@ -287,7 +311,7 @@ class HelmChartTest {
       for (Path crd : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
         String name = crd.getFileName().toString().replace(".yaml", "-v1.yml");
         assertThat(chartCrds.resolve(name))
-            .as("helm/dockernet-operator/crds/%s (copied by mvn process-classes)", name)
+            .as("helm/dockernet-operator/crds/%s (copied by mvn process-test-classes)", name)
             .hasSameTextualContentAs(crd);
       }
     }
@@ -459,8 +483,9 @@ class HelmChartTest {
                     o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(josdk));
         operator.register(new DockerNetworkAgentReconciler(agent));
         operator.register(new ContainerAttachmentAgentReconciler(agent));
-        operator.register(new DockerNetworkSummaryReconciler());
-        operator.register(new ContainerAttachmentSummaryReconciler());
+        LiveAgents agents = new LiveAgents(client, "default", Clock.systemUTC());
+        operator.register(new DockerNetworkSummaryReconciler(agents));
+        operator.register(new ContainerAttachmentSummaryReconciler(agents));
 
         DockerNetwork probe = new DockerNetwork();
         probe.setMetadata(new ObjectMetaBuilder().withName("probe").withGeneration(1L).build());

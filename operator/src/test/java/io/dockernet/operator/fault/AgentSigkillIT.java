@@ -314,6 +314,7 @@ class AgentSigkillIT {
     return OperatorProcess.agent(
         bed.node(node),
         bed.kubeConfigFile(),
+        FaultSupport.releaseNamespace("fault-sigkill"),
         Path.of("target", "fault", "sigkill-agent-" + node + ".log"));
   }
 }

@@ -49,7 +49,7 @@ class ApiServerRestartIT {
     apiServer =
         SecondApiServer.start(
             bed.kubeConfigYaml(), Path.of("target", "fault", "second-apiserver.log"));
-    roles = new InJvmRoles();
+    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-apiserver-restart"));
     controller = FaultSupport.startController(bed, "fault-apiserver-restart");
     bed.nodes()
         .values()

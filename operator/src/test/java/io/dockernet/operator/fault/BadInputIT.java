@@ -73,7 +73,7 @@ class BadInputIT {
     RunningOperators.installCrds(kube);
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-bad-input");
-    agents = FaultSupport.startAgents(bed);
+    agents = FaultSupport.startAgents(bed, "fault-bad-input");
     bed.cleanDocker();
   }
 
@@ -234,6 +234,7 @@ class BadInputIT {
                     .anySatisfy(
                         cond -> {
                           assertThat(cond.getType()).isEqualTo("Ready");
+                          assertThat(cond.getStatus()).isEqualTo("False");
                           assertThat(cond.getReason()).isEqualTo(c.reason());
                         });
                 for (String node : bed.nodeNames()) {

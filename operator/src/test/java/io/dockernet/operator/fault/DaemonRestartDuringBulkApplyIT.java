@@ -53,7 +53,7 @@ class DaemonRestartDuringBulkApplyIT {
     FaultObjects.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-daemon-restart");
     restarted = new java.util.TreeSet<>(bed.onePerEngine().subList(0, 2));
-    agents = FaultSupport.startAgents(bed);
+    agents = FaultSupport.startAgents(bed, "fault-daemon-restart");
     bed.cleanDocker();
   }
 

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The objects the fault tests declare, as a user writes them, and housekeeping. Subnets: the fault
@@ -28,6 +31,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * network gets a /26, so one /24 holds four.
  */
 final class FaultObjects {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FaultObjects.class);
 
   private FaultObjects() {}
 
@@ -132,7 +137,19 @@ final class FaultObjects {
   }
 
   private static <T extends HasMetadata> void deleteAllOf(KubernetesClient kube, Class<T> type) {
-    Edits.deleteAll(() -> kube.resources(type).delete());
+    long started = System.nanoTime();
+    try {
+      kube.resources(type).delete();
+    } catch (KubernetesClientException e) {
+      // On a loaded machine the API server can take longer than the client's request timeout to
+      // mark a whole collection deleted; it carries on regardless, so wait for the result below.
+      LOG.warn(
+          "deleting every {}: {}; waiting for them to go", type.getSimpleName(), e.getMessage());
+    }
+    LOG.info(
+        "DELETE of every {} answered in {} ms",
+        type.getSimpleName(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
     try {
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))

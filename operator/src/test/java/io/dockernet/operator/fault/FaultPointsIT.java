@@ -229,7 +229,9 @@ class FaultPointsIT {
         bed.node(node),
         bed.kubeConfigFile(),
         Path.of("target", "fault", "points-agent-" + node + ".log"),
-        controls.get(node));
+        controls.get(node),
+        "agent-" + node,
+        FaultSupport.releaseNamespace("fault-points"));
   }
 
   /**

@@ -291,13 +291,11 @@ final class FaultSupport {
   }
 
   /**
-   * The controller as its own process on the test bed's API server (restarted if it exits, as its
-   * Deployment would), with its leader-election Lease in a namespace of its own so that it does not
-   * wait for a Lease an earlier controller left behind.
+   * One in-JVM agent per test bed node, talking to the test bed's API server, with its heartbeat
+   * Lease where the test's controller looks ({@link #releaseNamespace}).
    */
-  /** One in-JVM agent per test bed node, talking to the test bed's API server. */
-  static InJvmRoles startAgents(TestBed bed) {
-    InJvmRoles agents = new InJvmRoles();
+  static InJvmRoles startAgents(TestBed bed, String testNamespace) {
+    InJvmRoles agents = new InJvmRoles(releaseNamespace(testNamespace));
     bed.nodes()
         .values()
         .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
@@ -317,6 +315,8 @@ final class FaultSupport {
     try {
       FaultObjects.deleteAll(kube);
     } finally {
+      // Even when the objects would not go: roles left running would act on the next test's
+      // objects beside that test's own roles.
       for (AutoCloseable c : started) {
         if (c == null) {
           continue;
@@ -327,14 +327,26 @@ final class FaultSupport {
           throw new IllegalStateException("could not stop " + c, e);
         }
       }
+      bed.cleanDocker();
     }
-    bed.cleanDocker();
   }
 
+  /**
+   * Where a fault test's controller keeps its leader Lease and its agents their heartbeat Leases:
+   * as the chart's ServiceAccounts they may only in the release namespace; with admin rights, a
+   * namespace of the test's own.
+   */
+  static String releaseNamespace(String testNamespace) {
+    return RunningOperators.impersonating() ? ChartRbac.NAMESPACE : testNamespace;
+  }
+
+  /**
+   * The controller as its own process on the test bed's API server (restarted if it exits, as its
+   * Deployment would), its Lease in {@link #releaseNamespace}: with admin rights a namespace of the
+   * test's own, so that it does not wait for a Lease an earlier controller left behind.
+   */
   static OperatorProcess startController(TestBed bed, String testNamespace) {
-    // As the chart's ServiceAccount, the controller may hold its Lease only in the release
-    // namespace.
-    String leaseNamespace = RunningOperators.impersonating() ? ChartRbac.NAMESPACE : testNamespace;
+    String leaseNamespace = releaseNamespace(testNamespace);
     bed.kubernetesClient()
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(leaseNamespace).endMetadata().build())

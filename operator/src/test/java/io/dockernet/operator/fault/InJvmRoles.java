@@ -25,9 +25,18 @@ import java.util.Map;
  */
 final class InJvmRoles implements AutoCloseable {
 
+  private final String releaseNamespace;
   private final Map<String, DockernetOperator> agents = new LinkedHashMap<>();
   private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
   private ServiceAccounts accounts;
+
+  /**
+   * @param releaseNamespace where the agents keep their heartbeat Leases: the controller's {@link
+   *     FaultSupport#releaseNamespace}
+   */
+  InJvmRoles(String releaseNamespace) {
+    this.releaseNamespace = releaseNamespace;
+  }
 
   /** Starts an agent for {@code node} against {@code dockerHost}, talking to {@code kubeConfig}. */
   DockernetOperator startAgent(String node, URI dockerHost, String kubeConfig) {
@@ -39,10 +48,9 @@ final class InJvmRoles implements AutoCloseable {
       client = ChartRbac.impersonating(kubeConfig, agentUser);
     }
     clients.put(node, client);
-    String leaseNamespace = agentUser == null ? "default" : ChartRbac.NAMESPACE;
     DockernetOperator agent =
         run(
-            new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, leaseNamespace),
+            new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace),
             client);
     agents.put(node, agent);
     return agent;

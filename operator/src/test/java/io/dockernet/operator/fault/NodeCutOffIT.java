@@ -60,7 +60,7 @@ class NodeCutOffIT {
     assertThat(m.find()).isTrue();
     proxy = PartitionProxy.start(Integer.parseInt(m.group(1)));
     String viaProxy = bed.kubeConfigYaml().replace(m.group(), "https://127.0.0.1:" + proxy.port());
-    roles = new InJvmRoles();
+    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-node-cut-off"));
     controller = FaultSupport.startController(bed, "fault-node-cut-off");
     for (TestNode n : bed.nodes().values()) {
       roles.startAgent(

@@ -3,7 +3,6 @@ package io.dockernet.operator.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.node.NodeLeases;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
@@ -91,11 +90,12 @@ class NodeLeaseIT {
         bed.kubeConfigFile(),
         Path.of("target", "fault", "lease-" + pod + ".log"),
         null,
-        pod);
+        pod,
+        FaultSupport.releaseNamespace("fault-node-lease"));
   }
 
   private static String holder() {
-    String namespace = RunningOperators.impersonating() ? ChartRbac.NAMESPACE : "default";
+    String namespace = FaultSupport.releaseNamespace("fault-node-lease");
     Lease lease = kube.leases().inNamespace(namespace).withName(NodeLeases.name(NODE)).get();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }

@@ -2,6 +2,7 @@ package io.dockernet.operator.fault;
 
 import static org.awaitility.Awaitility.await;
 
+import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestNode;
@@ -77,6 +78,34 @@ final class OperatorProcess implements AutoCloseable {
    */
   static OperatorProcess agent(
       TestNode node, Path kubeConfig, Path log, Path faultControl, String podName) {
+    return agent(
+        node,
+        kubeConfig,
+        log,
+        faultControl,
+        podName,
+        RunningOperators.impersonating() ? ChartRbac.NAMESPACE : "default");
+  }
+
+  /**
+   * Starts the agent of {@code node} (its Leases in {@code releaseNamespace}); returns once it
+   * answers /readyz with 200.
+   */
+  static OperatorProcess agent(TestNode node, Path kubeConfig, String releaseNamespace, Path log) {
+    return agent(node, kubeConfig, log, null, "agent-" + node.name(), releaseNamespace);
+  }
+
+  /**
+   * Starts the agent of {@code node} as the pod {@code podName}, its Leases in {@code
+   * releaseNamespace}, with a fault point armed from {@code faultControl} (null: none).
+   */
+  static OperatorProcess agent(
+      TestNode node,
+      Path kubeConfig,
+      Path log,
+      Path faultControl,
+      String podName,
+      String releaseNamespace) {
     OperatorProcess agent = prepare("agent", kubeConfig, log, faultControl != null);
     if (faultControl != null) {
       agent.builder.environment().put("FAULT_CONTROL", faultControl.toString());
@@ -84,14 +113,7 @@ final class OperatorProcess implements AutoCloseable {
     agent.builder.environment().put("NODE_NAME", node.name());
     // As a restarted container of the same pod: it takes the node's Lease back at once.
     agent.builder.environment().put("POD_NAME", podName);
-    agent
-        .builder
-        .environment()
-        .put(
-            "POD_NAMESPACE",
-            RunningOperators.impersonating()
-                ? io.dockernet.operator.chart.ChartRbac.NAMESPACE
-                : "default");
+    agent.builder.environment().put("POD_NAMESPACE", releaseNamespace);
     agent.builder.environment().put("DOCKER_HOST", node.dockerHost().toString());
     agent.launch();
     agent.awaitReady(Duration.ofSeconds(90));

@@ -53,7 +53,7 @@ class TenAgentsIT {
     extra = ExtraNodes.start(bed, AGENTS);
     nodes = new LinkedHashMap<>(bed.nodes());
     nodes.putAll(extra.nodes());
-    roles = new InJvmRoles();
+    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-ten-agents"));
     controller = FaultSupport.startController(bed, "fault-ten-agents");
     nodes.values().forEach(n -> roles.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
   }

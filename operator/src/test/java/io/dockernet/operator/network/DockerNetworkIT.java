@@ -405,6 +405,38 @@ class DockerNetworkIT {
   }
 
   @Test
+  void theSameRepairTwiceIsOneEventCountedTwice() {
+    kube.resource(NetworkTestSupport.seed("drift-twice", "198.18.16.0/24", "dn-twice")).create();
+    NetworkTestSupport.awaitReady(kube, "drift-twice", bed.nodeNames().size());
+    DockerClient b = bed.node("node-b").docker();
+
+    b.removeNetworkCmd("drift-twice").exec();
+    await().atMost(CONVERGE).until(() -> driftRepairs(kube, "drift-twice").size() == 1);
+    b.removeNetworkCmd("drift-twice").exec();
+
+    // What `kubectl describe` shows as "x2": one Event, counted twice, not a second Event.
+    await()
+        .atMost(CONVERGE)
+        .untilAsserted(
+            () ->
+                assertThat(driftRepairs(kube, "drift-twice"))
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.getCount()).isEqualTo(2);
+                          assertThat(e.getSeries().getCount()).isEqualTo(2);
+                          assertThat(e.getLastTimestamp())
+                              .isGreaterThanOrEqualTo(e.getFirstTimestamp());
+                        }));
+  }
+
+  private static List<Event> driftRepairs(KubernetesClient kube, String network) {
+    return NetworkTestSupport.events(kube, network).stream()
+        .filter(e -> e.getReason().equals("DriftRepaired"))
+        .toList();
+  }
+
+  @Test
   void aRestartedDaemonIsFollowedAgainAndDriftAfterwardsIsRepaired() {
     kube.resource(NetworkTestSupport.seed("restart", "198.18.13.0/24", null)).create();
     NetworkTestSupport.awaitReady(kube, "restart", bed.nodeNames().size());

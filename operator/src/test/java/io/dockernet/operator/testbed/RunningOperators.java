@@ -93,10 +93,9 @@ public final class RunningOperators implements AutoCloseable {
     installCrds(bed.kubernetesClient());
     RunningOperators ops = new RunningOperators(bed, accounts);
     ops.controllerClient = ops.newClient(accounts == null ? null : accounts.controller());
-    String leaseNamespace = accounts == null ? "default" : accounts.namespace();
     ops.controller =
         run(
-            new OperatorConfig(EnumSet.of(Role.CONTROLLER), null, null, 0, leaseNamespace),
+            new OperatorConfig(EnumSet.of(Role.CONTROLLER), null, null, 0, ops.releaseNamespace()),
             ops.controllerClient);
     bed.nodeNames().forEach(ops::startAgent);
     return ops;
@@ -135,7 +134,15 @@ public final class RunningOperators implements AutoCloseable {
     }
   }
 
-  /** Starts (or restarts) the agent of one node of the test bed. */
+  /**
+   * Where the controller's leader Lease and the agents' heartbeat Leases live (POD_NAMESPACE of the
+   * chart's pods): the chart's release namespace, or "default" with admin rights.
+   */
+  public String releaseNamespace() {
+    return accounts == null ? "default" : accounts.namespace();
+  }
+
+  /** Starts (or restarts) the agent of one node. */
   public DockernetOperator startAgent(String node) {
     return startAgent(node, bed.node(node).dockerHost());
   }
@@ -143,16 +150,19 @@ public final class RunningOperators implements AutoCloseable {
   /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
   public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
     stopAgent(node);
-    KubernetesClient client = newClient(accounts == null ? null : accounts.agent());
+    KubernetesClient client =
+        accounts == null
+            ? newClient(null)
+            // As a pod-bound token of the agent's pod would: the ServiceAccount, on this node.
+            : ChartRbac.impersonating(
+                bed.kubeConfigYaml(),
+                accounts.username(accounts.agent()),
+                Map.of(ChartRbac.NODE_NAME_EXTRA, List.of(node)));
     clients.put(node, client);
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT),
-                node,
-                dockerHost,
-                0,
-                accounts == null ? "default" : accounts.namespace()),
+                EnumSet.of(Role.AGENT), node, bed.node(node).dockerHost(), 0, releaseNamespace()),
             client);
     agents.put(node, agent);
     return agent;

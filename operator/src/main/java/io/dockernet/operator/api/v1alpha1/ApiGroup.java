@@ -5,5 +5,14 @@ public final class ApiGroup {
   public static final String GROUP = "dockernet.io";
   public static final String VERSION = "v1alpha1";
 
+  /** `kubectl get dockernet` lists every kind of this group. */
+  public static final String CATEGORY = "dockernet";
+
+  /** Printer column paths of the Ready condition, shared by the two kinds that have one. */
+  public static final String READY_STATUS = ".status.conditions[?(@.type==\"Ready\")].status";
+
+  public static final String READY_REASON = ".status.conditions[?(@.type==\"Ready\")].reason";
+  public static final String READY_MESSAGE = ".status.conditions[?(@.type==\"Ready\")].message";
+
   private ApiGroup() {}
 }

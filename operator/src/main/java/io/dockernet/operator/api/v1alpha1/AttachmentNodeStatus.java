@@ -1,10 +1,12 @@
 package io.dockernet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** Where one container is plugged in on one node (`docker inspect`, `brctl show`). */
+@JsonClassDescription("Where the container is plugged in on this node, as its agent saw it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AttachmentNodeStatus extends NodeReport {
 

@@ -1,7 +1,9 @@
 package io.dockernet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -11,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /** How a container joins a network (`docker network connect`). */
+@JsonClassDescription(
+    "Which container joins which DockerNetwork, and with which endpoint settings (`docker"
+        + " network connect`).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ContainerAttachmentSpec {
 
@@ -66,5 +71,6 @@ public class ContainerAttachmentSpec {
   @JsonPropertyDescription(
       "Which nodes to act on, by Node labels. Empty or unset: every node where the container"
           + " exists.")
+  @SchemaFrom(type = NodeSelectorSchema.class)
   public LabelSelector nodeSelector;
 }

@@ -1,7 +1,9 @@
 package io.dockernet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
@@ -10,6 +12,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.Map;
 
 /** What the Docker network on each selected node must look like. */
+@JsonClassDescription(
+    "What the Docker network on each selected node must look like (`docker network create`).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.enableIPv4) || self.enableIPv4 || (has(self.enableIPv6) && self.enableIPv6)",
@@ -77,6 +81,7 @@ public class DockerNetworkSpec {
   @JsonPropertyDescription(
       "Which nodes get the network, by Node labels. Empty or unset: every node running an"
           + " agent.")
+  @SchemaFrom(type = NodeSelectorSchema.class)
   public LabelSelector nodeSelector;
 
   @JsonPropertyDescription(

@@ -1,10 +1,13 @@
 package io.dockernet.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /** What one node's Docker daemon has for one DockerNetwork (`docker network inspect`). */
+@JsonClassDescription(
+    "What this node's Docker daemon has for the DockerNetwork, as its agent saw it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NetworkNodeStatus extends NodeReport {
 

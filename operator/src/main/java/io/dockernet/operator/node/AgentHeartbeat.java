@@ -1,0 +1,146 @@
+package io.dockernet.operator.node;
+
+import io.dockernet.operator.Hashes;
+import io.dockernet.operator.Keys;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent's sign of life: it renews a Lease of its own node in the release namespace every {@link
+ * #RENEW} (as kubelet does in kube-node-lease), so that the controller counts only nodes where an
+ * agent runs ({@link LiveAgents}). The Lease is owned by the Node, so the cluster's garbage
+ * collector removes it with the Node; it is left in place when the agent stops, so a restarting
+ * agent (a rolling update) does not drop its node from any summary while it is away briefly.
+ */
+public final class AgentHeartbeat implements AutoCloseable {
+
+  /** How often the Lease is renewed. */
+  public static final Duration RENEW = Duration.ofSeconds(10);
+
+  /** How long a Lease counts after its last renewal: several missed renewals, as kubelet's 40 s. */
+  public static final Duration LEASE_DURATION = Duration.ofSeconds(40);
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentHeartbeat.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String nodeName;
+  private final String fieldManager;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "agent-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
+  private String nodeUid;
+  private boolean failing;
+
+  public AgentHeartbeat(KubernetesClient client, String namespace, String nodeName) {
+    this.client = client;
+    this.namespace = namespace;
+    this.nodeName = nodeName;
+    this.fieldManager = Keys.AGENT_FIELD_MANAGER_PREFIX + nodeName;
+  }
+
+  /** The Lease name of a node's agent: readable, hashed only when too long for a name. */
+  public static String leaseName(String nodeName) {
+    String name = Keys.HEARTBEAT_LEASE_PREFIX + nodeName;
+    return name.length() <= 253
+        ? name
+        : Keys.HEARTBEAT_LEASE_PREFIX + Hashes.sha256Hex(nodeName, 16).substring(0, 32);
+  }
+
+  /** Renews once now (so the node counts from the start), then every {@link #RENEW}. */
+  public void start() {
+    renew();
+    timer.scheduleWithFixedDelay(
+        this::renew, RENEW.toMillis(), RENEW.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void renew() {
+    try {
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+      client
+          .leases()
+          .inNamespace(namespace)
+          .resource(lease(now))
+          .fieldManager(fieldManager)
+          .forceConflicts()
+          .serverSideApply();
+      if (failing) {
+        LOG.info("Heartbeat Lease {}/{} renewed again", namespace, leaseName(nodeName));
+        failing = false;
+      }
+    } catch (KubernetesClientException e) {
+      // Logged once per failure streak: the controller shows the node as without agent meanwhile.
+      if (!failing) {
+        LOG.warn(
+            "Cannot renew heartbeat Lease {}/{}: {}",
+            namespace,
+            leaseName(nodeName),
+            e.getMessage());
+        failing = true;
+      }
+    }
+  }
+
+  private Lease lease(ZonedDateTime now) {
+    LeaseBuilder lease =
+        new LeaseBuilder()
+            .withNewMetadata()
+            .withName(leaseName(nodeName))
+            .withNamespace(namespace)
+            .addToLabels(Keys.HEARTBEAT_LABEL, "true")
+            .endMetadata()
+            .withNewSpec()
+            .withHolderIdentity(nodeName)
+            .withLeaseDurationSeconds((int) LEASE_DURATION.toSeconds())
+            .withRenewTime(now)
+            .endSpec();
+    String uid = nodeUid();
+    if (uid != null) {
+      lease
+          .editMetadata()
+          .withOwnerReferences(
+              new OwnerReferenceBuilder()
+                  .withApiVersion("v1")
+                  .withKind("Node")
+                  .withName(nodeName)
+                  .withUid(uid)
+                  .build())
+          .endMetadata();
+    }
+    return lease.build();
+  }
+
+  /**
+   * The Node's UID for the owner reference; looked up until found (listing is what RBAC allows).
+   */
+  private String nodeUid() {
+    if (nodeUid == null) {
+      List<Node> nodes = client.nodes().withField("metadata.name", nodeName).list().getItems();
+      nodeUid = nodes.isEmpty() ? null : nodes.get(0).getMetadata().getUid();
+    }
+    return nodeUid;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
