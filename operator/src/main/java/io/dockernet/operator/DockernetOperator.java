@@ -81,11 +81,12 @@ public final class DockernetOperator implements AutoCloseable {
       try {
         op.startRoles(config, client, decorate);
         return op;
-      } catch (OperatorException e) {
+      } catch (OperatorException | KubernetesClientException e) {
         op.close();
         // An informer's first list can fail on a pooled connection the API server just closed
         // (fabric8's Vert.x client does not retry HttpClosedException, fabric8io/kubernetes-client
-        // #7450): start again from scratch a few times before giving up.
+        // #7450), and a first read can time out on a busy API server: start again from scratch a
+        // few times before giving up.
         if (attempt == START_ATTEMPTS) {
           throw e;
         }

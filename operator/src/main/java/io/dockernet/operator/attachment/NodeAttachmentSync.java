@@ -432,6 +432,11 @@ final class NodeAttachmentSync {
     if (!adopted && !ours(previous, c.id())) {
       return done;
     }
+    if (guard.busy(target.dockerName())) {
+      // A replacement may have this endpoint disconnected right now and will put it back: releasing
+      // on the strength of "not connected" would leave it connected for good and unmanaged.
+      return recreatingMeanwhile(ca, c, previous, target.dockerName());
+    }
     Optional<NetworkInfo> net = networkOf(c, previous, target);
     if (net.isEmpty()) {
       return done;
@@ -443,13 +448,16 @@ final class NodeAttachmentSync {
                 adopted
                     ? putBackAdopted(c, net.get(), previous, target, done)
                     : disconnect(c, net.get(), previous, done));
-    return result.orElseGet(
-        () ->
-            NodeOutcome.of(
-                identityOf(AttachmentReports.base(ca, c), previous),
-                Phase.Pending,
-                "NetworkRecreating",
-                "Docker network " + net.get().name() + " is being replaced; releasing after"));
+    return result.orElseGet(() -> recreatingMeanwhile(ca, c, previous, net.get().name()));
+  }
+
+  private static NodeOutcome<AttachmentNodeStatus> recreatingMeanwhile(
+      ContainerAttachment ca, ContainerInfo c, AttachmentNodeStatus previous, String network) {
+    return NodeOutcome.of(
+        identityOf(AttachmentReports.base(ca, c), previous),
+        Phase.Pending,
+        "NetworkRecreating",
+        "Docker network " + network + " is being replaced; releasing after");
   }
 
   /** A report that keeps what the last one said the attachment owns, so a retry still knows. */

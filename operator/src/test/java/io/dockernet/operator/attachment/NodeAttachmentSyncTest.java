@@ -344,6 +344,29 @@ class NodeAttachmentSyncTest {
   }
 
   @Test
+  void anAttachmentDeletedWhileItsEndpointIsOffForAReplacementIsReleasedOnlyAfterIt() {
+    // AgentSigkillIT seed 19493593462420, trial 16: the attachment went while the replacement had
+    // its endpoint disconnected; the replacement put it back and nobody owned it any more.
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    guard.unfinished("mynetwork", true);
+    docker.disconnect(networkId, test2, true);
+
+    NodeOutcome<AttachmentNodeStatus> during = sync.release(ca, MYNETWORK, ready.report, "Deleted");
+    docker.removeNetwork(networkId);
+    String replaced = createNetwork("mynetwork", "hash-2");
+    docker.connect(replaced, test2, DesiredEndpoint.from(ca));
+    guard.unfinished("mynetwork", false);
+    NodeOutcome<AttachmentNodeStatus> after = sync.release(ca, MYNETWORK, during.report, "Deleted");
+
+    assertThat(during.released).as("not released while the endpoint is away").isFalse();
+    assertThat(during.report.reason).isEqualTo("NetworkRecreating");
+    assertThat(after.released).isTrue();
+    assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
+  }
+
+  @Test
   void aMissingOrDeletedNetworkWaitsAndConnectsNothing() {
     docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "other", null);

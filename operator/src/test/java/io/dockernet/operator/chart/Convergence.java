@@ -27,6 +27,30 @@ public final class Convergence {
         .until(() -> isReady(object(kube, kind, name).get()));
   }
 
+  /**
+   * Until the object is Ready on {@code nodes} nodes: a node whose agent has not started yet is not
+   * desired (no live agent), so Ready alone can come before every agent has acted.
+   */
+  public static void awaitReadyOn(KubernetesClient kube, String kind, String name, int nodes) {
+    await()
+        .alias(kind + " " + name + " Ready on " + nodes + " nodes")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              GenericKubernetesResource object = object(kube, kind, name).get();
+              return isReady(object) && readyNodes(object) == nodes;
+            });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static long readyNodes(GenericKubernetesResource object) {
+    Map<String, Object> status =
+        (Map<String, Object>) object.getAdditionalProperties().get("status");
+    Long ready = number(status.get("readyNodes"));
+    return ready == null ? 0 : ready;
+  }
+
   /** Until the object is gone (every node released it and its finalizers are off). */
   public static void awaitGone(KubernetesClient kube, String kind, String name) {
     await()

@@ -100,6 +100,8 @@ class ImageIT {
               .with("--group-add", Files.getAttribute(floorNode.socket(), "unix:gid").toString())
               .with("-v", floorNode.socket() + ":/var/run/docker.sock")
               .with("-e", "NODE_NAME=" + FLOOR_NODE)
+              .with("-e", "POD_NAMESPACE=" + accounts.namespace())
+              .with("-e", "POD_NAME=dockernet-agent-" + FLOOR_NODE)
               .with("--name", "dockernet-agent", IMAGE)
               .args());
       docker.run(
@@ -130,7 +132,7 @@ class ImageIT {
       TestBed bed, KubernetesClient kube, DockerCli docker, DockerCli floor) throws IOException {
     GenericKubernetesResource seed = seedOnlyOn(NODE, FLOOR_NODE);
     kube.resource(seed).create();
-    Convergence.awaitReady(kube, "DockerNetwork", "mynetwork");
+    Convergence.awaitReadyOn(kube, "DockerNetwork", "mynetwork", 2);
 
     for (String node : List.of(NODE, FLOOR_NODE)) {
       Network network =
