@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.model.Network;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -59,6 +60,7 @@ class ImageIT {
         .as("built by mvn package before the ITs")
         .exists();
     KubernetesClient kube = bed.kubernetesClient();
+    RunningOperators.installCrds(kube); // as `kubectl apply -f crds/` before the image runs
     TestNode node = bed.node(NODE);
     DockerCli docker = new DockerCli(node.socket());
     TestNode floorNode = bed.node(FLOOR_NODE);
