@@ -35,7 +35,6 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -675,17 +674,20 @@ class ContainerAttachmentIT {
     List<String> nodes = bed.nodeNames().subList(0, 3);
     kube.resource(network("many", "198.18.116.0/22", "dn-many")).create();
     awaitNetworkReady(kube, bed, "many");
-    List<CompletableFuture<Void>> starts = new ArrayList<>();
-    for (String node : nodes) {
-      starts.add(
-          CompletableFuture.runAsync(
-              () -> {
-                for (int i = nodes.indexOf(node); i < count; i += nodes.size()) {
-                  run(docker(node), name(i));
-                }
-              }));
+    // About two containers started at a time per node, as a deploy script fanning out would.
+    var starters = java.util.concurrent.Executors.newFixedThreadPool(2 * nodes.size());
+    try {
+      CompletableFuture.allOf(
+              java.util.stream.IntStream.range(0, count)
+                  .mapToObj(
+                      i ->
+                          CompletableFuture.runAsync(
+                              () -> run(docker(nodes.get(i % nodes.size())), name(i)), starters))
+                  .toArray(CompletableFuture[]::new))
+          .join();
+    } finally {
+      starters.shutdown();
     }
-    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
 
     long started = System.nanoTime();
     // kubectl apply -f of 200 objects, eight requests at a time.
