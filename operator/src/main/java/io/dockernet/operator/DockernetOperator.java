@@ -196,7 +196,9 @@ public final class DockernetOperator implements AutoCloseable {
       operator.start();
       operators.add(operator);
     }
-    http = new HttpEndpoints(config.httpPort(), metrics, this::healthy, this::ready);
+    http =
+        new HttpEndpoints(
+            config.httpPort(), metrics, this::livenessProblems, this::readinessProblems);
     LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
   }
 
@@ -301,15 +303,30 @@ public final class DockernetOperator implements AutoCloseable {
     }
   }
 
-  private boolean healthy() {
-    return !stoodDown
-        && operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy())
-        && (liveAgents == null || liveAgents.isWatching());
+  /**
+   * Liveness is a plain "this process still serves": an API-server or Docker outage is not cured by
+   * a restart (it would only interrupt changes under way), so it shows in readiness instead. The
+   * one exception is an agent that stood down for another of its node.
+   */
+  private List<String> livenessProblems() {
+    return stoodDown ? List.of("another agent holds this node's Lease") : List.of();
   }
 
-  private boolean ready() {
-    boolean started = operators.stream().allMatch(o -> o.getRuntimeInfo().isStarted());
-    return started && healthy() && (dockerEvents == null || dockerEvents.isConnected());
+  /** Ready: every informer watching and, for an agent, the Docker event stream answered. */
+  private List<String> readinessProblems() {
+    List<String> problems = new ArrayList<>(livenessProblems());
+    if (!operators.stream().allMatch(o -> o.getRuntimeInfo().isStarted())) {
+      problems.add("not started");
+    } else if (!operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy())) {
+      problems.add("Kubernetes informers not watching");
+    }
+    if (liveAgents != null && !liveAgents.isWatching()) {
+      problems.add("agents' heartbeat Leases not watched");
+    }
+    if (dockerEvents != null && !dockerEvents.isConnected()) {
+      problems.add("Docker event stream not open (DockerUnavailable)");
+    }
+    return problems;
   }
 
   public PrometheusMeterRegistry metrics() {
