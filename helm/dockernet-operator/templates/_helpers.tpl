@@ -69,6 +69,10 @@ capabilities:
 {{- define "dockernet.commonEnv" -}}
 - name: HTTP_PORT
   value: {{ .Values.metrics.port | quote }}
+- name: DOCKERNET_LOG_LEVEL
+  value: {{ .Values.logging.level | quote }}
+- name: DOCKERNET_LOG_FORMAT
+  value: {{ .Values.logging.format | quote }}
 {{- with .Values.javaToolOptions }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ . | quote }}

@@ -130,6 +130,31 @@ class HelmChartTest {
   }
 
   @Test
+  void bothRolesLogAtTheLevelAndInTheFormatAskedFor() {
+    List<HasMetadata> items =
+        HelmChart.chart().set("logging.level", "debug").set("logging.format", "json").render();
+    for (Container c :
+        List.of(
+            HelmChart.find(items, DaemonSet.class, AGENT)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0),
+            HelmChart.find(items, Deployment.class, CONTROLLER)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0))) {
+      assertThat(env(c, "DOCKERNET_LOG_LEVEL").getValue()).isEqualTo("debug");
+      assertThat(env(c, "DOCKERNET_LOG_FORMAT").getValue()).isEqualTo("json");
+    }
+    assertThatThrownBy(() -> HelmChart.chart().set("logging.format", "logfmt").render())
+        .hasMessageContaining("/logging/format");
+  }
+
+  @Test
   void theControllerElectsALeaderInItsOwnNamespaceWithoutTheSocket() {
     List<HasMetadata> items = HelmChart.chart().namespace("ops").render();
     PodSpec pod =
