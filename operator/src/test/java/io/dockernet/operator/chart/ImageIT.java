@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.model.Network;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -78,6 +79,8 @@ class ImageIT {
     floor.run("load", "-i", saved.toString());
     Files.delete(saved);
 
+    // Run alone on a fresh test bed, no other test has installed them.
+    RunningOperators.installCrds(kube);
     ServiceAccounts accounts = ChartRbac.install(kube);
     int apiPort = URI.create(kube.getMasterUrl().toString()).getPort();
     Files.createDirectories(WORK);
