@@ -9,7 +9,7 @@ import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.health.HttpEndpoints;
-import io.dockernet.operator.metrics.HelpTexts;
+import io.dockernet.operator.metrics.OperatorMetrics;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.AgentHeartbeat;
@@ -29,13 +29,13 @@ import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,9 @@ public final class DockernetOperator implements AutoCloseable {
   /** How long a stopping operator lets reconciliations under way finish. */
   public static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(30);
 
-  private final PrometheusMeterRegistry metrics = newRegistry();
+  private final OperatorMetrics operatorMetrics = new OperatorMetrics();
+  private final PrometheusMeterRegistry metrics = operatorMetrics.registry();
+  private final AtomicInteger leading = new AtomicInteger();
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Operator> operators = new ArrayList<>();
   private HttpEndpoints http;
@@ -185,6 +187,7 @@ public final class DockernetOperator implements AutoCloseable {
       heartbeat.start();
     }
     if (config.roles().contains(Role.CONTROLLER)) {
+      operatorMetrics.registerLeader(leading);
       LiveAgents agents = new LiveAgents(client, config.leaseNamespace(), Clock.systemUTC());
       resources.add(agents);
       startWatching(agents);
@@ -233,8 +236,12 @@ public final class DockernetOperator implements AutoCloseable {
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         null,
         new LeaderCallbacks(
-            () -> LOG.info("Leading: the controller role is active"),
             () -> {
+              leading.set(1);
+              LOG.info("Leading: the controller role is active");
+            },
+            () -> {
+              leading.set(0);
               if (!closing) {
                 LOG.error("Lost the controller lease; exiting so that another replica takes over");
                 System.exit(1);
@@ -267,12 +274,6 @@ public final class DockernetOperator implements AutoCloseable {
             },
             holder -> LOG.info("Node {}'s Lease is held by {}", config.nodeName(), holder)),
         false);
-  }
-
-  private static PrometheusMeterRegistry newRegistry() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new HelpTexts());
-    return registry;
   }
 
   private Operator newOperator(
@@ -360,5 +361,6 @@ public final class DockernetOperator implements AutoCloseable {
         LOG.warn("closing {}", r, e);
       }
     }
+    operatorMetrics.close();
   }
 }

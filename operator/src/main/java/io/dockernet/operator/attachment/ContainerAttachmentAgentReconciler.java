@@ -153,6 +153,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       return next(ca, result);
     } catch (DockerUnavailableException e) {
       metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
+      metrics.phase(name, Phase.Error);
       reportUnavailable(ca, context, e);
       throw e;
     } finally {

@@ -114,6 +114,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       return next(dn, result);
     } catch (DockerUnavailableException e) {
       metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
+      metrics.phase(name, Phase.Error);
       reportUnavailable(dn, context, e);
       throw e;
     } finally {
