@@ -21,7 +21,17 @@
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: dockernet-operator
 {{ include "dockernet.selectorLabels" . }}
+{{- end -}}
+
+{{/* Every label of one role's pods: the common ones, the role, then podLabels. (dict "ctx" $ "role" "agent" "podLabels" ...) */}}
+{{- define "dockernet.podLabels" -}}
+{{ include "dockernet.labels" .ctx }}
+app.kubernetes.io/component: {{ .role }}
+{{- with .podLabels }}
+{{ toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{- define "dockernet.selectorLabels" -}}
@@ -44,7 +54,11 @@ app.kubernetes.io/component: {{ .role }}
 {{- end -}}
 
 {{- define "dockernet.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Pod-level security: non-root, RuntimeDefault seccomp. */}}
@@ -69,6 +83,10 @@ capabilities:
 {{- define "dockernet.commonEnv" -}}
 - name: HTTP_PORT
   value: {{ .Values.metrics.port | quote }}
+- name: DOCKERNET_LOG_LEVEL
+  value: {{ .Values.logging.level | quote }}
+- name: DOCKERNET_LOG_FORMAT
+  value: {{ .Values.logging.format | quote }}
 {{- with .Values.javaToolOptions }}
 - name: JAVA_TOOL_OPTIONS
   value: {{ . | quote }}
@@ -78,14 +96,11 @@ capabilities:
 {{- define "dockernet.probes" -}}
 startupProbe:
   httpGet: {path: /healthz, port: metrics}
-  periodSeconds: 2
-  failureThreshold: 60
+  {{- toYaml .Values.probes.startup | nindent 2 }}
 livenessProbe:
   httpGet: {path: /healthz, port: metrics}
-  periodSeconds: 10
-  failureThreshold: 3
+  {{- toYaml .Values.probes.liveness | nindent 2 }}
 readinessProbe:
   httpGet: {path: /readyz, port: metrics}
-  periodSeconds: 5
-  failureThreshold: 2
+  {{- toYaml .Values.probes.readiness | nindent 2 }}
 {{- end -}}

@@ -9,7 +9,7 @@ import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.health.HttpEndpoints;
-import io.dockernet.operator.metrics.HelpTexts;
+import io.dockernet.operator.metrics.OperatorMetrics;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.AgentHeartbeat;
@@ -29,13 +29,13 @@ import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,9 @@ public final class DockernetOperator implements AutoCloseable {
   /** How long a stopping operator lets reconciliations under way finish. */
   public static final Duration TERMINATION_TIMEOUT = Duration.ofSeconds(30);
 
-  private final PrometheusMeterRegistry metrics = newRegistry();
+  private final OperatorMetrics operatorMetrics = new OperatorMetrics();
+  private final PrometheusMeterRegistry metrics = operatorMetrics.registry();
+  private final AtomicInteger leading = new AtomicInteger();
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Operator> operators = new ArrayList<>();
   private HttpEndpoints http;
@@ -186,6 +188,7 @@ public final class DockernetOperator implements AutoCloseable {
       heartbeat.start();
     }
     if (config.roles().contains(Role.CONTROLLER)) {
+      operatorMetrics.registerLeader(leading);
       LiveAgents agents = new LiveAgents(client, config.leaseNamespace(), Clock.systemUTC());
       resources.add(agents);
       startWatching(agents);
@@ -197,7 +200,9 @@ public final class DockernetOperator implements AutoCloseable {
       operator.start();
       operators.add(operator);
     }
-    http = new HttpEndpoints(config.httpPort(), metrics, this::healthy, this::ready);
+    http =
+        new HttpEndpoints(
+            config.httpPort(), metrics, this::livenessProblems, this::readinessProblems);
     LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
   }
 
@@ -232,8 +237,12 @@ public final class DockernetOperator implements AutoCloseable {
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         null,
         new LeaderCallbacks(
-            () -> LOG.info("Leading: the controller role is active"),
             () -> {
+              leading.set(1);
+              LOG.info("Leading: the controller role is active");
+            },
+            () -> {
+              leading.set(0);
               if (!closing) {
                 LOG.error("Lost the controller lease; exiting so that another replica takes over");
                 System.exit(1);
@@ -268,12 +277,6 @@ public final class DockernetOperator implements AutoCloseable {
         false);
   }
 
-  private static PrometheusMeterRegistry newRegistry() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new HelpTexts());
-    return registry;
-  }
-
   private Operator newOperator(
       KubernetesClient client, LeaderElectionConfiguration election, int threads) {
     return new Operator(
@@ -302,15 +305,30 @@ public final class DockernetOperator implements AutoCloseable {
     }
   }
 
-  private boolean healthy() {
-    return !stoodDown
-        && operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy())
-        && (liveAgents == null || liveAgents.isWatching());
+  /**
+   * Liveness is a plain "this process still serves": an API-server or Docker outage is not cured by
+   * a restart (it would only interrupt changes under way), so it shows in readiness instead. The
+   * one exception is an agent that stood down for another of its node.
+   */
+  private List<String> livenessProblems() {
+    return stoodDown ? List.of("another agent holds this node's Lease") : List.of();
   }
 
-  private boolean ready() {
-    boolean started = operators.stream().allMatch(o -> o.getRuntimeInfo().isStarted());
-    return started && healthy() && (dockerEvents == null || dockerEvents.isConnected());
+  /** Ready: every informer watching and, for an agent, the Docker event stream answered. */
+  private List<String> readinessProblems() {
+    List<String> problems = new ArrayList<>(livenessProblems());
+    if (!operators.stream().allMatch(o -> o.getRuntimeInfo().isStarted())) {
+      problems.add("not started");
+    } else if (!operators.stream().allMatch(o -> o.getRuntimeInfo().allEventSourcesAreHealthy())) {
+      problems.add("Kubernetes informers not watching");
+    }
+    if (liveAgents != null && !liveAgents.isWatching()) {
+      problems.add("agents' heartbeat Leases not watched");
+    }
+    if (dockerEvents != null && !dockerEvents.isConnected()) {
+      problems.add("Docker event stream not open (DockerUnavailable)");
+    }
+    return problems;
   }
 
   public PrometheusMeterRegistry metrics() {
@@ -344,5 +362,6 @@ public final class DockernetOperator implements AutoCloseable {
         LOG.warn("closing {}", r, e);
       }
     }
+    operatorMetrics.close();
   }
 }

@@ -4,9 +4,13 @@ import io.dockernet.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Entry point: reads the config, starts the roles, runs until the process is stopped. */
 public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
 
@@ -15,7 +19,7 @@ public final class Main {
     try {
       config = OperatorConfig.from(System.getenv(), args);
     } catch (IllegalArgumentException e) {
-      System.err.println("dockernet-operator: " + e.getMessage());
+      LOG.error("Invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }

@@ -12,6 +12,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.node.ErrorBackoff;
@@ -128,6 +129,13 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
+    try (LogContext logged = LogContext.of(ca, agent.nodeName())) {
+      return reconcileLogged(ca, context);
+    }
+  }
+
+  private UpdateControl<ContainerAttachment> reconcileLogged(
+      ContainerAttachment ca, Context<ContainerAttachment> context) {
     String name = ca.getMetadata().getName();
     if (context.isPrimaryResourceDeleted()) {
       backoff.succeeded(name);
@@ -145,6 +153,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       return next(ca, result);
     } catch (DockerUnavailableException e) {
       metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
+      metrics.phase(name, Phase.Error);
       reportUnavailable(ca, context, e);
       throw e;
     } finally {

@@ -6,6 +6,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.node.DepartedNodes;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.LiveAgentsEventSource;
@@ -61,6 +62,13 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
 
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
+      ContainerAttachment ca, Context<ContainerAttachment> context) {
+    try (LogContext logged = LogContext.of(ca, null)) {
+      return reconcileLogged(ca, context);
+    }
+  }
+
+  private UpdateControl<ContainerAttachment> reconcileLogged(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
     if (context.isPrimaryResourceDeleted()) {
       return UpdateControl.noUpdate();

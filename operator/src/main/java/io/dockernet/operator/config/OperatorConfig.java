@@ -1,5 +1,6 @@
 package io.dockernet.operator.config;
 
+import io.dockernet.operator.logging.LogSettings;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -78,6 +79,7 @@ public record OperatorConfig(
    * precedence over {@code DOCKERNET_ROLE}.
    */
   public static OperatorConfig from(Map<String, String> env, String[] args) {
+    LogSettings.from(env); // applied by logback before this runs; a bad value stops us here
     String role = env.getOrDefault("DOCKERNET_ROLE", "agent");
     for (int i = 0; i < args.length; i++) {
       if (args[i].startsWith("--role=")) {

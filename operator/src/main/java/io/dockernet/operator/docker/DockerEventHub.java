@@ -2,6 +2,7 @@ package io.dockernet.operator.docker;
 
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +54,9 @@ public final class DockerEventHub implements AutoCloseable {
         Counter.builder("dockernet.docker.event.stream.reconnects")
             .description("Times the Docker event stream was lost and subscribed again")
             .register(registry);
+    Gauge.builder("dockernet.docker.event.stream.connected", this, h -> h.connected ? 1 : 0)
+        .description("1 while the Docker event stream is open (the daemon answered), else 0")
+        .register(registry);
   }
 
   public void addListener(Listener listener) {
@@ -85,13 +88,26 @@ public final class DockerEventHub implements AutoCloseable {
     if (closed) {
       return;
     }
-    // A stream can end before subscribe returns (a daemon that cannot be reached or spoken to):
-    // then it must not count as connected.
-    AtomicBoolean ended = new AtomicBoolean();
+    // The call returns before the daemon answers; the stream counts as connected only once it
+    // has (onStreamOpened), and not at all if it ended first.
+    Object streamState = new Object();
+    boolean[] ended = {false};
     try {
       subscription =
           gateway.subscribe(
               new DockerGateway.DockerEventListener() {
+                @Override
+                public void onStreamOpened() {
+                  synchronized (streamState) {
+                    if (ended[0] || closed) {
+                      return;
+                    }
+                    connected = true;
+                  }
+                  LOG.info("Following Docker events");
+                  listeners.forEach(Listener::onResync);
+                }
+
                 @Override
                 public void onEvent(DockerEvent event) {
                   backoff = MIN_BACKOFF;
@@ -100,8 +116,8 @@ public final class DockerEventHub implements AutoCloseable {
 
                 @Override
                 public void onStreamClosed(Throwable cause) {
-                  synchronized (ended) {
-                    ended.set(true);
+                  synchronized (streamState) {
+                    ended[0] = true;
                     connected = false;
                   }
                   if (!closed) {
@@ -111,12 +127,6 @@ public final class DockerEventHub implements AutoCloseable {
                   }
                 }
               });
-      synchronized (ended) {
-        connected = !ended.get();
-      }
-      if (connected) {
-        listeners.forEach(Listener::onResync);
-      }
     } catch (DockerException e) {
       LOG.warn("Cannot follow Docker events yet: {}", e.getMessage());
       retryLater();
@@ -124,8 +134,9 @@ public final class DockerEventHub implements AutoCloseable {
   }
 
   /**
-   * True while the event stream is open: the agent then hears about every change, so it is ready.
-   * Costs no call to the daemon, unlike a ping per probe.
+   * True while the event stream is open, that is from the daemon's answer to the subscription until
+   * the stream ends: the agent then hears about every change, so it is ready. Costs no call to the
+   * daemon, unlike a ping per probe.
    */
   public boolean isConnected() {
     return connected;

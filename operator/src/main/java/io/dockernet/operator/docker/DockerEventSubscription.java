@@ -32,12 +32,18 @@ final class DockerEventSubscription implements ResultCallback<Event>, AutoClosea
     this.listener = listener;
   }
 
+  /**
+   * docker-java calls this once the daemon has answered the request with a success status (an error
+   * status ends in {@link #onError} instead): the stream is open from here on.
+   */
   @Override
   public void onStart(Closeable stream) {
     this.stream = stream;
     if (finished.get()) {
       closeQuietly(stream); // closed by the subscriber before the daemon answered
+      return;
     }
+    listener.onStreamOpened();
   }
 
   @Override

@@ -104,7 +104,9 @@ public interface DockerGateway {
    * DockerUnavailableException}, and the caller decides when to subscribe again (and must re-list,
    * because events were missed meanwhile). Closing the handle stops the stream without calling
    * {@code onStreamClosed}. Events from the moment of this call on are delivered even if the stream
-   * takes a while to open; a few from just before may be delivered too.
+   * takes a while to open; a few from just before may be delivered too. {@link
+   * DockerEventListener#onStreamOpened} is called once the daemon has answered the request (this
+   * call returns before that): only from then on is the stream known to be open.
    */
   AutoCloseable subscribe(DockerEventListener listener);
 
@@ -257,6 +259,12 @@ public interface DockerGateway {
 
   /** Receives events; called on the gateway's event thread, so implementations must not block. */
   interface DockerEventListener {
+    /**
+     * The daemon answered the subscription: the stream is open. Called at most once, before any
+     * event, and never after {@link #onStreamClosed}.
+     */
+    void onStreamOpened();
+
     void onEvent(DockerEvent event);
 
     void onStreamClosed(Throwable cause);

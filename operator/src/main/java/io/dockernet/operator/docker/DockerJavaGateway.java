@@ -543,7 +543,6 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
               .description("Calls to the node's Docker daemon")
               .tag("operation", operation)
               .tag("outcome", outcome)
-              .publishPercentileHistogram()
               .register(registry));
     }
   }

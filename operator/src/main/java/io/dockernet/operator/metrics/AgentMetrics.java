@@ -25,6 +25,7 @@ public final class AgentMetrics {
   private final String kind;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  private final Map<String, Phase> phases = new ConcurrentHashMap<>();
 
   private record Pending(long generation, long seenNanos) {}
 
@@ -35,6 +36,23 @@ public final class AgentMetrics {
         .description("Objects of this kind in place on this node")
         .tag("kind", kind)
         .register(registry);
+    // One series per phase, zeros included, so that an alert on Error > 0 has a series to read.
+    for (Phase phase : Phase.values()) {
+      Gauge.builder("dockernet.objects", phases, m -> count(m, phase))
+          .description("Objects of this kind on this node, by the phase this node reports")
+          .tag("kind", kind)
+          .tag("phase", phase.name())
+          .register(registry);
+    }
+  }
+
+  private static long count(Map<String, Phase> phases, Phase phase) {
+    return phases.values().stream().filter(phase::equals).count();
+  }
+
+  /** The phase this node last reported for the object. */
+  public void phase(String name, Phase phase) {
+    phases.put(name, phase);
   }
 
   /** Times one reconciliation; {@code outcome} is the resulting phase (or "skipped", "error"). */
@@ -43,7 +61,6 @@ public final class AgentMetrics {
         .description("Time to reconcile one object on one node")
         .tag("kind", kind)
         .tag("outcome", outcome)
-        .publishPercentileHistogram()
         .register(registry)
         .record(took);
   }
@@ -70,7 +87,6 @@ public final class AgentMetrics {
       Timer.builder("dockernet.apply.latency")
           .description("From a new generation being seen to Docker matching it on this node")
           .tag("kind", kind)
-          .publishPercentileHistogram()
           .register(registry)
           .record(Duration.ofNanos(System.nanoTime() - p.seenNanos));
     }
@@ -88,6 +104,7 @@ public final class AgentMetrics {
       return;
     }
     Phase phase = result.report.phase;
+    phase(name, phase);
     inPlace(name, generation, phase == Phase.Ready);
     if (phase != Phase.Ready && phase != Phase.Pending && phase != Phase.Waiting) {
       nodeError(result.report.reason);
@@ -101,6 +118,7 @@ public final class AgentMetrics {
   public void forget(String name) {
     pending.remove(name);
     ready.remove(name);
+    phases.remove(name);
   }
 
   public void driftRepaired(String cause) {

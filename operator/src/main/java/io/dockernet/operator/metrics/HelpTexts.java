@@ -10,6 +10,7 @@ import java.util.Map;
  */
 public final class HelpTexts implements MeterFilter {
 
+  /** The meters JOSDK 5.3's MicrometerMetricsV2 registers, by the names it gives them. */
   private static final Map<String, String> JOSDK =
       Map.of(
           "custom_resources", "Primary resources JOSDK currently tracks, per controller",
@@ -17,10 +18,10 @@ public final class HelpTexts implements MeterFilter {
           "reconciliations.active", "Reconciliations running now",
           "reconciliations.execution.duration", "How long JOSDK reconciliations took",
           "reconciliations.queue", "Reconciliations waiting to run",
-          "reconciliations.started", "Reconciliations JOSDK started",
-          "reconciliations.success", "Reconciliations that finished without an exception",
-          "reconciliations.failed", "Reconciliations that ended with an exception",
-          "reconciliations.retries", "Reconciliations that were retries of a failed one");
+          "reconciliations.started.total", "Reconciliations JOSDK started",
+          "reconciliations.success.total", "Reconciliations that finished without an exception",
+          "reconciliations.failure.total", "Reconciliations that ended with an exception",
+          "reconciliations.retries.total", "Reconciliations that were retries of a failed one");
 
   @Override
   public Meter.Id map(Meter.Id id) {

@@ -13,6 +13,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.ErrorBackoff;
 import io.dockernet.operator.node.LabelSelectors;
@@ -90,6 +91,13 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
+    try (LogContext logged = LogContext.of(dn, agent.nodeName())) {
+      return reconcileLogged(dn, context);
+    }
+  }
+
+  private UpdateControl<DockerNetwork> reconcileLogged(
+      DockerNetwork dn, Context<DockerNetwork> context) {
     String name = dn.getMetadata().getName();
     if (context.isPrimaryResourceDeleted()) {
       backoff.succeeded(name);
@@ -106,6 +114,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       return next(dn, result);
     } catch (DockerUnavailableException e) {
       metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
+      metrics.phase(name, Phase.Error);
       reportUnavailable(dn, context, e);
       throw e;
     } finally {

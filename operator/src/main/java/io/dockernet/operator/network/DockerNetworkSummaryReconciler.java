@@ -5,6 +5,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkStatus;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.node.DepartedNodes;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.LiveAgentsEventSource;
@@ -62,6 +63,13 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
+    try (LogContext logged = LogContext.of(dn, null)) {
+      return reconcileLogged(dn, context);
+    }
+  }
+
+  private UpdateControl<DockerNetwork> reconcileLogged(
+      DockerNetwork dn, Context<DockerNetwork> context) {
     if (context.isPrimaryResourceDeleted()) {
       return UpdateControl.noUpdate();
     }

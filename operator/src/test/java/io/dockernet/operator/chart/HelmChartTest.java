@@ -14,7 +14,7 @@ import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.metrics.AgentMetrics;
-import io.dockernet.operator.metrics.HelpTexts;
+import io.dockernet.operator.metrics.OperatorMetrics;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.LiveAgents;
@@ -41,7 +41,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -127,6 +126,31 @@ class HelmChartTest {
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(agent.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8080);
+  }
+
+  @Test
+  void bothRolesLogAtTheLevelAndInTheFormatAskedFor() {
+    List<HasMetadata> items =
+        HelmChart.chart().set("logging.level", "debug").set("logging.format", "json").render();
+    for (Container c :
+        List.of(
+            HelmChart.find(items, DaemonSet.class, AGENT)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0),
+            HelmChart.find(items, Deployment.class, CONTROLLER)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0))) {
+      assertThat(env(c, "DOCKERNET_LOG_LEVEL").getValue()).isEqualTo("debug");
+      assertThat(env(c, "DOCKERNET_LOG_FORMAT").getValue()).isEqualTo("json");
+    }
+    assertThatThrownBy(() -> HelmChart.chart().set("logging.format", "logfmt").render())
+        .hasMessageContaining("/logging/format");
   }
 
   @Test
@@ -457,8 +481,10 @@ class HelmChartTest {
     private ExportedMetrics() {}
 
     static String scrape(Path dir) throws Exception {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      registry.config().meterFilter(new HelpTexts());
+      // The registry DockernetOperator serves, with the controller's leader gauge.
+      OperatorMetrics served = new OperatorMetrics();
+      served.registerLeader(new java.util.concurrent.atomic.AtomicInteger(1));
+      PrometheusMeterRegistry registry = served.registry();
       try (KubernetesClient client =
               new KubernetesClientBuilder()
                   .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())
@@ -513,6 +539,7 @@ class HelmChartTest {
             metrics.inPlace("probe", 1, true);
             metrics.driftRepaired("probe");
             metrics.nodeError("DockerUnavailable");
+            metrics.phase("probe", io.dockernet.operator.api.v1alpha1.Phase.Ready);
           }
         }
       }

@@ -80,6 +80,8 @@ class ImageIT {
     floor.run("load", "-i", saved.toString());
     Files.delete(saved);
 
+    // Run alone on a fresh test bed, no other test has installed them.
+    RunningOperators.installCrds(kube);
     ServiceAccounts accounts = ChartRbac.install(kube);
     int apiPort = URI.create(kube.getMasterUrl().toString()).getPort();
     Files.createDirectories(WORK);

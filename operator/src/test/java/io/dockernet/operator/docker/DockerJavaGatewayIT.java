@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -338,6 +339,7 @@ class DockerJavaGatewayIT {
                             assertThat(e.attributes()).containsEntry("name", "gwit-events");
                           }));
     }
+    assertThat(listener.opened).hasValue(1);
     assertThat(listener.closed).isEmpty();
   }
 
@@ -358,6 +360,7 @@ class DockerJavaGatewayIT {
                   assertThat(listener.closed)
                       .singleElement()
                       .isInstanceOf(DockerUnavailableException.class));
+      assertThat(listener.opened).as("a stream nobody answered never counts as open").hasValue(0);
     }
     assertThat(callCount("daemonInfo", "unavailable")).isGreaterThanOrEqualTo(1);
   }
@@ -427,6 +430,13 @@ class DockerJavaGatewayIT {
   private static final class RecordingListener implements DockerEventListener {
     final List<DockerEvent> events = new CopyOnWriteArrayList<>();
     final List<Throwable> closed = new CopyOnWriteArrayList<>();
+
+    final AtomicInteger opened = new AtomicInteger();
+
+    @Override
+    public void onStreamOpened() {
+      opened.incrementAndGet();
+    }
 
     @Override
     public void onEvent(DockerEvent event) {

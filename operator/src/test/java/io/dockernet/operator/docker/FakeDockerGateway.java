@@ -36,6 +36,9 @@ public final class FakeDockerGateway implements DockerGateway {
   private final Map<String, List<DockerException>> failures = new HashMap<>();
   private final Map<String, Integer> writes = new HashMap<>();
   private boolean available = true;
+  private boolean answerStreams = true;
+  private int subscribeCalls;
+  private final List<FakeSubscription> unanswered = new ArrayList<>();
   private Engine engine = Engine.negotiate("20.10.24+fake", "1.41", "1.12");
   private int nextPid = 1000;
 
@@ -197,12 +200,18 @@ public final class FakeDockerGateway implements DockerGateway {
 
   @Override
   public synchronized AutoCloseable subscribe(DockerEventListener listener) {
+    subscribeCalls++;
     FakeSubscription subscription = new FakeSubscription(listener);
     if (!available) {
       listener.onStreamClosed(new DockerUnavailableException("fake daemon is down", null));
       return () -> {};
     }
     subscriptions.add(subscription);
+    if (answerStreams) {
+      listener.onStreamOpened();
+    } else {
+      unanswered.add(subscription);
+    }
     return subscription;
   }
 
@@ -302,6 +311,32 @@ public final class FakeDockerGateway implements DockerGateway {
             new DockerUnavailableException("fake daemon went down", null));
       }
     }
+  }
+
+  /**
+   * While off, new event streams deliver events but the daemon has not answered them yet (a slow or
+   * hung daemon): {@code onStreamOpened} waits until this is turned on again.
+   */
+  public synchronized void answerStreams(boolean answer) {
+    this.answerStreams = answer;
+    if (answer) {
+      for (FakeSubscription subscription : unanswered) {
+        if (subscriptions.contains(subscription)) {
+          subscription.listener.onStreamOpened();
+        }
+      }
+      unanswered.clear();
+    }
+  }
+
+  /** Open streams the daemon has not answered yet (see {@link #answerStreams}). */
+  public synchronized int unansweredStreams() {
+    return (int) unanswered.stream().filter(subscriptions::contains).count();
+  }
+
+  /** Calls of subscribe so far, answered or not. */
+  public synchronized int subscribeCalls() {
+    return subscribeCalls;
   }
 
   /** Makes the next call of {@code operation} (a gateway method name) throw {@code error}. */

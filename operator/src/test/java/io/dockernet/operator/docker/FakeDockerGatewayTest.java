@@ -14,6 +14,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The fake must refuse and report what Engine 20.10 refuses and reports, or tests lie. */
@@ -215,6 +216,7 @@ class FakeDockerGatewayTest {
         .last()
         .satisfies(e -> assertThat(e.attributes()).containsEntry("container", web));
     assertThat(listener.events).noneMatch(e -> "after-close".equals(e.attributes().get("name")));
+    assertThat(listener.opened).hasValue(1);
     assertThat(listener.closed).isEmpty();
   }
 
@@ -275,6 +277,13 @@ class FakeDockerGatewayTest {
   private static final class RecordingListener implements DockerEventListener {
     final List<DockerEvent> events = new ArrayList<>();
     final List<Throwable> closed = new ArrayList<>();
+
+    final AtomicInteger opened = new AtomicInteger();
+
+    @Override
+    public void onStreamOpened() {
+      opened.incrementAndGet();
+    }
 
     @Override
     public void onEvent(DockerEvent event) {

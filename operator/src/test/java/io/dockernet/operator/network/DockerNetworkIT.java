@@ -551,6 +551,42 @@ class DockerNetworkIT {
   }
 
   @Test
+  void anAgentStartedWhileDockerIsDownSaysSoAndCatchesUpWhenTheDaemonAppears() throws Exception {
+    String node = bed.onePerEngine().get(0);
+    operators.stopAgent(node);
+    bed.stopNodeDaemon(node);
+    try {
+      // Starting does not fail (no crash loop): the pod runs, alive but not ready.
+      DockernetOperator agent = operators.startAgent(node);
+      kube.resource(NetworkTestSupport.seed("late-docker", "198.18.23.0/24", null)).create();
+
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                var report = NetworkTestSupport.report(kube, "late-docker", node);
+                assertThat(report.phase).isEqualTo(Phase.Error);
+                assertThat(report.reason).isEqualTo("DockerUnavailable");
+              });
+      assertThat(NetworkTestSupport.httpStatus(agent.httpPort(), "/readyz"))
+          .startsWith("503 not ready:")
+          .contains("Docker event stream not open");
+      assertThat(NetworkTestSupport.httpStatus(agent.httpPort(), "/healthz")).isEqualTo("200 ok\n");
+    } finally {
+      bed.startNodeDaemon(node);
+    }
+
+    NetworkTestSupport.awaitReady(kube, "late-docker", bed.nodeNames().size());
+    assertThat(dockerNetwork(node, "late-docker")).isPresent();
+    await()
+        .atMost(CONVERGE)
+        .until(
+            () ->
+                NetworkTestSupport.httpStatus(operators.agent(node).httpPort(), "/readyz")
+                    .equals("200 ok\n"));
+  }
+
+  @Test
   void invalidSpecsAreRejectedByTheApiServerWithAReadableMessage() {
     DockerNetwork outside = NetworkTestSupport.seed("bad-gw", "198.18.15.0/24", null);
     outside.getSpec().ipam.config.get(0).gateway = "198.18.16.1";

@@ -175,6 +175,19 @@ final class NetworkTestSupport {
         .until(() -> kube.resources(DockerNetworkNodeState.class).list().getItems().isEmpty());
   }
 
+  /** GET http://127.0.0.1:port/path as "STATUS BODY", within a kubelet probe's 1 s. */
+  static String httpStatus(int port, String path) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(1))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
+  }
+
   /** GET http://127.0.0.1:port/path; fails unless the answer is 200. */
   static String http(int port, String path) throws Exception {
     var response =
