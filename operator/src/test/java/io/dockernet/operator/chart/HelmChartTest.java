@@ -165,6 +165,23 @@ class HelmChartTest {
   }
 
   @Test
+  void eachAgentIsHeldToItsOwnNodesReportsAndFinalizerByPolicyUnlessTurnedOff() {
+    List<String> names =
+        List.of(
+            "dockernet-operator-agent-node-reports", "dockernet-operator-agent-node-finalizers");
+    assertThat(HelmChart.chart().render())
+        .filteredOn(i -> i.getKind().startsWith("ValidatingAdmissionPolicy"))
+        .extracting(i -> i.getKind() + "/" + i.getMetadata().getName())
+        .contains(
+            "ValidatingAdmissionPolicy/" + names.get(0),
+            "ValidatingAdmissionPolicyBinding/" + names.get(0),
+            "ValidatingAdmissionPolicy/" + names.get(1),
+            "ValidatingAdmissionPolicyBinding/" + names.get(1));
+    assertThat(HelmChart.chart().set("rbac.agentNodeScopePolicy", false).render())
+        .noneMatch(i -> names.contains(i.getMetadata().getName()));
+  }
+
+  @Test
   void noRoleMentionsSecretsOrWildcardsAndOnlyTheControllerWritesParentStatus() {
     List<HasMetadata> items = HelmChart.chart().render();
     List<PolicyRule> all =

@@ -45,7 +45,7 @@ final class InJvmRoles implements AutoCloseable {
     String agentUser = agentUser(client);
     if (agentUser != null) {
       client.close();
-      client = ChartRbac.impersonating(kubeConfig, agentUser);
+      client = ChartRbac.impersonating(kubeConfig, agentUser, ChartRbac.onNode(node));
     }
     clients.put(node, client);
     DockernetOperator agent =

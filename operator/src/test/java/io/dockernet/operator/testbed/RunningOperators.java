@@ -153,11 +153,8 @@ public final class RunningOperators implements AutoCloseable {
     KubernetesClient client =
         accounts == null
             ? newClient(null)
-            // As a pod-bound token of the agent's pod would: the ServiceAccount, on this node.
-            : ChartRbac.impersonating(
-                bed.kubeConfigYaml(),
-                accounts.username(accounts.agent()),
-                Map.of(ChartRbac.NODE_NAME_EXTRA, List.of(node)));
+            // As the pod-bound token of the agent's pod on this node would.
+            : ChartRbac.asAgentOn(bed.kubeConfigYaml(), accounts, node);
     clients.put(node, client);
     DockernetOperator agent =
         run(
