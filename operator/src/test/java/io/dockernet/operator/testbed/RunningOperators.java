@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
 import io.dockernet.operator.chart.ChartRbac;
+import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -149,6 +150,15 @@ public final class RunningOperators implements AutoCloseable {
 
   /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
   public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
+    return startAgent(node, dockerHost, NodePolicy.DEFAULTS);
+  }
+
+  /** Starts (or restarts) the agent of one node under the given node policy (chart nodeGuard). */
+  public DockernetOperator startAgent(String node, NodePolicy policy) {
+    return startAgent(node, bed.node(node).dockerHost(), policy);
+  }
+
+  private DockernetOperator startAgent(String node, java.net.URI dockerHost, NodePolicy policy) {
     stopAgent(node);
     KubernetesClient client =
         accounts == null
@@ -159,7 +169,12 @@ public final class RunningOperators implements AutoCloseable {
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT), node, bed.node(node).dockerHost(), 0, releaseNamespace()),
+                EnumSet.of(Role.AGENT),
+                node,
+                bed.node(node).dockerHost(),
+                0,
+                releaseNamespace(),
+                policy),
             client);
     agents.put(node, agent);
     return agent;
