@@ -23,25 +23,74 @@ import java.util.stream.Collectors;
  *     network namespace ({@code /proc/1/net} with {@code hostPID}): where its interfaces and routes
  *     are read; null when the agent cannot see them, and then only the checks that need no host
  *     facts are made
+ * @param attachments which containers a ContainerAttachment may connect
+ * @param allowDefaultBridge whether a ContainerAttachment may connect a container to Docker's
+ *     default {@code bridge} network (egress for a container that was only on internal networks)
  */
 public record NodePolicy(
     Set<String> allowedParentInterfaces,
     List<String> clusterCidrs,
     boolean allowRecreateOfDockerNetworks,
-    Path hostNetDir) {
+    Path hostNetDir,
+    AttachmentMode attachments,
+    boolean allowDefaultBridge) {
 
-  /** The chart's defaults: no parent interface, no cluster CIDR known, no host facts. */
-  public static final NodePolicy DEFAULTS = new NodePolicy(Set.of(), List.of(), false, null);
+  /** Which containers may be attached. */
+  public enum AttachmentMode {
+    /** Only containers carrying the Docker label {@code io.dockernet.attachable=true}. */
+    OptIn,
+    /** Any container on the node. */
+    Open
+  }
+
+  /**
+   * The chart's defaults: no parent interface, no cluster CIDR known, no host facts, only
+   * containers that opted in, not the default bridge.
+   */
+  public static final NodePolicy DEFAULTS =
+      new NodePolicy(Set.of(), List.of(), false, null, AttachmentMode.OptIn, false);
 
   public NodePolicy {
     allowedParentInterfaces = Set.copyOf(allowedParentInterfaces);
     clusterCidrs = List.copyOf(clusterCidrs);
+    attachments = attachments == null ? AttachmentMode.OptIn : attachments;
+  }
+
+  /** The network guard's settings, with the attachment defaults. */
+  public NodePolicy(
+      Set<String> allowedParentInterfaces,
+      List<String> clusterCidrs,
+      boolean allowRecreateOfDockerNetworks,
+      Path hostNetDir) {
+    this(
+        allowedParentInterfaces,
+        clusterCidrs,
+        allowRecreateOfDockerNetworks,
+        hostNetDir,
+        AttachmentMode.OptIn,
+        false);
   }
 
   /** This policy reading the node's interfaces and routes from {@code dir}. */
   public NodePolicy withHostNetDir(Path dir) {
     return new NodePolicy(
-        allowedParentInterfaces, clusterCidrs, allowRecreateOfDockerNetworks, dir);
+        allowedParentInterfaces,
+        clusterCidrs,
+        allowRecreateOfDockerNetworks,
+        dir,
+        attachments,
+        allowDefaultBridge);
+  }
+
+  /** This policy with the given attachment settings. */
+  public NodePolicy withAttachments(AttachmentMode mode, boolean defaultBridge) {
+    return new NodePolicy(
+        allowedParentInterfaces,
+        clusterCidrs,
+        allowRecreateOfDockerNetworks,
+        hostNetDir,
+        mode,
+        defaultBridge);
   }
 
   /** From the agent's environment; unset variables keep the defaults. */
@@ -51,7 +100,22 @@ public record NodePolicy(
         Set.copyOf(list(env.get("DOCKERNET_ALLOWED_PARENT_INTERFACES"))),
         list(env.get("DOCKERNET_CLUSTER_CIDRS")),
         bool("DOCKERNET_ALLOW_RECREATE_OF_DOCKER_NETWORKS", env),
-        dir == null || dir.isBlank() ? null : Path.of(dir.trim()));
+        dir == null || dir.isBlank() ? null : Path.of(dir.trim()),
+        mode(env.get("DOCKERNET_ATTACHMENT_POLICY")),
+        bool("DOCKERNET_ALLOW_DEFAULT_BRIDGE", env));
+  }
+
+  static AttachmentMode mode(String text) {
+    if (text == null || text.isBlank()) {
+      return AttachmentMode.OptIn;
+    }
+    for (AttachmentMode m : AttachmentMode.values()) {
+      if (m.name().equalsIgnoreCase(text.trim())) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        "DOCKERNET_ATTACHMENT_POLICY must be OptIn or Open, not '" + text + "'");
   }
 
   static List<String> list(String text) {

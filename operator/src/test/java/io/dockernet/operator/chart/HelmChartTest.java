@@ -178,6 +178,8 @@ class HelmChartTest {
     assertThat(env(agent, "DOCKERNET_ALLOW_RECREATE_OF_DOCKER_NETWORKS").getValue())
         .isEqualTo("false");
     assertThat(env(agent, "DOCKERNET_HOST_NET_DIR").getValue()).isEqualTo("/proc/1/net");
+    assertThat(env(agent, "DOCKERNET_ATTACHMENT_POLICY").getValue()).isEqualTo("OptIn");
+    assertThat(env(agent, "DOCKERNET_ALLOW_DEFAULT_BRIDGE").getValue()).isEqualTo("false");
 
     PodSpec configured =
         HelmChart.find(

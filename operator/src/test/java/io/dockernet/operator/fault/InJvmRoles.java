@@ -50,7 +50,13 @@ final class InJvmRoles implements AutoCloseable {
     clients.put(node, client);
     DockernetOperator agent =
         run(
-            new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace),
+            new OperatorConfig(
+                EnumSet.of(Role.AGENT),
+                node,
+                dockerHost,
+                0,
+                releaseNamespace,
+                RunningOperators.TEST_BED_POLICY),
             client);
     agents.put(node, agent);
     return agent;

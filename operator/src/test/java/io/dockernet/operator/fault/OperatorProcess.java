@@ -111,6 +111,9 @@ final class OperatorProcess implements AutoCloseable {
       agent.builder.environment().put("FAULT_CONTROL", faultControl.toString());
     }
     agent.builder.environment().put("NODE_NAME", node.name());
+    // As RunningOperators.TEST_BED_POLICY: these tests attach containers that did not opt in.
+    agent.builder.environment().put("DOCKERNET_ATTACHMENT_POLICY", "Open");
+    agent.builder.environment().put("DOCKERNET_ALLOW_DEFAULT_BRIDGE", "true");
     // As a restarted container of the same pod: it takes the node's Lease back at once.
     agent.builder.environment().put("POD_NAME", podName);
     agent.builder.environment().put("POD_NAMESPACE", releaseNamespace);

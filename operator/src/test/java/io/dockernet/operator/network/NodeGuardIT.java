@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The node guard on a real node: node-a's agent reads the interfaces and routes of node-a's own
- * network namespace (as the chart's agent reads /proc/1/net with hostPID), where the test adds an
- * interface of the "host" ({@code dn-guard0}, 198.18.250.1/24, standing for cni0 or the uplink). A
+ * network namespace (as the chart's agent reads /proc/1/net with hostPID), where the test adds a
+ * Linux bridge of the "host" ({@code dn-guard0}, 198.18.250.1/24, standing for cni0 or br0). A
  * DockerNetwork that would take that interface over as its bridge, or put a competing route over
  * its subnet, is refused with a reason the user reads in the node's report, and nothing changes on
  * the node; an ordinary network beside it is created as always.
@@ -46,13 +46,14 @@ class NodeGuardIT {
   static void start(TestBed testBed) throws Exception {
     bed = testBed;
     kube = bed.kubernetesClient();
-    NetworkTestSupport.deleteAll(kube);
     bed.cleanDocker();
     removeHostInterface();
-    ip("link", "add", HOST_INTERFACE, "type", "dummy");
+    // A Linux bridge of the node's own, as cni0 or br0 would be.
+    ip("link", "add", HOST_INTERFACE, "type", "bridge");
     ip("addr", "add", "198.18.250.1/24", "dev", HOST_INTERFACE);
     ip("link", "set", HOST_INTERFACE, "up");
-    operators = RunningOperators.start(bed);
+    operators = RunningOperators.start(bed); // installs the CRDs
+    NetworkTestSupport.deleteAll(kube);
     // The daemon runs in the node's network namespace: its /proc/PID/net is the node's.
     Path pidFile = bed.node(NODE).socket().resolveSibling("dockerd.pid");
     String pid = Files.readString(pidFile).trim();
@@ -62,7 +63,7 @@ class NodeGuardIT {
   @AfterAll
   static void stop() {
     try {
-      if (kube != null) {
+      if (operators != null) {
         NetworkTestSupport.deleteAll(kube);
       }
     } finally {

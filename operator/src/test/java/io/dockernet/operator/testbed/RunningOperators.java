@@ -49,6 +49,15 @@ public final class RunningOperators implements AutoCloseable {
     }
   }
 
+  /**
+   * The node policy of the test bed's agents unless a test passes its own: the chart's defaults but
+   * for attachments, which are Open with Docker's default bridge allowed. The tests written before
+   * the attachment policy attach containers that carry no opt-in label, some to the default bridge;
+   * AttachmentPolicyIT runs the chart's defaults.
+   */
+  public static final NodePolicy TEST_BED_POLICY =
+      NodePolicy.DEFAULTS.withAttachments(NodePolicy.AttachmentMode.Open, true);
+
   private final TestBed bed;
   private final ServiceAccounts accounts;
   private final Map<String, DockernetOperator> agents = new LinkedHashMap<>();
@@ -150,7 +159,7 @@ public final class RunningOperators implements AutoCloseable {
 
   /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
   public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
-    return startAgent(node, dockerHost, NodePolicy.DEFAULTS);
+    return startAgent(node, dockerHost, TEST_BED_POLICY);
   }
 
   /** Starts (or restarts) the agent of one node under the given node policy (chart nodeGuard). */
