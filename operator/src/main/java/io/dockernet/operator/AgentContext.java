@@ -1,5 +1,6 @@
 package io.dockernet.operator;
 
+import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.node.NetworkGuard;
@@ -8,7 +9,10 @@ import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** What every agent reconciler needs: who we are, and the clients to both sides. */
+/**
+ * What every agent reconciler needs: who we are, the clients to both sides, and what the cluster's
+ * policy lets an object do to this node.
+ */
 public record AgentContext(
     String nodeName,
     KubernetesClient client,
@@ -17,4 +21,28 @@ public record AgentContext(
     EventRecorder events,
     NodeStates nodeStates,
     NetworkGuard guard,
-    MeterRegistry metrics) {}
+    MeterRegistry metrics,
+    NodePolicy nodePolicy) {
+
+  /** With the cluster's default node policy. */
+  public AgentContext(
+      String nodeName,
+      KubernetesClient client,
+      DockerGateway docker,
+      DockerEventHub dockerEvents,
+      EventRecorder events,
+      NodeStates nodeStates,
+      NetworkGuard guard,
+      MeterRegistry metrics) {
+    this(
+        nodeName,
+        client,
+        docker,
+        dockerEvents,
+        events,
+        nodeStates,
+        guard,
+        metrics,
+        NodePolicy.DEFAULTS);
+  }
+}

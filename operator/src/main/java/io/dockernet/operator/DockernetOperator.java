@@ -159,7 +159,9 @@ public final class DockernetOperator implements AutoCloseable {
               new EventRecorder(client, "dockernet-agent", config.nodeName()),
               new NodeStates(client, config.nodeName(), gateway::knownEngine),
               guard,
-              metrics);
+              metrics,
+              config.nodePolicy());
+      LOG.info("Agent for node {}: node policy {}", config.nodeName(), config.nodePolicy());
       NodeLeaseKeeper keeper =
           new NodeLeaseKeeper(
               client,

@@ -17,6 +17,12 @@ public final class Keys {
   /** Docker label: hash of the spec the network was created from. */
   public static final String DOCKER_SPEC_HASH = "io.dockernet.spec-hash";
 
+  /**
+   * Docker label a container carries to opt in to being attached (under the cluster's default
+   * attachment policy, OptIn): {@code docker run --label io.dockernet.attachable=true}.
+   */
+  public static final String DOCKER_ATTACHABLE = "io.dockernet.attachable";
+
   /** Kubernetes label on per-node state objects: the node they describe. */
   public static final String NODE_LABEL = "dockernet.io/node";
 

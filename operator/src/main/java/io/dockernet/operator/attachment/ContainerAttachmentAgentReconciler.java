@@ -87,7 +87,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
 
   public ContainerAttachmentAgentReconciler(AgentContext agent, HostInterfaces hosts) {
     this.agent = agent;
-    this.sync = new NodeAttachmentSync(agent.docker(), hosts, agent.guard());
+    this.sync = new NodeAttachmentSync(agent.docker(), hosts, agent.guard(), agent.nodePolicy());
     this.metrics =
         new AgentMetrics(agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints");
   }

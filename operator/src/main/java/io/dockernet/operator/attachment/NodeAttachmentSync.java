@@ -12,6 +12,7 @@ import io.dockernet.operator.attachment.AttachmentPlan.Decision;
 import io.dockernet.operator.attachment.AttachmentPlan.Observed;
 import io.dockernet.operator.attachment.AttachmentPlan.Reconnect;
 import io.dockernet.operator.attachment.AttachmentPlan.Report;
+import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.docker.DockerConflictException;
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
@@ -69,15 +70,26 @@ final class NodeAttachmentSync {
   private final DockerGateway docker;
   private final HostInterfaces hosts;
   private final NetworkGuard guard;
+  private final AttachmentGuard policy;
+
+  /** Any container, the default bridge included: the policy's own tests say what it refuses. */
+  static final NodePolicy OPEN =
+      NodePolicy.DEFAULTS.withAttachments(NodePolicy.AttachmentMode.Open, true);
 
   NodeAttachmentSync(DockerGateway docker, HostInterfaces hosts) {
     this(docker, hosts, new NetworkGuard());
   }
 
   NodeAttachmentSync(DockerGateway docker, HostInterfaces hosts, NetworkGuard guard) {
+    this(docker, hosts, guard, OPEN);
+  }
+
+  NodeAttachmentSync(
+      DockerGateway docker, HostInterfaces hosts, NetworkGuard guard, NodePolicy policy) {
     this.docker = docker;
     this.hosts = hosts;
     this.guard = guard;
+    this.policy = new AttachmentGuard(policy);
   }
 
   /** As {@link #ensure(ContainerAttachment, Target, List, AttachmentNodeStatus, JournalStore)}. */
@@ -107,6 +119,23 @@ final class NodeAttachmentSync {
         c == null || !target.declared()
             ? null
             : docker.findNetwork(target.dockerName()).orElse(null);
+    if (c != null) {
+      Optional<Refusal> notAllowed =
+          policy.check(
+              DesiredEndpoint.specOf(ca).container,
+              c,
+              target.dockerName(),
+              net,
+              DesiredEndpoint.from(ca).aliases());
+      if (notAllowed.isPresent()) {
+        // Before any Docker write; an endpoint made earlier stays, and stays said.
+        AttachmentNodeStatus report = AttachmentReports.base(ca, c);
+        if (previous != null) {
+          identityOf(report, previous);
+        }
+        return notAllowed.get().outcome(report);
+      }
+    }
     Observed observed =
         new Observed(
             c, namespaceOwner(c), net, onNode(earlier, ca), guard.busy(target.dockerName()));

@@ -21,6 +21,7 @@ import java.util.Set;
  *     Docker calls
  * @param identity who holds the Leases this process takes (its pod's name): an agent acts for its
  *     node only while it holds the node's Lease, so two agents of one node never interleave
+ * @param nodePolicy what the cluster's admin lets an object do to the node (the agent's guard)
  */
 public record OperatorConfig(
     Set<Role> roles,
@@ -29,7 +30,8 @@ public record OperatorConfig(
     int httpPort,
     String leaseNamespace,
     int reconcileThreads,
-    String identity) {
+    String identity,
+    NodePolicy nodePolicy) {
 
   /**
    * One node's daemon serialises most network operations, and the controller only reads caches and
@@ -51,6 +53,9 @@ public record OperatorConfig(
       throw new IllegalArgumentException(
           "the agent role needs NODE_NAME (set it from the downward API: spec.nodeName)");
     }
+    if (nodePolicy == null) {
+      nodePolicy = NodePolicy.DEFAULTS;
+    }
     if (reconcileThreads < 1) {
       throw new IllegalArgumentException(
           "DOCKERNET_RECONCILE_THREADS must be at least 1, not " + reconcileThreads);
@@ -64,6 +69,17 @@ public record OperatorConfig(
    */
   public OperatorConfig(
       Set<Role> roles, String nodeName, URI dockerHost, int httpPort, String leaseNamespace) {
+    this(roles, nodeName, dockerHost, httpPort, leaseNamespace, NodePolicy.DEFAULTS);
+  }
+
+  /** As the constructor above, with the given node policy. */
+  public OperatorConfig(
+      Set<Role> roles,
+      String nodeName,
+      URI dockerHost,
+      int httpPort,
+      String leaseNamespace,
+      NodePolicy nodePolicy) {
     this(
         roles,
         nodeName,
@@ -71,7 +87,8 @@ public record OperatorConfig(
         httpPort,
         leaseNamespace,
         DEFAULT_RECONCILE_THREADS,
-        "agent-" + nodeName);
+        "agent-" + nodeName,
+        nodePolicy);
   }
 
   /**
@@ -97,7 +114,8 @@ public record OperatorConfig(
         Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
         env.getOrDefault("POD_NAMESPACE", "default"),
         parseThreads(env.get("DOCKERNET_RECONCILE_THREADS")),
-        identity(env));
+        identity(env),
+        NodePolicy.from(env));
   }
 
   /** The pod's name (downward API), else the host name a pod has, else one of our own. */

@@ -71,7 +71,8 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
-    this.sync = new NodeNetworkSync(agent.docker(), agent.guard());
+    this.sync =
+        new NodeNetworkSync(agent.docker(), agent.guard(), NodeGuard.of(agent.nodePolicy()));
     this.metrics = new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks");
   }
 

@@ -14,6 +14,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
+import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.docker.DockerConflictException;
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
@@ -54,14 +55,21 @@ final class NodeNetworkSync {
   private final DockerGateway docker;
   private final NetworkGuard guard;
   private final NetworkRecreator recreator;
+  private final NodeGuard nodeGuard;
 
+  /** With the cluster's default node policy and no host facts (tests). */
   NodeNetworkSync(DockerGateway docker) {
-    this(docker, new NetworkGuard());
+    this(docker, new NetworkGuard(), NodeGuard.of(NodePolicy.DEFAULTS));
   }
 
-  NodeNetworkSync(DockerGateway docker, NetworkGuard guard) {
+  NodeNetworkSync(DockerGateway docker, NodeGuard nodeGuard) {
+    this(docker, new NetworkGuard(), nodeGuard);
+  }
+
+  NodeNetworkSync(DockerGateway docker, NetworkGuard guard, NodeGuard nodeGuard) {
     this.docker = docker;
     this.guard = guard;
+    this.nodeGuard = nodeGuard;
     this.recreator = new NetworkRecreator(docker);
   }
 
@@ -94,7 +102,9 @@ final class NodeNetworkSync {
       }
       previous = resumed.report;
     }
-    Optional<Refusal> refused = NetworkPreflight.check(desired, docker.engine());
+    Optional<Refusal> refused =
+        NetworkPreflight.check(desired, docker.engine())
+            .or(() -> nodeGuard.check(desired, () -> docker.listNetworks(Map.of())));
     if (refused.isPresent()) {
       return refused.get().outcome(base(dn, null)); // before any Docker write
     }
@@ -262,6 +272,10 @@ final class NodeNetworkSync {
         return out;
       }
       case Recreate -> {
+        Optional<Refusal> owned = nodeGuard.protectedNetwork(actual);
+        if (owned.isPresent()) {
+          return owned.get().outcome(base(dn, actual));
+        }
         // Nothing of ours is on a foreign network: every endpoint on it is put back as it was.
         return replace(
             dn,

@@ -86,7 +86,7 @@ final class Preflight {
     return n.ipam() == null || n.ipam().pools() == null ? List.of() : n.ipam().pools();
   }
 
-  private static boolean overlap(String a, String b) {
+  static boolean overlap(String a, String b) {
     Optional<IPAddress> x = Addresses.parse(a).filter(p -> p.getNetworkPrefixLength() != null);
     Optional<IPAddress> y = Addresses.parse(b).filter(p -> p.getNetworkPrefixLength() != null);
     if (x.isEmpty() || y.isEmpty() || x.get().isIPv6() != y.get().isIPv6()) {

@@ -98,6 +98,20 @@ public final class ChartRbac {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
+  /**
+   * Acting as the agent's ServiceAccount as its pod on {@code node} does: a pod-bound token names
+   * the node, and the chart's node-scope policies hold the agent to it.
+   */
+  public static KubernetesClient asAgentOn(
+      String kubeConfigYaml, ServiceAccounts accounts, String node) {
+    return impersonating(kubeConfigYaml, accounts.username(accounts.agent()), onNode(node));
+  }
+
+  /** The extras of a pod-bound token of a pod on {@code node}. */
+  public static Map<String, List<String>> onNode(String node) {
+    return Map.of(NODE_NAME_EXTRA, List.of(node));
+  }
+
   /** Creates the namespace, labelled for the hostPath the agent needs (Pod Security privileged). */
   public static void ensureNamespace(KubernetesClient admin, String name) {
     admin

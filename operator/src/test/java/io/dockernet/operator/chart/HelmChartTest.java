@@ -189,6 +189,61 @@ class HelmChartTest {
   }
 
   @Test
+  void theNodeGuardIsSafeByDefaultAndReadsTheNodesOwnNetworkThroughHostPid() {
+    PodSpec pod =
+        HelmChart.find(HelmChart.chart().render(), DaemonSet.class, AGENT)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    Container agent = pod.getContainers().get(0);
+    assertThat(pod.getHostPID()).isTrue();
+    assertThat(env(agent, "DOCKERNET_ALLOWED_PARENT_INTERFACES").getValue()).isEmpty();
+    assertThat(env(agent, "DOCKERNET_CLUSTER_CIDRS").getValue()).isEmpty();
+    assertThat(env(agent, "DOCKERNET_ALLOW_RECREATE_OF_DOCKER_NETWORKS").getValue())
+        .isEqualTo("false");
+    assertThat(env(agent, "DOCKERNET_HOST_NET_DIR").getValue()).isEqualTo("/proc/1/net");
+    assertThat(env(agent, "DOCKERNET_ATTACHMENT_POLICY").getValue()).isEqualTo("OptIn");
+    assertThat(env(agent, "DOCKERNET_ALLOW_DEFAULT_BRIDGE").getValue()).isEqualTo("false");
+
+    PodSpec configured =
+        HelmChart.find(
+                HelmChart.chart()
+                    .set("agent.hostPID", false)
+                    .set("nodeGuard.allowedParentInterfaces[0]", "eth1")
+                    .set("nodeGuard.clusterCidrs[0]", "10.96.0.0/12")
+                    .set("nodeGuard.clusterCidrs[1]", "10.244.0.0/16")
+                    .render(),
+                DaemonSet.class,
+                AGENT)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    Container guarded = configured.getContainers().get(0);
+    assertThat(configured.getHostPID()).isFalse();
+    assertThat(guarded.getEnv()).noneMatch(e -> e.getName().equals("DOCKERNET_HOST_NET_DIR"));
+    assertThat(env(guarded, "DOCKERNET_ALLOWED_PARENT_INTERFACES").getValue()).isEqualTo("eth1");
+    assertThat(env(guarded, "DOCKERNET_CLUSTER_CIDRS").getValue())
+        .isEqualTo("10.96.0.0/12,10.244.0.0/16");
+  }
+
+  @Test
+  void eachAgentIsHeldToItsOwnNodesReportsAndFinalizerByPolicyUnlessTurnedOff() {
+    List<String> names =
+        List.of(
+            "dockernet-operator-agent-node-reports", "dockernet-operator-agent-node-finalizers");
+    assertThat(HelmChart.chart().render())
+        .filteredOn(i -> i.getKind().startsWith("ValidatingAdmissionPolicy"))
+        .extracting(i -> i.getKind() + "/" + i.getMetadata().getName())
+        .contains(
+            "ValidatingAdmissionPolicy/" + names.get(0),
+            "ValidatingAdmissionPolicyBinding/" + names.get(0),
+            "ValidatingAdmissionPolicy/" + names.get(1),
+            "ValidatingAdmissionPolicyBinding/" + names.get(1));
+    assertThat(HelmChart.chart().set("rbac.agentNodeScopePolicy", false).render())
+        .noneMatch(i -> names.contains(i.getMetadata().getName()));
+  }
+
+  @Test
   void noRoleMentionsSecretsOrWildcardsAndOnlyTheControllerWritesParentStatus() {
     List<HasMetadata> items = HelmChart.chart().render();
     List<PolicyRule> all =

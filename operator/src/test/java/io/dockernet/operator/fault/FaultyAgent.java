@@ -1,12 +1,14 @@
 package io.dockernet.operator.fault;
 
 import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.docker.DelegatingGateway;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.FaultPoint;
 import io.dockernet.operator.docker.FaultPoint.Fault;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -18,24 +20,35 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The agent as a pod runs it ({@link io.dockernet.operator.Main}), with a fault point armed from a
- * control file ({@code FAULT_CONTROL}): a line {@code <id> <fault> <k> <die> [<joiner>]} arms
- * {@link FaultPoint} at the k-th Docker write from then on, where {@code die} is {@code kill}
- * (SIGKILL: the process halts at once) or {@code term} (SIGTERM to itself: shutdown hooks run and
- * the reconciliation under way may finish), and {@code joiner} is the container that joins the
- * network before a remove. A new id re-arms. When the fault hits, the file {@code <control>.fired}
- * says {@code <id> <where>}. Fault tests run it with {@link OperatorProcess}.
+ * The agent as a pod runs it ({@link io.dockernet.operator.Main}), with the node claim of its
+ * pod-bound token when it impersonates the chart's ServiceAccount, and, given a control file
+ * ({@code FAULT_CONTROL}), a fault point armed from it: a line {@code <id> <fault> <k> <die>
+ * [<joiner>]} arms {@link FaultPoint} at the k-th Docker write from then on, where {@code die} is
+ * {@code kill} (SIGKILL: the process halts at once) or {@code term} (SIGTERM to itself: shutdown
+ * hooks run and the reconciliation under way may finish), and {@code joiner} is the container that
+ * joins the network before a remove. A new id re-arms. When the fault hits, the file {@code
+ * <control>.fired} says {@code <id> <where>}. Fault tests run it with {@link OperatorProcess}.
  */
 public final class FaultyAgent {
 
   private FaultyAgent() {}
 
+  /**
+   * System property naming the node whose pod-bound token the agent's client impersonates (with
+   * {@code kubernetes.impersonate.username}): the user-info extra the chart's node-scope policies
+   * read. fabric8 takes no extras from system properties or a kubeconfig.
+   */
+  static final String NODE_CLAIM_PROPERTY = "testbed.impersonate.node";
+
   public static void main(String[] args) throws Exception {
     OperatorConfig config = OperatorConfig.from(System.getenv(), args);
-    Path control = Path.of(System.getenv("FAULT_CONTROL"));
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    String controlFile = System.getenv("FAULT_CONTROL");
+    KubernetesClient client = client();
     DockernetOperator operator =
-        DockernetOperator.start(config, client, docker -> new Armed(docker, control));
+        controlFile == null
+            ? DockernetOperator.start(config, client)
+            : DockernetOperator.start(
+                config, client, docker -> new Armed(docker, Path.of(controlFile)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -46,6 +59,16 @@ public final class FaultyAgent {
                   stopped.countDown();
                 }));
     stopped.await();
+  }
+
+  /** The client as Main builds it, plus the node claim of {@link #NODE_CLAIM_PROPERTY}. */
+  private static KubernetesClient client() {
+    Config config = Config.autoConfigure(null);
+    String node = System.getProperty(NODE_CLAIM_PROPERTY);
+    if (node != null) {
+      config.setImpersonateExtras(ChartRbac.onNode(node));
+    }
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** The gateway with whatever fault point the control file arms now. */

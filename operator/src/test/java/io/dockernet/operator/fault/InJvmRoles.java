@@ -45,12 +45,18 @@ final class InJvmRoles implements AutoCloseable {
     String agentUser = agentUser(client);
     if (agentUser != null) {
       client.close();
-      client = ChartRbac.impersonating(kubeConfig, agentUser);
+      client = ChartRbac.impersonating(kubeConfig, agentUser, ChartRbac.onNode(node));
     }
     clients.put(node, client);
     DockernetOperator agent =
         run(
-            new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace),
+            new OperatorConfig(
+                EnumSet.of(Role.AGENT),
+                node,
+                dockerHost,
+                0,
+                releaseNamespace,
+                RunningOperators.TEST_BED_POLICY),
             client);
     agents.put(node, agent);
     return agent;

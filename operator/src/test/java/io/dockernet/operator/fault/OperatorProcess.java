@@ -106,11 +106,14 @@ final class OperatorProcess implements AutoCloseable {
       Path faultControl,
       String podName,
       String releaseNamespace) {
-    OperatorProcess agent = prepare("agent", kubeConfig, log, faultControl != null);
+    OperatorProcess agent = prepare("agent", node.name(), kubeConfig, log, faultControl != null);
     if (faultControl != null) {
       agent.builder.environment().put("FAULT_CONTROL", faultControl.toString());
     }
     agent.builder.environment().put("NODE_NAME", node.name());
+    // As RunningOperators.TEST_BED_POLICY: these tests attach containers that did not opt in.
+    agent.builder.environment().put("DOCKERNET_ATTACHMENT_POLICY", "Open");
+    agent.builder.environment().put("DOCKERNET_ALLOW_DEFAULT_BRIDGE", "true");
     // As a restarted container of the same pod: it takes the node's Lease back at once.
     agent.builder.environment().put("POD_NAME", podName);
     agent.builder.environment().put("POD_NAMESPACE", releaseNamespace);
@@ -125,7 +128,7 @@ final class OperatorProcess implements AutoCloseable {
    * it exits until closed. Returns once it answers /readyz with 200.
    */
   static OperatorProcess controller(Path kubeConfig, String leaseNamespace, Path log) {
-    OperatorProcess controller = prepare("controller", kubeConfig, log, false);
+    OperatorProcess controller = prepare("controller", null, kubeConfig, log, false);
     controller.builder.environment().put("POD_NAMESPACE", leaseNamespace);
     controller.restarts = true;
     controller.launch();
@@ -134,8 +137,11 @@ final class OperatorProcess implements AutoCloseable {
     return controller;
   }
 
+  /**
+   * @param node the agent's node (null for the controller)
+   */
   private static OperatorProcess prepare(
-      String role, Path kubeConfig, Path log, boolean withFaultPoints) {
+      String role, String node, Path kubeConfig, Path log, boolean withFaultPoints) {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -145,7 +151,13 @@ final class OperatorProcess implements AutoCloseable {
     if (user != null) {
       command.add("-D" + Config.KUBERNETES_IMPERSONATE_USERNAME + "=" + user);
     }
-    if (withFaultPoints) {
+    // An agent acting as the chart's ServiceAccount carries its node, as its pod's token would:
+    // only FaultyAgent can add that to the client (no system property or kubeconfig field does).
+    boolean nodeClaim = user != null && node != null;
+    if (nodeClaim) {
+      command.add("-D" + FaultyAgent.NODE_CLAIM_PROPERTY + "=" + node);
+    }
+    if (withFaultPoints || nodeClaim) {
       // The shipped jar and its libraries, plus the test classes for the fault point.
       String classPath =
           String.join(

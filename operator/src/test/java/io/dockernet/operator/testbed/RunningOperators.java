@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
 import io.dockernet.operator.chart.ChartRbac;
+import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -47,6 +48,15 @@ public final class RunningOperators implements AutoCloseable {
       return "system:serviceaccount:" + namespace + ":" + serviceAccount;
     }
   }
+
+  /**
+   * The node policy of the test bed's agents unless a test passes its own: the chart's defaults but
+   * for attachments, which are Open with Docker's default bridge allowed. The tests written before
+   * the attachment policy attach containers that carry no opt-in label, some to the default bridge;
+   * AttachmentPolicyIT runs the chart's defaults.
+   */
+  public static final NodePolicy TEST_BED_POLICY =
+      NodePolicy.DEFAULTS.withAttachments(NodePolicy.AttachmentMode.Open, true);
 
   private final TestBed bed;
   private final ServiceAccounts accounts;
@@ -149,20 +159,31 @@ public final class RunningOperators implements AutoCloseable {
 
   /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
   public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
+    return startAgent(node, dockerHost, TEST_BED_POLICY);
+  }
+
+  /** Starts (or restarts) the agent of one node under the given node policy (chart nodeGuard). */
+  public DockernetOperator startAgent(String node, NodePolicy policy) {
+    return startAgent(node, bed.node(node).dockerHost(), policy);
+  }
+
+  private DockernetOperator startAgent(String node, java.net.URI dockerHost, NodePolicy policy) {
     stopAgent(node);
     KubernetesClient client =
         accounts == null
             ? newClient(null)
-            // As a pod-bound token of the agent's pod would: the ServiceAccount, on this node.
-            : ChartRbac.impersonating(
-                bed.kubeConfigYaml(),
-                accounts.username(accounts.agent()),
-                Map.of(ChartRbac.NODE_NAME_EXTRA, List.of(node)));
+            // As the pod-bound token of the agent's pod on this node would.
+            : ChartRbac.asAgentOn(bed.kubeConfigYaml(), accounts, node);
     clients.put(node, client);
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT), node, bed.node(node).dockerHost(), 0, releaseNamespace()),
+                EnumSet.of(Role.AGENT),
+                node,
+                bed.node(node).dockerHost(),
+                0,
+                releaseNamespace(),
+                policy),
             client);
     agents.put(node, agent);
     return agent;
