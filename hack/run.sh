@@ -94,10 +94,10 @@ for i in $(seq 120); do
 done
 echo "operator ready (metrics: http://127.0.0.1:$HTTP_PORT/metrics)"
 
-step "applying the seed example: network mynetwork, and a legacy container test2 to attach"
+step "applying the seed example: network mynetwork, and a legacy container test2 that opted in to be attached"
 "$KUBECTL" apply -f examples/01-seed-mynetwork.yaml
 "$DOCKER" -H "unix://$SOCKET" rm -f test2 >/dev/null 2>&1 || true
-"$DOCKER" -H "unix://$SOCKET" run -d --name test2 dockernet/busybox:latest >/dev/null
+"$DOCKER" -H "unix://$SOCKET" run -d --name test2 --label io.dockernet.attachable=true dockernet/busybox:latest >/dev/null
 "$KUBECTL" apply -f examples/02-seed-attachment-test2.yaml
 for object in dockernetwork/mynetwork containerattachment/test2; do
   if ! "$KUBECTL" wait --for condition=Ready --timeout=120s "$object"; then
