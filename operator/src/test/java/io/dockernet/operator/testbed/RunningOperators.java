@@ -161,8 +161,7 @@ public final class RunningOperators implements AutoCloseable {
     clients.put(node, client);
     DockernetOperator agent =
         run(
-            new OperatorConfig(
-                EnumSet.of(Role.AGENT), node, bed.node(node).dockerHost(), 0, releaseNamespace()),
+            new OperatorConfig(EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace()),
             client);
     agents.put(node, agent);
     return agent;
