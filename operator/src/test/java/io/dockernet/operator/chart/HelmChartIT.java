@@ -148,7 +148,7 @@ class HelmChartIT {
   }
 
   @Test
-  void theAgentMayRenewItsOwnNodesHeartbeatLeaseOnly() {
+  void theAgentMayWriteItsOwnNodesLeasesOnly() {
     // The node a pod-bound ServiceAccount token names, as the API server sees it.
     Map<String, List<String>> onNodeA = Map.of(ChartRbac.NODE_NAME_EXTRA, List.of("node-a"));
     try (KubernetesClient agent =
@@ -163,10 +163,10 @@ class HelmChartIT {
               () ->
                   assertRefused(
                       () -> dryRunLease(agent, "dockernet-controller", "node-a"),
-                      "heartbeat Lease only"));
+                      "its node's Leases only"));
       assertRefused(
           () -> dryRunLease(tokenWithoutNode, "dockernet-controller", "node-a"),
-          "heartbeat Lease only");
+          "its node's Leases only");
       assertRefused(
           () -> dryRunLease(agent, AgentHeartbeat.leaseName("node-b"), "node-b"),
           "of its own node only");
@@ -179,7 +179,13 @@ class HelmChartIT {
                   .dryRun()
                   .create());
 
+      // The Lease an agent holds to act for its node: its own node's only.
+      assertRefused(
+          () -> dryRunLease(agent, "dockernet-agent-node-b", "dockernet-agent-node-b"),
+          "of its own node only");
+
       dryRunLease(agent, AgentHeartbeat.leaseName("node-a"), "node-a");
+      dryRunLease(agent, "dockernet-agent-node-a", "dockernet-agent-node-a");
       dryRunLease(tokenWithoutNode, AgentHeartbeat.leaseName("node-b"), "node-b");
     }
   }

@@ -178,12 +178,7 @@ public final class RunningOperators implements AutoCloseable {
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT),
-                node,
-                bed.node(node).dockerHost(),
-                0,
-                releaseNamespace(),
-                policy),
+                EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace(), policy),
             client);
     agents.put(node, agent);
     return agent;
