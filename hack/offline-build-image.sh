@@ -78,8 +78,10 @@ XML
 log "repository: $(du -sm "${rootfs}/root/.m2/repository" | cut -f1) MB"
 
 # The JDK (without what a build never reads) and Maven, symlinks resolved.
-cp -rL "${JAVA_HOME}" "${rootfs}/opt/java/openjdk"
-rm -rf "${rootfs}/opt/java/openjdk"/{jmods,lib/src.zip,man,demo}
+# Debian's lib/src.zip is a dangling link unless openjdk-17-source is installed.
+mkdir -p "${rootfs}/opt/java/openjdk"
+tar -C "${JAVA_HOME}" -h --exclude=./jmods --exclude=./lib/src.zip --exclude=./man --exclude=./demo \
+  -cf - . | tar -C "${rootfs}/opt/java/openjdk" -xf -
 cp -rL "${MAVEN_HOME}" "${rootfs}/opt/maven"
 
 # Every shared library their binaries link against, at the same path (the loader included).
