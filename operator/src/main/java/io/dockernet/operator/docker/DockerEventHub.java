@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,16 +91,15 @@ public final class DockerEventHub implements AutoCloseable {
     }
     // The call returns before the daemon answers; the stream counts as connected only once it
     // has (onStreamOpened), and not at all if it ended first.
-    Object streamState = new Object();
-    boolean[] ended = {false};
+    AtomicBoolean ended = new AtomicBoolean();
     try {
       subscription =
           gateway.subscribe(
               new DockerGateway.DockerEventListener() {
                 @Override
                 public void onStreamOpened() {
-                  synchronized (streamState) {
-                    if (ended[0] || closed) {
+                  synchronized (ended) {
+                    if (ended.get() || closed) {
                       return;
                     }
                     connected = true;
@@ -116,8 +116,8 @@ public final class DockerEventHub implements AutoCloseable {
 
                 @Override
                 public void onStreamClosed(Throwable cause) {
-                  synchronized (streamState) {
-                    ended[0] = true;
+                  synchronized (ended) {
+                    ended.set(true);
                     connected = false;
                   }
                   if (!closed) {

@@ -31,15 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Dockerfile, built on a node daemon without a registry (its BASE_IMAGE made offline by
- * hack/offline-jre-image.sh) and run the way the chart runs it: agent and controller as containers
- * of node-a's daemon (Engine 20.10), and a second agent as a container of node-b's (28.5.2 refusing
- * API versions below 1.44, as Engine 29.0-29.2 do: the node where a pinned client used to
- * crash-loop), non-root with the socket's group, read-only root, no capabilities, the node's socket
- * mounted, in-cluster credentials (a ServiceAccount token and CA at the usual path,
- * KUBERNETES_SERVICE_HOST/PORT). The API server listens on the host's loopback; the containers
- * share their node's network namespace (--network host on that daemon) and reach it through {@link
- * LoopbackRelay}, so traffic stays on loopback.
+ * The Dockerfile, built multi-stage as from a clean clone on a node daemon without a registry
+ * (BUILD_IMAGE made offline by hack/offline-build-image.sh, whose Maven builds the jar inside the
+ * build stage; BASE_IMAGE by hack/offline-jre-image.sh), with its OCI labels, and run the way the
+ * chart runs it: agent and controller as containers of node-a's daemon (Engine 20.10), and a second
+ * agent as a container of node-b's (28.5.2 refusing API versions below 1.44, as Engine 29.0-29.2
+ * do: the node where a pinned client used to crash-loop), non-root with the socket's group,
+ * read-only root, no capabilities, the node's socket mounted, in-cluster credentials (a
+ * ServiceAccount token and CA at the usual path, KUBERNETES_SERVICE_HOST/PORT). The API server
+ * listens on the host's loopback; the containers share their node's network namespace (--network
+ * host on that daemon) and reach it through {@link LoopbackRelay}, so traffic stays on loopback.
  */
 @ExtendWith(TestBedExtension.class)
 class ImageIT {
@@ -47,6 +48,7 @@ class ImageIT {
   private static final String NODE = "node-a";
   private static final String FLOOR_NODE = "node-b";
   private static final String BASE_IMAGE = "dockernet/jre-offline:17";
+  private static final String BUILD_IMAGE = "dockernet/build-offline:17";
   private static final String IMAGE = "dockernet/dockernet-operator:it";
   private static final Path WORK = Path.of("target/image-it").toAbsolutePath();
 
@@ -72,7 +74,29 @@ class ImageIT {
         Duration.ofMinutes(5),
         Map.of(),
         List.of("bash", "hack/offline-jre-image.sh", node.socket().toString(), BASE_IMAGE));
-    docker.run("build", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE, "-t", IMAGE, ".");
+    // The multi-stage build of a clean clone: Maven builds the jar inside the build stage.
+    Commands.run(
+        Duration.ofMinutes(8),
+        Map.of(),
+        List.of("bash", "hack/offline-build-image.sh", node.socket().toString(), BUILD_IMAGE));
+    docker.run(
+        "build",
+        "--build-arg",
+        "BUILD_IMAGE=" + BUILD_IMAGE,
+        "--build-arg",
+        "BASE_IMAGE=" + BASE_IMAGE,
+        "--build-arg",
+        "VERSION=0.1.0",
+        "--build-arg",
+        "REVISION=0123abc",
+        "-t",
+        IMAGE,
+        ".");
+    assertThat(docker.run("image", "inspect", "-f", "{{json .Config.Labels}}", IMAGE))
+        .contains("\"org.opencontainers.image.version\":\"0.1.0\"")
+        .contains("\"org.opencontainers.image.revision\":\"0123abc\"")
+        .contains("\"org.opencontainers.image.source\":")
+        .contains("\"org.opencontainers.image.licenses\":");
     // The same image on the other node, as a registry pull would have it there.
     Files.createDirectories(WORK);
     Path saved = WORK.resolve("image.tar");

@@ -41,8 +41,8 @@ import org.testcontainers.utility.MountableFile;
  * meets a real one on that daemon.
  *
  * <p>Skips with a one-line reason where there is no Docker daemon, or the k3s image (override with
- * {@code -Dk3s.image=...}), the Dockerfile's BASE_IMAGE or Testcontainers' own images cannot be
- * pulled. Anything else that goes wrong fails it.
+ * {@code -Dk3s.image=...}), the Dockerfile's BUILD_IMAGE or BASE_IMAGE or Testcontainers' own
+ * images cannot be pulled. Anything else that goes wrong fails it.
  */
 class K3sIT {
 
@@ -51,6 +51,10 @@ class K3sIT {
 
   /** The Dockerfile's default BASE_IMAGE. */
   private static final DockerImageName BASE_IMAGE = DockerImageName.parse("eclipse-temurin:17-jre");
+
+  /** The Dockerfile's default BUILD_IMAGE: its build stage runs Maven there. */
+  private static final DockerImageName BUILD_IMAGE =
+      DockerImageName.parse("maven:3.9-eclipse-temurin-17");
 
   private static final String IMAGE = "dockernet/dockernet-operator:e2e";
   private static final String NAMESPACE = "dockernet-system";
@@ -68,6 +72,7 @@ class K3sIT {
       }
       pullOrSkip(plain, K3S);
       pullOrSkip(plain, BASE_IMAGE);
+      pullOrSkip(plain, BUILD_IMAGE);
     }
     DockerClient docker = testcontainersClientOrSkip();
     build(docker);
@@ -174,7 +179,7 @@ class K3sIT {
     }
   }
 
-  /** The Dockerfile with its default BASE_IMAGE. */
+  /** The Dockerfile with its default BUILD_IMAGE and BASE_IMAGE, as from a clean clone. */
   private static void build(DockerClient docker) {
     docker
         .buildImageCmd()

@@ -175,14 +175,17 @@ final class NetworkTestSupport {
         .until(() -> kube.resources(DockerNetworkNodeState.class).list().getItems().isEmpty());
   }
 
-  /** GET http://127.0.0.1:port/path as "STATUS BODY", within a kubelet probe's 1 s. */
+  /**
+   * GET http://127.0.0.1:port/path as "STATUS BODY". 5 s, not a kubelet probe's 1 s, so that a
+   * machine busy with other builds does not fail it; a probe held up would never answer at all.
+   */
   static String httpStatus(int port, String path) throws Exception {
     var response =
         java.net.http.HttpClient.newHttpClient()
             .send(
                 java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(1))
+                    .timeout(Duration.ofSeconds(5))
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
