@@ -191,11 +191,9 @@ final class NodeNetworkSync {
   private NodeOutcome<NetworkNodeStatus> create(
       DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
     if (desired.options().containsKey("com.docker.network.bridge.name")) {
-      Optional<Preflight.Refusal> refusal =
-          Preflight.check(desired, docker.listNetworks(Map.of()), null);
+      Optional<Refusal> refusal = Preflight.check(desired, docker.listNetworks(Map.of()), null);
       if (refusal.isPresent()) {
-        return NodeOutcome.of(
-            base(dn, null), Phase.Error, refusal.get().reason(), refusal.get().message());
+        return refusal.get().outcome(base(dn, null));
       }
     }
     try {
@@ -310,7 +308,7 @@ final class NodeNetworkSync {
       String reason,
       Supplier<AttachedEndpoints> attachedEndpoints,
       JournalStore store) {
-    Optional<Preflight.Refusal> refusal =
+    Optional<Refusal> refusal =
         Preflight.check(desired, docker.listNetworks(Map.of()), actual.id());
     if (refusal.isPresent()) {
       NodeOutcome<NetworkNodeStatus> out =

@@ -5,6 +5,7 @@ import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.ip.Addresses;
+import io.dockernet.operator.node.Refusal;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,9 +15,6 @@ import java.util.Optional;
  * Pure: no I/O.
  */
 final class Preflight {
-
-  /** A refusal: a one-word reason and the words for humans. */
-  record Refusal(String reason, String message) {}
 
   private static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
 
