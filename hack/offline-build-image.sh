@@ -33,7 +33,7 @@ docker_cli() { env -u DOCKER_HOST -u DOCKER_CONTEXT "${DOCKER}" -H "unix://${SOC
 [[ -x /bin/busybox ]] || die "/bin/busybox missing: apt-get install busybox-static"
 
 # The image depends on the JDK, Maven and the poms (which decide the repository's content).
-key=$({ cat "${JAVA_HOME}/release"; "${MAVEN_HOME}/bin/mvn" -v 2>/dev/null | head -n 1;
+key=$({ cat "${JAVA_HOME}/release"; "${MAVEN_HOME}/bin/mvn" -v 2>/dev/null | sed -n 1p;
   cat "${ROOT}/pom.xml" "${ROOT}/operator/pom.xml"; } | sha256sum | cut -c1-16)
 if [[ "$(docker_cli image inspect -f '{{index .Config.Labels "io.dockernet.build-key"}}' "${IMAGE}" 2>/dev/null)" == "${key}" ]]; then
   log "${IMAGE} is up to date on ${SOCKET}"
@@ -92,7 +92,8 @@ find "${rootfs}/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) 
     mkdir -p "${rootfs}$(dirname "${lib}")"
     cp -L "${lib}" "${rootfs}${lib}"
   done
-gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')
+# awk reads to the end: exiting early would kill ldconfig with SIGPIPE, fatal under pipefail.
+gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ && !found { print $NF; found = 1 }')
 [[ -n "${gcc_s}" ]] && mkdir -p "${rootfs}$(dirname "${gcc_s}")" && cp -L "${gcc_s}" "${rootfs}${gcc_s}"
 
 # Maven's launcher is a POSIX shell script.

@@ -63,7 +63,8 @@ find "${rootfs}/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) 
     cp -L "${lib}" "${rootfs}${lib}"
   done
 # glibc loads libgcc_s at run time (thread cancellation); ldd cannot see that either.
-gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')
+# awk reads to the end: exiting early would kill ldconfig with SIGPIPE, fatal under pipefail.
+gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ && !found { print $NF; found = 1 }')
 [[ -n "${gcc_s}" ]] && mkdir -p "${rootfs}$(dirname "${gcc_s}")" && cp -L "${gcc_s}" "${rootfs}${gcc_s}"
 
 cp /bin/busybox "${rootfs}/bin/busybox"
@@ -71,7 +72,7 @@ for applet in sh ls cat wget sleep id; do ln -s busybox "${rootfs}/bin/${applet}
 printf 'root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/tmp:/bin/false\n' >"${rootfs}/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' >"${rootfs}/etc/group"
 
-"${rootfs}/opt/java/openjdk/bin/java" -version 2>&1 | head -n 1 | sed 's/^/[offline-jre-image] jlinked: /' >&2
+"${rootfs}/opt/java/openjdk/bin/java" -version 2>&1 | sed -n 1p | sed 's/^/[offline-jre-image] jlinked: /' >&2
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/rootfs.tar" .
 id=$(docker_cli import \
   --change 'ENV JAVA_HOME=/opt/java/openjdk' \

@@ -166,9 +166,16 @@ class GitOpsStatusIT {
     awaitReady("DockerNetwork", "gitops-att-net");
     kube.resource(attachment("gitops-app", "gitops-att-net", "198.18.142.10", onNodeA)).create();
 
-    // Converging: the container does not exist yet on node-a.
+    // Converging: node-a reports that the container does not exist there yet. (Before its first
+    // report the attachment reads NoReports, which Argo CD shows as Missing.)
     GenericKubernetesResource converging =
-        awaitCondition("ContainerAttachment", "gitops-app", "Reconciling", "True");
+        awaitCondition(
+            "ContainerAttachment",
+            "gitops-app",
+            "Reconciling",
+            "True",
+            o ->
+                String.valueOf(condition(o, "Ready").get("message")).contains("ContainerNotFound"));
     assertSeenAs(converging, IN_PROGRESS);
     assertThat(tools.of(converging).argocd().message()).contains("ContainerNotFound");
 
@@ -336,6 +343,16 @@ class GitOpsStatusIT {
   /** Until the object's condition has this status for its current generation; returns it then. */
   private static GenericKubernetesResource awaitCondition(
       String kind, String name, String type, String value) {
+    return awaitCondition(kind, name, type, value, o -> true);
+  }
+
+  /** As above, and until {@code also} holds too. */
+  private static GenericKubernetesResource awaitCondition(
+      String kind,
+      String name,
+      String type,
+      String value,
+      java.util.function.Predicate<GenericKubernetesResource> also) {
     return await()
         .alias(kind + " " + name + " " + type + "=" + value)
         .atMost(CONVERGE)
@@ -347,7 +364,8 @@ class GitOpsStatusIT {
                     && Objects.equals(
                         number(status(o).get("observedGeneration")),
                         o.getMetadata().getGeneration())
-                    && value.equals(condition(o, type).get("status")));
+                    && value.equals(condition(o, type).get("status"))
+                    && also.test(o));
   }
 
   private static GenericKubernetesResource awaitReady(String kind, String name) {
