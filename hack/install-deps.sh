@@ -8,6 +8,7 @@
 #   util-linux      nsenter, mountpoint
 #   openssl, curl   the quickstart control plane (hack/control-plane.sh) and its readiness probe
 #   prometheus      promtool, which checks the /metrics text the operator serves
+#   haproxy         the chart's Docker socket proxy, run by SocketProxyIT with the chart's config
 #
 # Go (>= 1.24, for hack/install-kube-binaries.sh), Java 17+ and Maven are not installed here; the
 # script fails with a clear message when they are missing.
@@ -15,7 +16,7 @@
 # Usage: hack/install-deps.sh   (as root, on Debian 12)
 set -euo pipefail
 
-PACKAGES=(docker.io busybox-static iproute2 iptables util-linux openssl curl prometheus)
+PACKAGES=(docker.io busybox-static iproute2 iptables util-linux openssl curl prometheus haproxy)
 
 log() { printf '[install-deps] %s\n' "$*"; }
 die() {

@@ -196,15 +196,11 @@ final class AttachmentTestSupport {
 
   /** {@code docker run -d --name NAME dockernet/busybox} with optional extra settings. */
   static String run(DockerClient docker, String name, Consumer<CreateContainerCmd> settings) {
-    CreateContainerCmd create = docker.createContainerCmd(TestBed.IMAGE).withName(name);
-    settings.accept(create);
-    String id = create.exec().getId();
-    docker.startContainerCmd(id).exec();
-    return id;
+    return TestBed.runBusybox(docker, name, settings);
   }
 
   static String run(DockerClient docker, String name) {
-    return run(docker, name, c -> {});
+    return TestBed.runBusybox(docker, name);
   }
 
   /** The container's endpoint on a network, as `docker inspect` shows it. */

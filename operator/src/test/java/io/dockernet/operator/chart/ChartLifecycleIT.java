@@ -1,8 +1,12 @@
 package io.dockernet.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Network;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.dockernet.operator.testbed.RunningOperators;
@@ -30,8 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * README's "Install on a cluster", step by step, with helm-java against the test bed's API server:
  * install, a seed network converging (the roles run in this JVM as the release's ServiceAccounts:
  * the test bed has no kubelet to run the pods), an upgrade to a chart whose CRD gained a field
- * (CRDs applied server-side first, since Helm never upgrades them), and the uninstall order that
- * leaves no finalizer stuck and nothing behind on the nodes.
+ * (CRDs applied server-side first, since Helm never upgrades them), and an uninstall with live
+ * objects: its pre-delete hook (run by {@link HookJobStandIn}) deletes them while the agents still
+ * run, refuses to go on while a container the operator does not manage is on a network it would
+ * remove, and once that is disconnected leaves no finalizer stuck and nothing on the nodes but what
+ * {@code deletionPolicy: Orphan} keeps.
  */
 @ExtendWith(TestBedExtension.class)
 class ChartLifecycleIT {
@@ -39,6 +46,7 @@ class ChartLifecycleIT {
   private static final String RELEASE = "lifecycle";
   private static final String NAMESPACE = "dockernet-lifecycle";
   private static final String FULLNAME = RELEASE + "-dockernet-operator";
+  private static final String CLEANUP_JOB = FULLNAME + "-uninstall-cleanup";
 
   @Test
   void installUpgradeAndUninstallAsTheReadmeSays(TestBed bed, @TempDir Path dir) throws Exception {
@@ -55,6 +63,7 @@ class ChartLifecycleIT {
             .withKubeConfigContents(kubeconfig)
             .set("image.repository", "registry.example.com/dockernet-operator")
             .set("image.tag", "0.1.0")
+            .set("uninstallCleanup.timeoutSeconds", "15")
             .call();
     assertThat(installed.getStatus()).isEqualTo("deployed");
     assertThat(kube.apps().daemonSets().inNamespace(NAMESPACE).withName(FULLNAME + "-agent").get())
@@ -67,12 +76,19 @@ class ChartLifecycleIT {
     ServiceAccounts accounts =
         new ServiceAccounts(NAMESPACE, FULLNAME + "-agent", FULLNAME + "-controller");
     awaitAllowed(kube, accounts);
+    DockerClient nodeA = bed.node("node-a").docker();
+    DockerClient nodeB = bed.node("node-b").docker();
     try (RunningOperators operators = RunningOperators.startWithServiceAccounts(bed, accounts)) {
-      kube.resource(network("lifecycle-net", "198.18.70.0/24")).create();
+      kube.resource(network("lifecycle-net", "198.18.70.0/24", "Delete")).create();
+      kube.resource(network("lifecycle-kept", "198.18.71.0/24", "Orphan")).create();
       Convergence.awaitReady(kube, "DockerNetwork", "lifecycle-net");
+      Convergence.awaitReady(kube, "DockerNetwork", "lifecycle-kept");
+      TestBed.runBusybox(nodeA, "lifecycle-app");
+      kube.resource(attachment("lifecycle-app", "lifecycle-net", "node-a")).create();
+      Convergence.awaitReady(kube, "ContainerAttachment", "lifecycle-app");
 
       // Upgrade: the next chart's DockerNetwork CRD has a new field.
-      Path next = copyChart(dir.resolve("dockernet-operator"));
+      Path next = Repo.copyOfChart(dir.resolve("dockernet-operator"));
       addSpecField(next.resolve("crds/dockernetworks.dockernet.io-v1.yml"), "upgradeProbe");
       Release upgraded =
           new Helm(next)
@@ -80,7 +96,7 @@ class ChartLifecycleIT {
               .withName(RELEASE)
               .withNamespace(NAMESPACE)
               .withKubeConfigContents(kubeconfig)
-              .reuseValues()
+              .resetThenReuseValues()
               .call();
       assertThat(upgraded.getRevision()).isEqualTo("2");
       assertThat(specFields(kube)).as("helm upgrade alone").doesNotContain("upgradeProbe");
@@ -88,11 +104,50 @@ class ChartLifecycleIT {
       assertThat(specFields(kube)).as("after the README's CRD step").contains("upgradeProbe");
       Convergence.awaitReady(kube, "DockerNetwork", "lifecycle-net");
 
-      // Uninstall: objects first, while the agents still run, then the release, then the CRDs.
-      Convergence.object(kube, "DockerNetwork", "lifecycle-net").delete();
-      Convergence.awaitGone(kube, "DockerNetwork", "lifecycle-net");
+      // Uninstall with live objects, while a container the operator does not manage sits on a
+      // network it would remove: the hook deletes what it can, then fails naming what is held,
+      // and the release stays (nothing of the user's is disconnected).
+      String legacy = TestBed.runBusybox(nodeB, "lifecycle-legacy");
+      nodeB.connectToNetworkCmd().withNetworkId("lifecycle-net").withContainerId(legacy).exec();
+      try (HookJobStandIn hook = HookJobStandIn.forJob(bed, NAMESPACE, CLEANUP_JOB)) {
+        assertThatThrownBy(() -> uninstall(kubeconfig))
+            .hasMessageContaining("job " + CLEANUP_JOB + " failed");
+        assertThat(hook.outcome().exitCode()).isEqualTo(1);
+        assertThat(hook.outcome().held())
+            .singleElement(STRING)
+            .contains(
+                "DockerNetwork lifecycle-net",
+                "[node-b]",
+                "Blocked ForeignEndpoints",
+                "lifecycle-legacy");
+      }
+      assertThat(
+              Helm.list().withKubeConfigContents(kubeconfig).withNamespace(NAMESPACE).all().call())
+          .extracting(Release::getName)
+          .contains(RELEASE);
+      assertThat(endpointNames(nodeB, "lifecycle-net")).containsExactly("lifecycle-legacy");
+      assertThat(nodeA.listNetworksCmd().withNameFilter("lifecycle-net").exec())
+          .as("removed where nothing held it, the attachment released first")
+          .isEmpty();
+      assertThat(nodeA.inspectContainerCmd("lifecycle-app").exec().getState().getRunning())
+          .isTrue();
+      assertThat(Convergence.object(kube, "ContainerAttachment", "lifecycle-app").get()).isNull();
+      assertThat(Convergence.object(kube, "DockerNetwork", "lifecycle-kept").get()).isNull();
+      assertThat(Convergence.object(kube, "DockerNetwork", "lifecycle-net").get())
+          .as("held by node-b's agent")
+          .isNotNull();
+
+      // The admin disconnects the container; uninstall again goes through.
+      nodeB
+          .disconnectFromNetworkCmd()
+          .withNetworkId("lifecycle-net")
+          .withContainerId(legacy)
+          .exec();
+      try (HookJobStandIn hook = HookJobStandIn.forJob(bed, NAMESPACE, CLEANUP_JOB)) {
+        uninstall(kubeconfig);
+        assertThat(hook.outcome().exitCode()).isZero();
+      }
     }
-    Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
     for (Path crd : crdFiles(Repo.chart().resolve("crds"))) {
       try (InputStream in = Files.newInputStream(crd)) {
         kube.apiextensions().v1().customResourceDefinitions().load(in).delete();
@@ -107,6 +162,9 @@ class ChartLifecycleIT {
                     .extracting(c -> c.getSpec().getGroup())
                     .doesNotContain("dockernet.io"));
     assertThat(kube.apps().daemonSets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    assertThat(kube.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
+        .as("the hook Job, removed once it succeeded")
+        .isEmpty();
     assertThat(
             kube.rbac()
                 .clusterRoles()
@@ -116,10 +174,30 @@ class ChartLifecycleIT {
         .isEmpty();
     bed.dockerClients()
         .forEach(
-            (node, docker) ->
-                assertThat(docker.listNetworksCmd().exec())
-                    .as("networks left on %s", node)
-                    .noneMatch(n -> n.getName().equals("lifecycle-net")));
+            (node, docker) -> {
+              List<String> names =
+                  docker.listNetworksCmd().exec().stream().map(Network::getName).toList();
+              assertThat(names).as("networks on %s", node).doesNotContain("lifecycle-net");
+              assertThat(names).as("Orphan kept on %s", node).contains("lifecycle-kept");
+            });
+    assertThat(nodeB.inspectContainerCmd("lifecycle-legacy").exec().getState().getRunning())
+        .isTrue();
+  }
+
+  private static void uninstall(String kubeconfig) {
+    Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
+  }
+
+  private static List<String> endpointNames(DockerClient docker, String network) {
+    return docker
+        .inspectNetworkCmd()
+        .withNetworkId(network)
+        .exec()
+        .getContainers()
+        .values()
+        .stream()
+        .map(Network.ContainerNetworkConfig::getName)
+        .toList();
   }
 
   private static void awaitAllowed(KubernetesClient kube, ServiceAccounts accounts) {
@@ -136,7 +214,8 @@ class ChartLifecycleIT {
                     null));
   }
 
-  private static GenericKubernetesResource network(String name, String subnet) {
+  private static GenericKubernetesResource network(
+      String name, String subnet, String deletionPolicy) {
     return new GenericKubernetesResourceBuilder()
         .withApiVersion("dockernet.io/v1alpha1")
         .withKind("DockerNetwork")
@@ -144,7 +223,31 @@ class ChartLifecycleIT {
         .withName(name)
         .endMetadata()
         .addToAdditionalProperties(
-            "spec", Map.of("ipam", Map.of("config", List.of(Map.of("subnet", subnet)))))
+            "spec",
+            Map.of(
+                "deletionPolicy",
+                deletionPolicy,
+                "ipam",
+                Map.of("config", List.of(Map.of("subnet", subnet)))))
+        .build();
+  }
+
+  private static GenericKubernetesResource attachment(String container, String net, String node) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("dockernet.io/v1alpha1")
+        .withKind("ContainerAttachment")
+        .withNewMetadata()
+        .withName(container)
+        .endMetadata()
+        .addToAdditionalProperties(
+            "spec",
+            Map.of(
+                "container",
+                container,
+                "network",
+                net,
+                "nodeSelector",
+                Map.of("matchLabels", Map.of("kubernetes.io/hostname", node))))
         .build();
   }
 
@@ -191,21 +294,6 @@ class ChartLifecycleIT {
             + field
             + ":\n                type: \"string\"\n"
             + yaml.substring(at));
-  }
-
-  private static Path copyChart(Path target) throws IOException {
-    Path source = Repo.chart();
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : files.toList()) {
-        Path to = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
-    return target;
   }
 
   private static List<Path> crdFiles(Path dir) throws IOException {

@@ -6,11 +6,15 @@ import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The repository's Helm chart, rendered by the real helm library (helm-java) exactly as {@code helm
@@ -26,6 +30,10 @@ public final class HelmChart {
   private final Map<String, Object> values = new LinkedHashMap<>();
   private String namespace = "dockernet-system";
   private boolean withCrds;
+  private Path chartDir = Repo.chart();
+
+  /** What the chart's {@code helm.sh/hook} annotation reads in a rendering {@link #withHooks}. */
+  public static final String RENDERED_HOOK = "test.dockernet.io/hook";
 
   public static HelmChart chart() {
     return new HelmChart();
@@ -48,6 +56,21 @@ public final class HelmChart {
     return this;
   }
 
+  /**
+   * Also render the chart's hooks, which helm-java's template leaves out: from a copy of the chart
+   * in {@code scratch} whose {@code helm.sh/hook} annotations are renamed {@link #RENDERED_HOOK}.
+   */
+  public HelmChart withHooks(Path scratch) throws IOException {
+    chartDir = Repo.copyOfChart(scratch.resolve("chart"));
+    try (Stream<Path> files = Files.list(chartDir.resolve("templates"))) {
+      for (Path template : files.toList()) {
+        Files.writeString(
+            template, Files.readString(template).replace("helm.sh/hook:", RENDERED_HOOK + ":"));
+      }
+    }
+    return this;
+  }
+
   public String namespace() {
     return namespace;
   }
@@ -60,7 +83,7 @@ public final class HelmChart {
   /** {@code helm template} output, as YAML. */
   public String renderYaml() {
     TemplateCommand template =
-        new Helm(Repo.chart())
+        new Helm(chartDir)
             .template()
             .withName(RELEASE)
             .withNamespace(namespace)

@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -126,6 +127,53 @@ class HelmChartTest {
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(agent.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8080);
+  }
+
+  @Test
+  void withTheSocketProxyOnlyTheProxyMountsTheSocketAndTheAgentTalksToTheProxy()
+      throws IOException {
+    List<HasMetadata> items =
+        HelmChart.chart()
+            .set("docker.socketProxy.enabled", true)
+            .set("docker.socketProxy.image.repository", "registry.example.com/proxy")
+            .set("docker.socketProxy.image.tag", "1.0")
+            .render();
+    PodSpec pod = HelmChart.find(items, DaemonSet.class, AGENT).getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers())
+        .extracting(Container::getName)
+        .containsExactly("agent", "docker-socket-proxy");
+    Container agent = pod.getContainers().get(0);
+    Container proxy = pod.getContainers().get(1);
+    assertThat(agent.getVolumeMounts())
+        .extracting(m -> m.getName())
+        .contains("docker-socket-proxy")
+        .doesNotContain("docker-socket");
+    assertThat(env(agent, "DOCKER_HOST").getValue())
+        .isEqualTo("unix:///run/dockernet-proxy/docker.sock");
+    assertThat(proxy.getImage()).isEqualTo("registry.example.com/proxy:1.0");
+    assertThat(proxy.getVolumeMounts())
+        .extracting(m -> m.getName() + " " + m.getMountPath())
+        .containsExactly(
+            "docker-socket /var/run/docker.sock",
+            "docker-socket-proxy /run/dockernet-proxy",
+            "docker-socket-proxy-config /etc/dockernet-proxy");
+    assertThat(proxy.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(proxy.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(
+            HelmChart.find(items, ConfigMap.class, "dockernet-operator-docker-socket-proxy")
+                .getData())
+        .containsEntry(
+            "docker-socket-proxy.cfg",
+            Files.readString(Repo.chart().resolve("files/docker-socket-proxy.cfg")));
+
+    PodSpec plain =
+        HelmChart.find(HelmChart.chart().render(), DaemonSet.class, AGENT)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(plain.getContainers()).extracting(Container::getName).containsExactly("agent");
+    assertThat(env(plain.getContainers().get(0), "DOCKER_HOST").getValue())
+        .isEqualTo("unix:///var/run/docker.sock");
   }
 
   @Test
@@ -241,6 +289,48 @@ class HelmChartTest {
             "ValidatingAdmissionPolicyBinding/" + names.get(1));
     assertThat(HelmChart.chart().set("rbac.agentNodeScopePolicy", false).render())
         .noneMatch(i -> names.contains(i.getMetadata().getName()));
+  }
+
+  @Test
+  void uninstallRunsACleanupJobFirstThatMayOnlyListAndDeleteTheOperatorsObjects(
+      @TempDir Path scratch) throws IOException {
+    String name = "dockernet-operator-uninstall-cleanup";
+    List<HasMetadata> hooks =
+        HelmChart.chart()
+            .withHooks(scratch)
+            .set("uninstallCleanup.timeoutSeconds", 120)
+            .render()
+            .stream()
+            .filter(i -> name.equals(i.getMetadata().getName()))
+            .toList();
+    assertThat(hooks)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Job");
+    assertThat(hooks)
+        .allSatisfy(
+            h ->
+                assertThat(h.getMetadata().getAnnotations())
+                    .containsEntry(HelmChart.RENDERED_HOOK, "pre-delete")
+                    // Its identity exists before the Job starts, and is removed once it succeeded.
+                    .containsEntry("helm.sh/hook-weight", h.getKind().equals("Job") ? "0" : "-10")
+                    .containsEntry(
+                        "helm.sh/hook-delete-policy", "before-hook-creation,hook-succeeded"));
+    assertThat(HelmChart.find(hooks, ClusterRole.class, name).getRules())
+        .extracting(r -> r.getApiGroups() + " " + r.getResources() + " " + r.getVerbs())
+        .containsExactly(
+            "[dockernet.io] [dockernetworks, containerattachments] [list, delete]",
+            "[dockernet.io] [dockernetworknodestates, containerattachmentnodestates] [list]");
+    PodSpec pod = HelmChart.find(hooks, Job.class, name).getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo(name);
+    assertThat(pod.getContainers().get(0).getArgs())
+        .containsExactly("uninstall-cleanup", "--timeout-seconds=120");
+
+    assertThat(
+            HelmChart.chart()
+                .withHooks(scratch.resolve("off"))
+                .set("uninstallCleanup.enabled", false)
+                .render())
+        .noneMatch(i -> name.equals(i.getMetadata().getName()));
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.dockernet.operator.chart;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Paths in the repository, found from the working directory (the operator module under Maven). */
 public final class Repo {
@@ -27,6 +29,22 @@ public final class Repo {
 
   public static Path chart() {
     return root().resolve("helm/dockernet-operator");
+  }
+
+  /** A copy of the chart at {@code target}, to change for a test. */
+  public static Path copyOfChart(Path target) throws IOException {
+    Path source = chart();
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path p : files.toList()) {
+        Path to = target.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    return target;
   }
 
   public static Path examples() {

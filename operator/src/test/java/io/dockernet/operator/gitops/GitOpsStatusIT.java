@@ -181,12 +181,12 @@ class GitOpsStatusIT {
 
     // Converged: the container appears and is attached.
     DockerClient a = bed.node("node-a").docker();
-    runBusybox(a, "gitops-app");
+    TestBed.runBusybox(a, "gitops-app");
     GenericKubernetesResource converged = awaitReady("ContainerAttachment", "gitops-app");
     assertSeenAs(converged, CURRENT);
 
     // Conflict: the new address is held by a container someone connected by hand.
-    String squatter = runBusybox(a, "squatter");
+    String squatter = TestBed.runBusybox(a, "squatter");
     a.connectToNetworkCmd()
         .withNetworkId("gitops-att-net")
         .withContainerId(squatter)
@@ -443,12 +443,5 @@ class GitOpsStatusIT {
         .endMetadata()
         .addToAdditionalProperties("spec", spec)
         .build();
-  }
-
-  /** A running busybox container (`docker run -d --name NAME dockernet/busybox`). */
-  private static String runBusybox(DockerClient docker, String name) {
-    String id = docker.createContainerCmd(TestBed.IMAGE).withName(name).exec().getId();
-    docker.startContainerCmd(id).exec();
-    return id;
   }
 }

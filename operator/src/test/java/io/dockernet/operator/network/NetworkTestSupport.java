@@ -141,9 +141,7 @@ final class NetworkTestSupport {
 
   /** A running busybox container (`docker run -d --name NAME dockernet/busybox`). */
   static String runBusybox(DockerClient docker, String name) {
-    String id = docker.createContainerCmd(TestBed.IMAGE).withName(name).exec().getId();
-    docker.startContainerCmd(id).exec();
-    return id;
+    return TestBed.runBusybox(docker, name);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.dockernet.operator.testbed;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.Version;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,26 @@ public final class TestBed {
 
   /** The offline test image every node daemon has (see {@code hack/busybox-image.sh}). */
   public static final String IMAGE = NodeDaemons.IMAGE;
+
+  /** A Docker client for a daemon (or a proxy in front of one) at this unix socket. */
+  public static DockerClient dockerClient(Path socket) {
+    return NodeDaemons.client(socket);
+  }
+
+  /** {@code docker run -d --name NAME dockernet/busybox} with optional extra settings. */
+  public static String runBusybox(
+      DockerClient docker, String name, Consumer<CreateContainerCmd> settings) {
+    CreateContainerCmd create = docker.createContainerCmd(IMAGE).withName(name);
+    settings.accept(create);
+    String id = create.exec().getId();
+    docker.startContainerCmd(id).exec();
+    return id;
+  }
+
+  /** {@code docker run -d --name NAME dockernet/busybox}. */
+  public static String runBusybox(DockerClient docker, String name) {
+    return runBusybox(docker, name, c -> {});
+  }
 
   private static final Logger log = LoggerFactory.getLogger(TestBed.class);
   private static final String FIELD_MANAGER = "dockernet-testbed";
