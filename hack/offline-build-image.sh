@@ -9,6 +9,7 @@
 # Needs a JDK 17 (javac), Maven, busybox-static, and ~/.m2 filled by a build of this repository.
 # A daemon that already has the image for the same JDK, Maven and poms is left alone.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/offline-rootfs.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SOCKET=${1:?usage: $0 <docker socket> [image]}
@@ -43,8 +44,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "${work}"' EXIT
 rootfs=${work}/rootfs
-mkdir -p "${rootfs}"/{bin,etc,tmp,root/.m2,opt/java}
-chmod 1777 "${rootfs}/tmp"
+mkdir -p "${rootfs}"/{root/.m2,opt/java}
 
 # The repository: what the Dockerfile's build stage resolves, from ~/.m2 as a mirror named
 # "central", so that the offline build later accepts the artifacts as central's. A local
@@ -84,32 +84,15 @@ tar -C "${JAVA_HOME}" -h --exclude=./jmods --exclude=./lib/src.zip --exclude=./m
   -cf - . | tar -C "${rootfs}/opt/java/openjdk" -xf -
 cp -rL "${MAVEN_HOME}" "${rootfs}/opt/maven"
 
-# Every shared library their binaries link against, at the same path (the loader included).
-find "${rootfs}/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
-  xargs -0 ldd 2>/dev/null |
-  awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u |
-  while read -r lib; do
-    mkdir -p "${rootfs}$(dirname "${lib}")"
-    cp -L "${lib}" "${rootfs}${lib}"
-  done
-# awk reads to the end: exiting early would kill ldconfig with SIGPIPE, fatal under pipefail.
-gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ && !found { print $NF; found = 1 }')
-[[ -n "${gcc_s}" ]] && mkdir -p "${rootfs}$(dirname "${gcc_s}")" && cp -L "${gcc_s}" "${rootfs}${gcc_s}"
-
+mapfile -d '' binaries < <(find "${rootfs}/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0)
+rootfs_libs "${rootfs}" "${binaries[@]}"
 # Maven's launcher is a POSIX shell script.
-cp /bin/busybox "${rootfs}/bin/busybox"
-for applet in sh ls cat uname dirname basename readlink sed expr which tr grep awk env id \
-  mkdir rm cp mv find pwd; do
-  ln -s busybox "${rootfs}/bin/${applet}"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"${rootfs}/etc/passwd"
-printf 'root:x:0:\n' >"${rootfs}/etc/group"
+rootfs_busybox "${rootfs}" sh ls cat uname dirname basename readlink sed expr which tr grep awk env id \
+  mkdir rm cp mv find pwd
 
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/rootfs.tar" .
-id=$(docker_cli import \
-  --change 'ENV JAVA_HOME=/opt/java/openjdk' \
-  --change 'ENV MAVEN_HOME=/opt/maven' \
-  --change 'ENV PATH=/opt/java/openjdk/bin:/opt/maven/bin:/bin' \
-  --change "LABEL io.dockernet.build-key=${key}" \
-  "${work}/rootfs.tar" "${IMAGE}")
-log "imported ${IMAGE} (${id:0:19}, $(du -m "${work}/rootfs.tar" | cut -f1) MB) into ${SOCKET}"
+id=$(rootfs_import "${SOCKET}" "${rootfs}" "${IMAGE}" \
+  'ENV JAVA_HOME=/opt/java/openjdk' \
+  'ENV MAVEN_HOME=/opt/maven' \
+  'ENV PATH=/opt/java/openjdk/bin:/opt/maven/bin:/bin' \
+  "LABEL io.dockernet.build-key=${key}")
+log "imported ${IMAGE} (${id:0:19}, $(du -m "${rootfs}.tar" | cut -f1) MB) into ${SOCKET}"

@@ -7,6 +7,7 @@
 # Usage: hack/offline-haproxy-image.sh <docker socket> [image]  (default dockernet/haproxy-offline:2.6)
 # Needs haproxy (Debian) and busybox-static (hack/install-deps.sh installs both).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/offline-rootfs.sh"
 
 SOCKET=${1:?usage: $0 <docker socket> [image]}
 SOCKET=${SOCKET#unix://}
@@ -33,26 +34,11 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "${work}"' EXIT
 rootfs=${work}/rootfs
-mkdir -p "${rootfs}"/{bin,etc,tmp,usr/sbin}
-chmod 1777 "${rootfs}/tmp"
+mkdir -p "${rootfs}/usr/sbin"
 cp /usr/sbin/haproxy "${rootfs}/usr/sbin/haproxy"
-# Every shared library haproxy links against, at the same path (the loader included).
-ldd /usr/sbin/haproxy |
-  awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u |
-  while read -r lib; do
-    mkdir -p "${rootfs}$(dirname "${lib}")"
-    cp -L "${lib}" "${rootfs}${lib}"
-  done
-cp /bin/busybox "${rootfs}/bin/busybox"
-for applet in sh true; do
-  ln -s busybox "${rootfs}/bin/${applet}"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"${rootfs}/etc/passwd"
-printf 'root:x:0:\n' >"${rootfs}/etc/group"
-
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/rootfs.tar" .
-id=$(docker_cli import \
-  --change 'ENV PATH=/usr/sbin:/usr/bin:/bin' \
-  --change "LABEL io.dockernet.haproxy-key=${key}" \
-  "${work}/rootfs.tar" "${IMAGE}")
-log "imported ${IMAGE} (${id:0:19}, $(du -m "${work}/rootfs.tar" | cut -f1) MB) into ${SOCKET}"
+rootfs_libs "${rootfs}" /usr/sbin/haproxy
+rootfs_busybox "${rootfs}" sh true # the Dockerfile's RUN
+id=$(rootfs_import "${SOCKET}" "${rootfs}" "${IMAGE}" \
+  'ENV PATH=/usr/sbin:/usr/bin:/bin' \
+  "LABEL io.dockernet.haproxy-key=${key}")
+log "imported ${IMAGE} (${id:0:19}, $(du -m "${rootfs}.tar" | cut -f1) MB) into ${SOCKET}"

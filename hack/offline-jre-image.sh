@@ -10,6 +10,7 @@
 # jlink and the JDK's jmods (Debian: openjdk-17-jdk-headless, openjdk-17-jmods), busybox-static.
 # A daemon that already has the image for the same JDK and libraries is left alone.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/offline-rootfs.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SOCKET=${1:?usage: $0 <docker socket> [image]}
@@ -45,8 +46,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "${work}"' EXIT
 rootfs=${work}/rootfs
-mkdir -p "${rootfs}"/{bin,etc,tmp,root,opt/java}
-chmod 1777 "${rootfs}/tmp"
+mkdir -p "${rootfs}"/{root,opt/java}
 
 modules=$("${JAVA_HOME}/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 \
   --class-path "${LIB}/*" "${JAR}" | tail -n 1)
@@ -54,29 +54,13 @@ log "modules: ${modules},${EXTRA_MODULES}"
 "${JAVA_HOME}/bin/jlink" --add-modules "${modules},${EXTRA_MODULES}" --strip-debug --no-man-pages \
   --no-header-files --compress=2 --output "${rootfs}/opt/java/openjdk"
 
-# Every shared library the JRE's binaries link against, at the same path (the loader included).
-find "${rootfs}/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 |
-  xargs -0 ldd 2>/dev/null |
-  awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u |
-  while read -r lib; do
-    mkdir -p "${rootfs}$(dirname "${lib}")"
-    cp -L "${lib}" "${rootfs}${lib}"
-  done
-# glibc loads libgcc_s at run time (thread cancellation); ldd cannot see that either.
-# awk reads to the end: exiting early would kill ldconfig with SIGPIPE, fatal under pipefail.
-gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ && !found { print $NF; found = 1 }')
-[[ -n "${gcc_s}" ]] && mkdir -p "${rootfs}$(dirname "${gcc_s}")" && cp -L "${gcc_s}" "${rootfs}${gcc_s}"
-
-cp /bin/busybox "${rootfs}/bin/busybox"
-for applet in sh ls cat wget sleep id; do ln -s busybox "${rootfs}/bin/${applet}"; done
-printf 'root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532:nonroot:/tmp:/bin/false\n' >"${rootfs}/etc/passwd"
-printf 'root:x:0:\nnonroot:x:65532:\n' >"${rootfs}/etc/group"
+mapfile -d '' binaries < <(find "${rootfs}/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0)
+rootfs_libs "${rootfs}" "${binaries[@]}"
+rootfs_busybox "${rootfs}" sh ls cat wget sleep id
 
 "${rootfs}/opt/java/openjdk/bin/java" -version 2>&1 | sed -n 1p | sed 's/^/[offline-jre-image] jlinked: /' >&2
-tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "${rootfs}" -cf "${work}/rootfs.tar" .
-id=$(docker_cli import \
-  --change 'ENV JAVA_HOME=/opt/java/openjdk' \
-  --change 'ENV PATH=/opt/java/openjdk/bin:/bin' \
-  --change "LABEL io.dockernet.jre-key=${key}" \
-  "${work}/rootfs.tar" "${IMAGE}")
-log "imported ${IMAGE} (${id:0:19}, $(du -m "${work}/rootfs.tar" | cut -f1) MB) into ${SOCKET}"
+id=$(rootfs_import "${SOCKET}" "${rootfs}" "${IMAGE}" \
+  'ENV JAVA_HOME=/opt/java/openjdk' \
+  'ENV PATH=/opt/java/openjdk/bin:/bin' \
+  "LABEL io.dockernet.jre-key=${key}")
+log "imported ${IMAGE} (${id:0:19}, $(du -m "${rootfs}.tar" | cut -f1) MB) into ${SOCKET}"

@@ -14,7 +14,6 @@ import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -84,7 +83,18 @@ class ChartLifecycleIT {
       Convergence.awaitReady(kube, "DockerNetwork", "lifecycle-net");
       Convergence.awaitReady(kube, "DockerNetwork", "lifecycle-kept");
       TestBed.runBusybox(nodeA, "lifecycle-app");
-      kube.resource(attachment("lifecycle-app", "lifecycle-net", "node-a")).create();
+      kube.resource(
+              Convergence.manifest(
+                  "ContainerAttachment",
+                  "lifecycle-app",
+                  Map.of(
+                      "container",
+                      "lifecycle-app",
+                      "network",
+                      "lifecycle-net",
+                      "nodeSelector",
+                      Convergence.onNode("node-a"))))
+          .create();
       Convergence.awaitReady(kube, "ContainerAttachment", "lifecycle-app");
 
       // Upgrade: the next chart's DockerNetwork CRD has a new field.
@@ -125,7 +135,7 @@ class ChartLifecycleIT {
               Helm.list().withKubeConfigContents(kubeconfig).withNamespace(NAMESPACE).all().call())
           .extracting(Release::getName)
           .contains(RELEASE);
-      assertThat(endpointNames(nodeB, "lifecycle-net")).containsExactly("lifecycle-legacy");
+      assertThat(TestBed.containersOn(nodeB, "lifecycle-net")).containsExactly("lifecycle-legacy");
       assertThat(nodeA.listNetworksCmd().withNameFilter("lifecycle-net").exec())
           .as("removed where nothing held it, the attachment released first")
           .isEmpty();
@@ -184,20 +194,16 @@ class ChartLifecycleIT {
         .isTrue();
   }
 
-  private static void uninstall(String kubeconfig) {
-    Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
+  private static GenericKubernetesResource network(
+      String name, String subnet, String deletionPolicy) {
+    return Convergence.manifest(
+        "DockerNetwork",
+        name,
+        Map.of("deletionPolicy", deletionPolicy, "ipam", Convergence.ipam(subnet)));
   }
 
-  private static List<String> endpointNames(DockerClient docker, String network) {
-    return docker
-        .inspectNetworkCmd()
-        .withNetworkId(network)
-        .exec()
-        .getContainers()
-        .values()
-        .stream()
-        .map(Network.ContainerNetworkConfig::getName)
-        .toList();
+  private static void uninstall(String kubeconfig) {
+    Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
   }
 
   private static void awaitAllowed(KubernetesClient kube, ServiceAccounts accounts) {
@@ -212,43 +218,6 @@ class ChartLifecycleIT {
                     "dockernet.io",
                     "dockernetworks",
                     null));
-  }
-
-  private static GenericKubernetesResource network(
-      String name, String subnet, String deletionPolicy) {
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion("dockernet.io/v1alpha1")
-        .withKind("DockerNetwork")
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .addToAdditionalProperties(
-            "spec",
-            Map.of(
-                "deletionPolicy",
-                deletionPolicy,
-                "ipam",
-                Map.of("config", List.of(Map.of("subnet", subnet)))))
-        .build();
-  }
-
-  private static GenericKubernetesResource attachment(String container, String net, String node) {
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion("dockernet.io/v1alpha1")
-        .withKind("ContainerAttachment")
-        .withNewMetadata()
-        .withName(container)
-        .endMetadata()
-        .addToAdditionalProperties(
-            "spec",
-            Map.of(
-                "container",
-                container,
-                "network",
-                net,
-                "nodeSelector",
-                Map.of("matchLabels", Map.of("kubernetes.io/hostname", node))))
-        .build();
   }
 
   /** `kubectl apply --server-side --force-conflicts -f crds/`. */

@@ -3,6 +3,7 @@ package io.dockernet.operator.chart;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
@@ -10,13 +11,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Waits for dockernet objects (any kind, read generically) to become Ready or go away. */
+/**
+ * Writes dockernet objects as a user's manifests would (any kind, generically), and waits for them
+ * to become Ready or go away.
+ */
 public final class Convergence {
 
   public static final String API_VERSION = "dockernet.io/v1alpha1";
   public static final Duration CONVERGE = Duration.ofSeconds(90);
 
   private Convergence() {}
+
+  /** {@code apiVersion: dockernet.io/v1alpha1}, this kind and name, and this spec. */
+  public static GenericKubernetesResource manifest(
+      String kind, String name, Map<String, Object> spec) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(API_VERSION)
+        .withKind(kind)
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .addToAdditionalProperties("spec", spec)
+        .build();
+  }
+
+  /** A nodeSelector picking one node by its hostname label. */
+  public static Map<String, Object> onNode(String node) {
+    return Map.of("matchLabels", Map.of("kubernetes.io/hostname", node));
+  }
+
+  /** An ipam block with one subnet. */
+  public static Map<String, Object> ipam(String subnet) {
+    return Map.of("config", List.of(Map.of("subnet", subnet)));
+  }
 
   /** Until the object reports {@code Ready=True} for its current generation. */
   public static void awaitReady(KubernetesClient kube, String kind, String name) {

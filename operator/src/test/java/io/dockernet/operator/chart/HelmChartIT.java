@@ -271,14 +271,7 @@ class HelmChartIT {
         subnet == null
             ? Map.of("nodeSelector", Map.of("matchLabels", nodeLabels))
             : Map.of("ipam", Map.of("config", List.of(Map.of("subnet", subnet))));
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion(Convergence.API_VERSION)
-        .withKind("DockerNetwork")
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .addToAdditionalProperties("spec", spec)
-        .build();
+    return Convergence.manifest("DockerNetwork", name, spec);
   }
 
   @SuppressWarnings("unchecked")

@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.model.Network;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -56,13 +53,33 @@ class SocketProxyIT {
         RunningOperators operators = RunningOperators.start(bed)) {
       operators.startAgent("node-a", URI.create("unix://" + proxySocket));
 
-      kube.resource(network("proxy-net", "198.18.72.0/24")).create();
+      kube.resource(
+              Convergence.manifest(
+                  "DockerNetwork",
+                  "proxy-net",
+                  Map.of(
+                      "nodeSelector",
+                      Convergence.onNode("node-a"),
+                      "ipam",
+                      Convergence.ipam("198.18.72.0/24"))))
+          .create();
       Convergence.awaitReady(kube, "DockerNetwork", "proxy-net");
       TestBed.runBusybox(
           nodeA, "proxy-app", c -> c.withLabels(Map.of(Keys.DOCKER_ATTACHABLE, "true")));
-      kube.resource(attachment("proxy-app", "proxy-net")).create();
+      kube.resource(
+              Convergence.manifest(
+                  "ContainerAttachment",
+                  "proxy-app",
+                  Map.of(
+                      "container",
+                      "proxy-app",
+                      "network",
+                      "proxy-net",
+                      "nodeSelector",
+                      Convergence.onNode("node-a"))))
+          .create();
       Convergence.awaitReady(kube, "ContainerAttachment", "proxy-app");
-      assertThat(endpoints(nodeA, "proxy-net")).containsExactly("proxy-app");
+      assertThat(TestBed.containersOn(nodeA, "proxy-net")).containsExactly("proxy-app");
 
       // Drift, repaired from the event stream that runs through the proxy.
       nodeA
@@ -73,7 +90,7 @@ class SocketProxyIT {
       await()
           .alias("proxy-app reconnected through the proxy")
           .atMost(Convergence.CONVERGE)
-          .until(() -> endpoints(nodeA, "proxy-net").contains("proxy-app"));
+          .until(() -> TestBed.containersOn(nodeA, "proxy-net").contains("proxy-app"));
 
       // Everything else is refused at the proxy.
       int containersBefore = nodeA.listContainersCmd().withShowAll(true).exec().size();
@@ -104,54 +121,6 @@ class SocketProxyIT {
             ConfigMap.class,
             CONFIG_MAP);
     return map.getData().get(CONFIG);
-  }
-
-  private static List<String> endpoints(DockerClient docker, String network) {
-    return docker
-        .inspectNetworkCmd()
-        .withNetworkId(network)
-        .exec()
-        .getContainers()
-        .values()
-        .stream()
-        .map(Network.ContainerNetworkConfig::getName)
-        .toList();
-  }
-
-  private static GenericKubernetesResource network(String name, String subnet) {
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion(Convergence.API_VERSION)
-        .withKind("DockerNetwork")
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .addToAdditionalProperties(
-            "spec",
-            Map.of(
-                "nodeSelector",
-                Map.of("matchLabels", Map.of("kubernetes.io/hostname", "node-a")),
-                "ipam",
-                Map.of("config", List.of(Map.of("subnet", subnet)))))
-        .build();
-  }
-
-  private static GenericKubernetesResource attachment(String container, String net) {
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion(Convergence.API_VERSION)
-        .withKind("ContainerAttachment")
-        .withNewMetadata()
-        .withName(container)
-        .endMetadata()
-        .addToAdditionalProperties(
-            "spec",
-            Map.of(
-                "container",
-                container,
-                "network",
-                net,
-                "nodeSelector",
-                Map.of("matchLabels", Map.of("kubernetes.io/hostname", "node-a"))))
-        .build();
   }
 
   /**

@@ -15,7 +15,6 @@ import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -435,13 +434,6 @@ class GitOpsStatusIT {
 
   private static GenericKubernetesResource object(
       String kind, String name, Map<String, Object> spec) {
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion(Convergence.API_VERSION)
-        .withKind(kind)
-        .withNewMetadata()
-        .withName(name)
-        .endMetadata()
-        .addToAdditionalProperties("spec", spec)
-        .build();
+    return Convergence.manifest(kind, name, spec);
   }
 }

@@ -66,6 +66,19 @@ public final class TestBed {
     return NodeDaemons.client(socket);
   }
 
+  /** The names of the containers on a Docker network, as `docker network inspect` lists them. */
+  public static List<String> containersOn(DockerClient docker, String network) {
+    return docker
+        .inspectNetworkCmd()
+        .withNetworkId(network)
+        .exec()
+        .getContainers()
+        .values()
+        .stream()
+        .map(com.github.dockerjava.api.model.Network.ContainerNetworkConfig::getName)
+        .toList();
+  }
+
   /** {@code docker run -d --name NAME dockernet/busybox} with optional extra settings. */
   public static String runBusybox(
       DockerClient docker, String name, Consumer<CreateContainerCmd> settings) {
