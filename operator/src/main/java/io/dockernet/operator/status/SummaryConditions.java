@@ -177,7 +177,8 @@ public final class SummaryConditions {
     return out.toString();
   }
 
-  private static String describe(List<NodeReport> reports) {
+  /** "node-b: Blocked ForeignEndpoints - ...; node-c: ..." */
+  public static String describe(List<NodeReport> reports) {
     return reports.stream()
         .map(r -> r.nodeName + ": " + r.phase + " " + r.reason + " - " + r.message)
         .collect(Collectors.joining("; "));

@@ -8,6 +8,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.NodeFinalizer;
+import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,11 +140,8 @@ public final class UninstallCleanup {
   /** "node-b: Blocked ForeignEndpoints - ..." for the nodes that are not done. */
   static String why(List<NodeReport> reports) {
     String text =
-        reports.stream()
-            .filter(Objects::nonNull)
-            .filter(r -> r.phase != Phase.Ready)
-            .map(r -> r.nodeName + ": " + r.phase + " " + r.reason + " - " + r.message)
-            .collect(Collectors.joining("; "));
+        SummaryConditions.describe(
+            reports.stream().filter(Objects::nonNull).filter(r -> r.phase != Phase.Ready).toList());
     return text.isEmpty() ? "no node reported a problem (is their agent running?)" : text;
   }
 }
