@@ -9,6 +9,8 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -33,6 +35,7 @@ public final class NodeEventSources {
                 new FieldSelector(new FieldSelector.Field("metadata.name", nodeName)))
             .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
             .withPrimaryToSecondaryMapper((P p) -> Set.of(new ResourceID(nodeName)))
+            .withOnUpdateFilter(NodeEventSources::labelsChanged)
             .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
@@ -61,6 +64,7 @@ public final class NodeEventSources {
         InformerEventSourceConfiguration.from(Node.class, context.getPrimaryResourceClass())
             .withName("nodes")
             .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
+            .withOnUpdateFilter(NodeEventSources::labelsChanged)
             .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
@@ -76,6 +80,19 @@ public final class NodeEventSources {
             .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
         context);
+  }
+
+  /**
+   * Whether a Node update can change what is selected: only its labels can. Kubelets write their
+   * Node's status every few seconds; without this filter each write is a pass over every object.
+   */
+  static boolean labelsChanged(Node updated, Node before) {
+    return !Objects.equals(labels(updated), labels(before));
+  }
+
+  private static Map<String, String> labels(Node node) {
+    Map<String, String> labels = node.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
   }
 
   /** Every primary in the cache (a change that may concern them all). */
