@@ -145,7 +145,8 @@ public final class DockernetOperator implements AutoCloseable {
             config.dockerHost(),
             e.getMessage());
       }
-      DockerEventHub hub = new DockerEventHub(gateway, metrics);
+      DockerGateway docker = decorate.apply(gateway);
+      DockerEventHub hub = new DockerEventHub(docker, metrics, config.driftCheckInterval());
       resources.add(hub);
       dockerEvents = hub;
       NetworkGuard guard = new NetworkGuard();
@@ -154,7 +155,7 @@ public final class DockernetOperator implements AutoCloseable {
           new AgentContext(
               config.nodeName(),
               client,
-              decorate.apply(gateway),
+              docker,
               hub,
               new EventRecorder(client, "dockernet-agent", config.nodeName()),
               new NodeStates(client, config.nodeName(), gateway::knownEngine),

@@ -4,12 +4,16 @@ import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
+import io.dockernet.operator.docker.DockerGateway.ListedContainer;
+import io.dockernet.operator.docker.DockerGateway.ListedEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.network.NetworkReports;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The parts of a node's ContainerAttachment report built from what the daemon has. */
 final class AttachmentReports {
@@ -33,6 +37,34 @@ final class AttachmentReports {
       s.publishedPorts = ports.isEmpty() ? null : ports;
     }
     return s;
+  }
+
+  /**
+   * Whether a Ready report still describes the daemon: the container it named is there, still on
+   * the network it named (by ID, or by that network's name for a container never started since),
+   * with the IPv4 address it reported while it runs.
+   */
+  static boolean stillTrue(AttachmentNodeStatus report, Overview overview) {
+    if (report.containerId == null || report.networkId == null) {
+      return true; // nothing on the daemon to compare with (e.g. network mode host)
+    }
+    ListedContainer container = overview.containers().get(report.containerId);
+    if (container == null || !overview.networkIds().containsValue(report.networkId)) {
+      return false;
+    }
+    for (Map.Entry<String, ListedEndpoint> e : container.networks().entrySet()) {
+      ListedEndpoint endpoint = e.getValue();
+      String networkId =
+          endpoint.networkId() != null
+              ? endpoint.networkId()
+              : overview.networkIds().get(e.getKey());
+      if (report.networkId.equals(networkId)) {
+        return endpoint.ipv4Address() == null
+            || report.ipv4Address == null
+            || endpoint.ipv4Address().equals(report.ipv4Address);
+      }
+    }
+    return false;
   }
 
   /** Where the endpoint is plugged in: addresses, MAC, gateway, bridge and host-side veth. */

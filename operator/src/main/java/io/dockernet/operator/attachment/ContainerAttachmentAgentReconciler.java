@@ -11,10 +11,13 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerGateway.ListedContainer;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.network.DesiredNetwork;
+import io.dockernet.operator.node.Drift;
 import io.dockernet.operator.node.ErrorBackoff;
 import io.dockernet.operator.node.LabelSelectors;
 import io.dockernet.operator.node.NodeEventSources;
@@ -43,7 +46,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -51,7 +53,8 @@ import java.util.stream.Collectors;
  * as declared, keeps them connected, and reports per node. Triggered by the object, this node's
  * Node labels, changes to this node's own reports (other than its own writes), the DockerNetworks
  * named, and Docker's event stream (container create/start/die/destroy/rename, network
- * connect/disconnect/create/destroy); a periodic pass is the backstop for lost events.
+ * connect/disconnect/create/destroy); a periodic overview of the daemon is the backstop for lost
+ * events.
  *
  * <p>Without a nodeSelector an attachment concerns only the nodes where its container exists; other
  * nodes stay silent. With one, every selected node reports, ContainerNotFound included.
@@ -59,8 +62,9 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(
     name = ContainerAttachmentAgentReconciler.NAME,
     triggerReconcilerOnAllEvents = true,
-    maxReconciliationInterval =
-        @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
+    // No per-object periodic pass: the agent's periodic overview of the daemon (two list calls,
+    // whatever the number of objects) wakes the objects that drifted; see DockerEventHub.
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 @GradualRetry(
     maxAttempts = 1_000_000,
     initialInterval = 500,
@@ -122,7 +126,8 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
             "docker-attachment-events",
             agent.dockerEvents(),
             event -> affected(event, context),
-            () -> NodeEventSources.allPrimaries(context));
+            () -> NodeEventSources.allPrimaries(context),
+            overview -> drifted(overview, context));
     return List.of(node, reports, networks, docker);
   }
 
@@ -382,6 +387,43 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
           .forEach(a -> ids.add(ResourceID.fromResource(a)));
     }
     return ids;
+  }
+
+  /**
+   * The attachments an overview of the daemon wakes: those whose report here drifted ({@link
+   * Drift}), and those without a report here whose container is now listed (its create event may
+   * have been lost).
+   */
+  private Set<ResourceID> drifted(
+      Overview overview, EventSourceContext<ContainerAttachment> context) {
+    Set<ResourceID> ids =
+        new HashSet<>(
+            Drift.of(reports.list(), report -> AttachmentReports.stillTrue(report, overview)));
+    Set<String> reported =
+        reports
+            .list()
+            .flatMap(r -> NodeEventSources.owners(r).stream())
+            .map(ResourceID::getName)
+            .collect(Collectors.toSet());
+    Set<String> names =
+        overview.containers().values().stream()
+            .map(ListedContainer::name)
+            .collect(Collectors.toSet());
+    context
+        .getPrimaryCache()
+        .list(a -> !reported.contains(name(a)) && listed(a, names, overview))
+        .forEach(a -> ids.add(ResourceID.fromResource(a)));
+    return ids;
+  }
+
+  private static boolean listed(ContainerAttachment a, Set<String> names, Overview overview) {
+    String wanted = specOf(a).container;
+    if (wanted == null) {
+      return false;
+    }
+    String plain = strip(wanted);
+    return names.contains(plain)
+        || overview.containers().keySet().stream().anyMatch(id -> id.startsWith(plain));
   }
 
   private boolean concernsContainer(ContainerAttachment a, Set<String> names, String id) {

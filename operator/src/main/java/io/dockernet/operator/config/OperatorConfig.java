@@ -1,7 +1,9 @@
 package io.dockernet.operator.config;
 
+import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.logging.LogSettings;
 import java.net.URI;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,8 @@ import java.util.Set;
  * @param identity who holds the Leases this process takes (its pod's name): an agent acts for its
  *     node only while it holds the node's Lease, so two agents of one node never interleave
  * @param nodePolicy what the cluster's admin lets an object do to the node (the agent's guard)
+ * @param driftCheckInterval how often the agent lists its daemon's networks and containers to find
+ *     what changed without an event (the backstop for lost events)
  */
 public record OperatorConfig(
     Set<Role> roles,
@@ -31,7 +35,8 @@ public record OperatorConfig(
     String leaseNamespace,
     int reconcileThreads,
     String identity,
-    NodePolicy nodePolicy) {
+    NodePolicy nodePolicy,
+    Duration driftCheckInterval) {
 
   /**
    * One node's daemon serialises most network operations, and the controller only reads caches and
@@ -55,6 +60,14 @@ public record OperatorConfig(
     }
     if (nodePolicy == null) {
       nodePolicy = NodePolicy.DEFAULTS;
+    }
+    if (driftCheckInterval == null) {
+      driftCheckInterval = DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL;
+    }
+    if (driftCheckInterval.isNegative() || driftCheckInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "DOCKERNET_DRIFT_CHECK_SECONDS must be at least 1, not "
+              + driftCheckInterval.toSeconds());
     }
     if (reconcileThreads < 1) {
       throw new IllegalArgumentException(
@@ -88,7 +101,22 @@ public record OperatorConfig(
         leaseNamespace,
         DEFAULT_RECONCILE_THREADS,
         "agent-" + nodeName,
-        nodePolicy);
+        nodePolicy,
+        DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL);
+  }
+
+  /** The same configuration with another drift check period. */
+  public OperatorConfig withDriftCheckInterval(Duration interval) {
+    return new OperatorConfig(
+        roles,
+        nodeName,
+        dockerHost,
+        httpPort,
+        leaseNamespace,
+        reconcileThreads,
+        identity,
+        nodePolicy,
+        interval);
   }
 
   /**
@@ -115,7 +143,10 @@ public record OperatorConfig(
         env.getOrDefault("POD_NAMESPACE", "default"),
         parseThreads(env.get("DOCKERNET_RECONCILE_THREADS")),
         identity(env),
-        NodePolicy.from(env));
+        NodePolicy.from(env),
+        Duration.ofSeconds(
+            parseWhole(
+                "DOCKERNET_DRIFT_CHECK_SECONDS", env.get("DOCKERNET_DRIFT_CHECK_SECONDS"), 60)));
   }
 
   /** The pod's name (downward API), else the host name a pod has, else one of our own. */
@@ -130,14 +161,17 @@ public record OperatorConfig(
   }
 
   private static int parseThreads(String text) {
+    return parseWhole("DOCKERNET_RECONCILE_THREADS", text, DEFAULT_RECONCILE_THREADS);
+  }
+
+  private static int parseWhole(String variable, String text, int absent) {
     if (text == null || text.isBlank()) {
-      return DEFAULT_RECONCILE_THREADS;
+      return absent;
     }
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "DOCKERNET_RECONCILE_THREADS must be a whole number, not '" + text + "'");
+      throw new IllegalArgumentException(variable + " must be a whole number, not '" + text + "'");
     }
   }
 

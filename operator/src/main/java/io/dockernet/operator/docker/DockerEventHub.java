@@ -1,6 +1,7 @@
 package io.dockernet.operator.docker;
 
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,14 +12,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows one daemon's event stream for the whole agent and fans it out. Events are lossy (the
  * daemon drops them for slow readers and while it restarts), so after every (re)subscription each
- * listener is told to re-list everything; a lost stream is resubscribed with capped backoff.
+ * listener is told to re-list everything; a lost stream is resubscribed with capped backoff. The
+ * backstop for events lost without the stream noticing is a periodic {@link Overview}: one list of
+ * networks and one of containers per period for the whole agent, which each listener compares with
+ * what its objects last reported, whatever the number of objects.
  */
 public final class DockerEventHub implements AutoCloseable {
 
@@ -26,12 +29,18 @@ public final class DockerEventHub implements AutoCloseable {
   private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** As often as the per-object pass it replaces ran: drift is found within a minute. */
+  public static final Duration DEFAULT_DRIFT_CHECK_INTERVAL = Duration.ofSeconds(60);
+
   /** Receives events and resync requests. */
   public interface Listener {
     void onEvent(DockerEvent event);
 
     /** Events may have been missed: compare everything with the daemon again. */
     void onResync();
+
+    /** The daemon as listed now: wake whatever no longer looks as it last reported. */
+    void onOverview(Overview overview);
   }
 
   private final DockerGateway gateway;
@@ -43,14 +52,29 @@ public final class DockerEventHub implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final ScheduledExecutorService driftChecks =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "docker-drift-check");
+            t.setDaemon(true);
+            return t;
+          });
+  private final Duration driftCheckInterval;
   private final Counter reconnects;
   private volatile AutoCloseable subscription;
   private volatile boolean closed;
   private volatile boolean connected;
   private volatile Duration backoff = MIN_BACKOFF;
 
+  /** With the default drift check period. */
   public DockerEventHub(DockerGateway gateway, MeterRegistry registry) {
+    this(gateway, registry, DEFAULT_DRIFT_CHECK_INTERVAL);
+  }
+
+  public DockerEventHub(
+      DockerGateway gateway, MeterRegistry registry, Duration driftCheckInterval) {
     this.gateway = gateway;
+    this.driftCheckInterval = driftCheckInterval;
     this.reconnects =
         Counter.builder("dockernet.docker.event.stream.reconnects")
             .description("Times the Docker event stream was lost and subscribed again")
@@ -64,25 +88,33 @@ public final class DockerEventHub implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Convenience for listeners that only care about events. */
-  public void addListener(Consumer<DockerEvent> onEvent, Runnable onResync) {
-    addListener(
-        new Listener() {
-          @Override
-          public void onEvent(DockerEvent event) {
-            onEvent.accept(event);
-          }
-
-          @Override
-          public void onResync() {
-            onResync.run();
-          }
-        });
-  }
-
-  /** Subscribes now; failures are retried in the background. */
+  /** Subscribes now; failures are retried in the background. Checks drift once per period. */
   public void start() {
     scheduler.execute(this::subscribe);
+    driftChecks.scheduleWithFixedDelay(
+        this::checkDrift,
+        driftCheckInterval.toMillis(),
+        driftCheckInterval.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Lists the daemon once and hands the result to every listener. Skipped while the stream is down:
+   * the resubscription re-lists everything anyway.
+   */
+  void checkDrift() {
+    if (closed || !connected) {
+      return;
+    }
+    try {
+      Overview overview = gateway.overview();
+      listeners.forEach(l -> l.onOverview(overview));
+    } catch (DockerException e) {
+      LOG.debug("Drift check skipped: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      // A listener's bug must not end the periodic check (the scheduler would stop silently).
+      LOG.warn("Drift check failed", e);
+    }
   }
 
   private void subscribe() {
@@ -156,6 +188,7 @@ public final class DockerEventHub implements AutoCloseable {
   public void close() {
     closed = true;
     scheduler.shutdownNow();
+    driftChecks.shutdownNow();
     AutoCloseable s = subscription;
     if (s != null) {
       try {

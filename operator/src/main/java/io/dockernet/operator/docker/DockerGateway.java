@@ -60,6 +60,13 @@ public interface DockerGateway {
   List<NetworkInfo> listNetworks(Map<String, String> labels);
 
   /**
+   * Every network and every container's endpoints, from one list call each (no inspects): what the
+   * periodic drift check compares with the reports, at a cost that does not grow with the number of
+   * objects.
+   */
+  Overview overview();
+
+  /**
    * Creates a network exactly as requested, including fields docker-java's model lacks (IPAM aux
    * addresses and options). A name already taken is a {@link DockerConflictException} (Docker would
    * otherwise create a second network of the same name); a pool overlapping another network's is a
@@ -196,6 +203,29 @@ public interface DockerGateway {
           true);
     }
   }
+
+  /**
+   * The daemon at a glance.
+   *
+   * @param networkIds network name → ID
+   * @param containers container ID → that container (all containers, running or not)
+   */
+  record Overview(Map<String, String> networkIds, Map<String, ListedContainer> containers) {
+
+    public Overview {
+      networkIds = Map.copyOf(networkIds);
+      containers = Map.copyOf(containers);
+    }
+  }
+
+  /** A container as the container list shows it, with its endpoints by network name. */
+  record ListedContainer(String id, String name, Map<String, ListedEndpoint> networks) {}
+
+  /**
+   * A container's endpoint as the container list shows it: {@code networkId} is null for a
+   * container never started since it was connected, {@code ipv4Address} while it is not running.
+   */
+  record ListedEndpoint(String networkId, String ipv4Address) {}
 
   /** An endpoint as listed by network inspect (addresses in CIDR form, as Docker reports them). */
   record NetworkEndpoint(

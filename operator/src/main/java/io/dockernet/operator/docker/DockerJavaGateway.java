@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -288,6 +289,24 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
           }
           networks.sort(Comparator.comparing(NetworkInfo::name));
           return List.copyOf(networks);
+        });
+  }
+
+  @Override
+  public Overview overview() {
+    return call(
+        "overview",
+        () -> {
+          Map<String, String> networkIds = new HashMap<>();
+          for (JsonNode summary : networkSummaries(null)) {
+            networkIds.put(DockerJson.text(summary, "Name"), DockerJson.text(summary, "Id"));
+          }
+          Map<String, ListedContainer> containers = new HashMap<>();
+          for (JsonNode container : requests.raw().get("/containers/json?all=1")) {
+            ListedContainer listed = DockerJson.listedContainer(container);
+            containers.put(listed.id(), listed);
+          }
+          return new Overview(networkIds, containers);
         });
   }
 

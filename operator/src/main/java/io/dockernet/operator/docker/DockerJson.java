@@ -9,6 +9,8 @@ import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
+import io.dockernet.operator.docker.DockerGateway.ListedContainer;
+import io.dockernet.operator.docker.DockerGateway.ListedEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
@@ -16,6 +18,7 @@ import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +165,24 @@ final class DockerJson {
         stringMap(container.path("Config").path("Labels")),
         Collections.unmodifiableMap(networks),
         publishedPorts(container.path("NetworkSettings").path("Ports")));
+  }
+
+  /** One entry of {@code GET /containers/json}: its first name is the container's own. */
+  static ListedContainer listedContainer(JsonNode container) {
+    String name = container.path("Names").path(0).asText("");
+    Map<String, ListedEndpoint> endpoints = new HashMap<>();
+    container
+        .path("NetworkSettings")
+        .path("Networks")
+        .fields()
+        .forEachRemaining(
+            e ->
+                endpoints.put(
+                    e.getKey(),
+                    new ListedEndpoint(
+                        text(e.getValue(), "NetworkID"), text(e.getValue(), "IPAddress"))));
+    return new ListedContainer(
+        text(container, "Id"), name.startsWith("/") ? name.substring(1) : name, endpoints);
   }
 
   private static ContainerEndpoint containerEndpoint(JsonNode endpoint, String containerId) {

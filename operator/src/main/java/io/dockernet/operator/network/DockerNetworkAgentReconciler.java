@@ -15,6 +15,7 @@ import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
+import io.dockernet.operator.node.Drift;
 import io.dockernet.operator.node.ErrorBackoff;
 import io.dockernet.operator.node.LabelSelectors;
 import io.dockernet.operator.node.NodeEventSources;
@@ -38,13 +39,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The agent side of DockerNetwork: makes this node's Docker daemon match every DockerNetwork that
  * selects the node, and reports per node. Triggered by the object, this node's Node labels, changes
- * to this node's own reports (other than its own writes) and Docker's event stream; a periodic pass
- * is the backstop for lost events.
+ * to this node's own reports (other than its own writes) and Docker's event stream; a periodic
+ * overview of the daemon is the backstop for lost events.
  *
  * <p>It manages its own per-node finalizer (every agent must clean up before deletion completes),
  * so JOSDK's single shared finalizer is off and the reconciler sees every event.
@@ -52,8 +52,9 @@ import java.util.concurrent.TimeUnit;
 @ControllerConfiguration(
     name = DockerNetworkAgentReconciler.NAME,
     triggerReconcilerOnAllEvents = true,
-    maxReconciliationInterval =
-        @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
+    // No per-object periodic pass: the agent's periodic overview of the daemon (two list calls,
+    // whatever the number of objects) wakes the objects that drifted; see DockerEventHub.
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 0))
 @GradualRetry(
     maxAttempts = 1_000_000,
     initialInterval = 500,
@@ -87,7 +88,8 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
             "docker-network-events",
             agent.dockerEvents(),
             event -> affected(event, context),
-            () -> NodeEventSources.allPrimaries(context)));
+            () -> NodeEventSources.allPrimaries(context),
+            overview -> Drift.of(reports.list(), r -> NetworkReports.stillTrue(r, overview))));
   }
 
   @Override

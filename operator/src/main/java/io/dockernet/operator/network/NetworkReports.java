@@ -6,6 +6,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.node.NodeOutcome;
 import java.util.List;
 
@@ -50,6 +51,15 @@ public final class NetworkReports {
   }
 
   /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
+  /**
+   * Whether a Ready report still describes the daemon: its network is there under its name, with
+   * the ID it reported (a network removed, or removed and created again by hand, is not).
+   */
+  static boolean stillTrue(NetworkNodeStatus report, Overview overview) {
+    return report.networkId == null
+        || report.networkId.equals(overview.networkIds().get(report.networkName));
+  }
+
   public static String bridgeOf(NetworkInfo network) {
     if (!"bridge".equals(network.driver())) {
       return null;

@@ -58,8 +58,8 @@ class ContainerAttachmentIT {
   /** "Within about a second": the bound asserted for event-driven repairs. */
   /**
    * Reactions that Docker's event stream drives: far longer than they take (well under a second) so
-   * a loaded machine does not fail them, far shorter than the 60 s periodic pass that would
-   * otherwise do the work.
+   * a loaded machine does not fail them, far shorter than the 60 s drift check that would otherwise
+   * do the work.
    */
   private static final Duration PROMPTLY = Duration.ofSeconds(15);
 

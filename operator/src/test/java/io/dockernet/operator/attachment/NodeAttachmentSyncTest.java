@@ -9,6 +9,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Claim;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
+import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.Ipam;
@@ -53,6 +54,37 @@ class NodeAttachmentSyncTest {
       NodeOutcome<AttachmentNodeStatus> previous) {
     AttachmentNodeStatus before = previous == null ? null : previous.report;
     return sync.ensure(ca, target, claims, before);
+  }
+
+  @Test
+  void aReadyReportStaysTrueUntilTheDaemonListsSomethingElse() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    AttachmentNodeStatus report = ensure(ca, null).report;
+    assertThat(AttachmentReports.stillTrue(report, docker.overview())).isTrue();
+
+    docker.stopContainer(test2); // no address while stopped: still the endpoint it reported
+    assertThat(AttachmentReports.stillTrue(report, docker.overview())).isTrue();
+    docker.startContainer(test2);
+
+    docker.disconnect(networkId, test2, false);
+    assertThat(AttachmentReports.stillTrue(report, docker.overview()))
+        .as("disconnected by hand")
+        .isFalse();
+
+    docker.connect(
+        networkId,
+        test2,
+        new DockerGateway.EndpointRequest(
+            "198.18.100.11", null, List.of(), List.of(), List.of(), null, Map.of()));
+    assertThat(AttachmentReports.stillTrue(report, docker.overview()))
+        .as("connected again with another address")
+        .isFalse();
+
+    docker.removeContainer(test2);
+    assertThat(AttachmentReports.stillTrue(report, docker.overview()))
+        .as("container gone")
+        .isFalse();
   }
 
   @Test

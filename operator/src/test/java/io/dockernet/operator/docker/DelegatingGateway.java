@@ -35,6 +35,11 @@ public abstract class DelegatingGateway implements DockerGateway {
   }
 
   @Override
+  public Overview overview() {
+    return delegate().overview();
+  }
+
+  @Override
   public String createNetwork(NetworkRequest request) {
     return delegate().createNetwork(request);
   }

@@ -3,8 +3,12 @@ package io.dockernet.operator.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,11 +18,26 @@ class DockerEventHubTest {
 
   private final FakeDockerGateway docker = new FakeDockerGateway();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final DockerEventHub hub = new DockerEventHub(docker, registry);
+  private final DockerEventHub hub = new DockerEventHub(docker, registry, Duration.ofMillis(50));
   private final AtomicInteger resyncs = new AtomicInteger();
+  private final List<Overview> overviews = new CopyOnWriteArrayList<>();
 
   DockerEventHubTest() {
-    hub.addListener(event -> {}, resyncs::incrementAndGet);
+    hub.addListener(
+        new DockerEventHub.Listener() {
+          @Override
+          public void onEvent(DockerEvent event) {}
+
+          @Override
+          public void onResync() {
+            resyncs.incrementAndGet();
+          }
+
+          @Override
+          public void onOverview(Overview overview) {
+            overviews.add(overview);
+          }
+        });
   }
 
   @AfterEach
@@ -76,6 +95,26 @@ class DockerEventHubTest {
     assertThat(resyncs).hasValue(2);
     assertThat(registry.get("dockernet.docker.event.stream.reconnects").counter().count())
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void theDriftCheckListsTheDaemonOncePerPeriodWhileTheStreamIsOpen() {
+    String id =
+        docker.createNetwork(
+            new DockerGateway.NetworkRequest(
+                "checked", null, null, null, false, false, false, null));
+    hub.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> overviews.size() >= 2);
+    assertThat(overviews.get(0).networkIds()).containsEntry("checked", id);
+
+    docker.answerStreams(false);
+    docker.setAvailable(false); // the stream ends: no check until it is open again
+    int seen = overviews.size();
+    docker.setAvailable(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> docker.unansweredStreams() == 1);
+    assertThat(overviews).as("no check while the stream is not open").hasSize(seen);
+    docker.answerStreams(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> overviews.size() > seen);
   }
 
   private double connectedGauge() {

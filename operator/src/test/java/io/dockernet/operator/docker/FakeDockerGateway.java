@@ -96,6 +96,23 @@ public final class FakeDockerGateway implements DockerGateway {
   }
 
   @Override
+  public synchronized Overview overview() {
+    enter("overview");
+    Map<String, String> networkIds = new HashMap<>();
+    networks.values().forEach(n -> networkIds.put(n.name, n.id));
+    Map<String, ListedContainer> listed = new HashMap<>();
+    for (FakeContainer c : containers.values()) {
+      Map<String, ListedEndpoint> endpoints = new HashMap<>();
+      info(c)
+          .networks()
+          .forEach(
+              (name, e) -> endpoints.put(name, new ListedEndpoint(e.networkId(), e.ipv4Address())));
+      listed.put(c.id, new ListedContainer(c.id, c.name, endpoints));
+    }
+    return new Overview(networkIds, listed);
+  }
+
+  @Override
   public synchronized String createNetwork(NetworkRequest request) {
     enter("createNetwork");
     if (request.name() == null || request.name().isBlank()) {

@@ -4,6 +4,8 @@ import io.dockernet.operator.DockernetOperator;
 import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
+import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.fabric8.kubernetes.client.Config;
@@ -12,10 +14,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Agents in the test JVM, each with its own client for any API server endpoint (the test bed's, a
@@ -40,6 +44,20 @@ final class InJvmRoles implements AutoCloseable {
 
   /** Starts an agent for {@code node} against {@code dockerHost}, talking to {@code kubeConfig}. */
   DockernetOperator startAgent(String node, URI dockerHost, String kubeConfig) {
+    return startAgent(
+        node, dockerHost, kubeConfig, d -> d, DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL);
+  }
+
+  /**
+   * As above, with the agent's Docker calls and event stream passed through {@code decorate} and
+   * the given drift check period.
+   */
+  DockernetOperator startAgent(
+      String node,
+      URI dockerHost,
+      String kubeConfig,
+      UnaryOperator<DockerGateway> decorate,
+      Duration driftCheck) {
     stop(node);
     KubernetesClient client = client(kubeConfig);
     String agentUser = agentUser(client);
@@ -51,13 +69,15 @@ final class InJvmRoles implements AutoCloseable {
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT),
-                node,
-                dockerHost,
-                0,
-                releaseNamespace,
-                RunningOperators.TEST_BED_POLICY),
-            client);
+                    EnumSet.of(Role.AGENT),
+                    node,
+                    dockerHost,
+                    0,
+                    releaseNamespace,
+                    RunningOperators.TEST_BED_POLICY)
+                .withDriftCheckInterval(driftCheck),
+            client,
+            decorate);
     agents.put(node, agent);
     return agent;
   }
@@ -92,9 +112,10 @@ final class InJvmRoles implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfig)).build();
   }
 
-  private static DockernetOperator run(OperatorConfig config, KubernetesClient client) {
+  private static DockernetOperator run(
+      OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate) {
     try {
-      return DockernetOperator.start(config, client);
+      return DockernetOperator.start(config, client, decorate);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

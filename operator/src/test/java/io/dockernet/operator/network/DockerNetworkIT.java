@@ -44,8 +44,8 @@ class DockerNetworkIT {
 
   /**
    * Repairs that Docker's event stream drives: far longer than they take (about 150 ms, see
-   * docs/benchmarks.md) so a loaded machine does not fail them, far shorter than the 60 s periodic
-   * pass that would otherwise do the work.
+   * docs/benchmarks.md) so a loaded machine does not fail them, far shorter than the 60 s drift
+   * check that would otherwise do the work.
    */
   private static final Duration PROMPTLY = Duration.ofSeconds(15);
 

@@ -46,6 +46,21 @@ class NodeNetworkSyncTest {
   }
 
   @Test
+  void aReadyReportStaysTrueUntilTheNetworkIsRemovedOrReplacedByHand() {
+    DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+    NetworkNodeStatus report = ensure(dn, null).report;
+    assertThat(NetworkReports.stillTrue(report, docker.overview())).isTrue();
+
+    docker.removeNetwork(report.networkId);
+    assertThat(NetworkReports.stillTrue(report, docker.overview())).as("removed").isFalse();
+
+    docker.createNetwork(foreign(report.networkName, "198.18.0.0/24"));
+    assertThat(NetworkReports.stillTrue(report, docker.overview()))
+        .as("a network of the same name, created by hand")
+        .isFalse();
+  }
+
+  @Test
   void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
     docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));
     docker.resetWriteCount();

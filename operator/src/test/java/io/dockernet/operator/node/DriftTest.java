@@ -1,0 +1,62 @@
+package io.dockernet.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** What the periodic overview wakes: reports not Ready, and Ready ones the daemon contradicts. */
+class DriftTest {
+
+  @Test
+  void wakesTheParentsOfReportsNotReadyOrNoLongerTrueAndNothingElse() {
+    var inPlace = report("in-place", Phase.Ready);
+    var drifted = report("drifted", Phase.Ready);
+    var waiting = report("waiting", Phase.Waiting);
+    var failing = report("failing", Phase.Error);
+    var unwritten = report("unwritten", null);
+    unwritten.setStatus(null);
+
+    var woken =
+        Drift.of(
+            Stream.of(inPlace, drifted, waiting, failing, unwritten),
+            s -> !s.dockerNetwork.equals("drifted"));
+
+    assertThat(woken)
+        .containsExactlyInAnyOrder(
+            new ResourceID("drifted"),
+            new ResourceID("waiting"),
+            new ResourceID("failing"),
+            new ResourceID("unwritten"));
+  }
+
+  @Test
+  void everythingInPlaceWakesNothing() {
+    assertThat(Drift.of(Stream.of(report("a", Phase.Ready), report("b", Phase.Ready)), s -> true))
+        .isEmpty();
+  }
+
+  private static DockerNetworkNodeState report(String parent, Phase phase) {
+    var state = new DockerNetworkNodeState();
+    state.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(parent + ".node-a")
+            .addNewOwnerReference()
+            .withName(parent)
+            .withKind("DockerNetwork")
+            .withApiVersion("dockernet.io/v1alpha1")
+            .withUid(parent + "-uid")
+            .endOwnerReference()
+            .build());
+    var status = new NetworkNodeStatus();
+    status.dockerNetwork = parent;
+    status.phase = phase;
+    state.setStatus(status);
+    return state;
+  }
+}
