@@ -84,6 +84,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
 
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
   private InformerEventSource<ContainerAttachmentNodeState, ContainerAttachment> reports;
+  private InformerEventSource<Node, ContainerAttachment> thisNode;
 
   public ContainerAttachmentAgentReconciler(AgentContext agent) {
     this(agent, ProcHostInterfaces.system());
@@ -99,7 +100,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   @Override
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
-    var node = NodeEventSources.thisNode(context, agent.nodeName());
+    thisNode = NodeEventSources.thisNode(context, agent.nodeName());
     reports =
         NodeEventSources.ownReports(context, ContainerAttachmentNodeState.class, agent.nodeName());
     networks =
@@ -128,7 +129,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
             event -> affected(event, context),
             () -> NodeEventSources.allPrimaries(context),
             overview -> drifted(overview, context));
-    return List.of(node, reports, networks, docker);
+    return List.of(thisNode, reports, networks, docker);
   }
 
   @Override
@@ -356,8 +357,9 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
 
   /**
    * Container events concern the attachments naming that container (by name, old name or ID);
-   * connect/disconnect concern the container's attachments and those on that network still waiting
-   * for an address to be freed; a network created or destroyed concerns every attachment on it.
+   * connect/disconnect concern the container's attachments, and a disconnect those on that network
+   * still waiting for an address to be freed; a network created or destroyed concerns every
+   * attachment on it.
    */
   private Collection<ResourceID> affected(
       DockerEvent event, EventSourceContext<ContainerAttachment> context) {
@@ -376,6 +378,8 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
       String network = attributes.get("name");
       String container = attributes.get("container");
       boolean everyone = !"connect".equals(event.action()) && !"disconnect".equals(event.action());
+      // Only a disconnect frees an address; a connect leaves waiting attachments to their backoff.
+      boolean freed = "disconnect".equals(event.action());
       context
           .getPrimaryCache()
           .list(
@@ -383,36 +387,49 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
                   (container != null && container.equals(containerIds.get(name(a))))
                       || (network != null
                           && network.equals(dockerNameOf(a))
-                          && (everyone || backoff.failing(name(a)))))
+                          && (everyone || (freed && backoff.failing(name(a))))))
           .forEach(a -> ids.add(ResourceID.fromResource(a)));
     }
     return ids;
   }
 
   /**
-   * The attachments an overview of the daemon wakes: those whose report here drifted ({@link
-   * Drift}), and those without a report here whose container is now listed (its create event may
-   * have been lost).
+   * The attachments an overview of the daemon wakes: those whose report here drifted or that are
+   * missing a report ({@link Drift}); without a nodeSelector an attachment takes part here once its
+   * container is listed (its create event may have been lost).
    */
   private Set<ResourceID> drifted(
       Overview overview, EventSourceContext<ContainerAttachment> context) {
     Set<ResourceID> ids =
         new HashSet<>(
-            Drift.of(reports.list(), report -> AttachmentReports.stillTrue(report, overview)));
-    Set<String> reported =
-        reports
-            .list()
-            .flatMap(r -> NodeEventSources.owners(r).stream())
-            .map(ResourceID::getName)
-            .collect(Collectors.toSet());
+            Drift.of(
+                reports.list(),
+                report -> AttachmentReports.stillTrue(report, overview),
+                backoff::failing));
+    Map<String, String> labels =
+        thisNode
+            .get(new ResourceID(agent.nodeName()))
+            .map(n -> n.getMetadata().getLabels())
+            .orElse(null);
+    if (labels == null) {
+      return ids;
+    }
     Set<String> names =
         overview.containers().values().stream()
             .map(ListedContainer::name)
             .collect(Collectors.toSet());
-    context
-        .getPrimaryCache()
-        .list(a -> !reported.contains(name(a)) && listed(a, names, overview))
-        .forEach(a -> ids.add(ResourceID.fromResource(a)));
+    ids.addAll(
+        Drift.unseen(
+            context.getPrimaryCache().list(),
+            reports.list(),
+            a -> {
+              LabelSelector selector = specOf(a).nodeSelector;
+              return selector == null || isEmpty(selector)
+                  ? listed(a, names, overview)
+                  : LabelSelectors.matches(selector, labels);
+            },
+            backoff::failing,
+            NodeFinalizer.of(agent.nodeName())));
     return ids;
   }
 

@@ -12,6 +12,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
@@ -69,6 +70,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   private final ErrorBackoff backoff = new ErrorBackoff();
   private final AgentMetrics metrics;
   private InformerEventSource<DockerNetworkNodeState, DockerNetwork> reports;
+  private InformerEventSource<Node, DockerNetwork> thisNode;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
@@ -81,15 +83,18 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
     reports = NodeEventSources.ownReports(context, DockerNetworkNodeState.class, agent.nodeName());
+    thisNode = NodeEventSources.thisNode(context, agent.nodeName());
     return List.of(
-        NodeEventSources.thisNode(context, agent.nodeName()),
+        thisNode,
         reports,
         new DockerEventSource<DockerNetwork>(
             "docker-network-events",
             agent.dockerEvents(),
             event -> affected(event, context),
             () -> NodeEventSources.allPrimaries(context),
-            overview -> Drift.of(reports.list(), r -> NetworkReports.stillTrue(r, overview))));
+            overview ->
+                Drift.of(
+                    reports.list(), r -> NetworkReports.stillTrue(r, overview), backoff::failing)));
   }
 
   @Override
@@ -322,8 +327,34 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   }
 
   /**
-   * A network event concerns the objects naming that network; any network coming or going can also
-   * unblock objects in error (a freed pool or bridge name), so those are woken too.
+   * The networks the periodic overview of the daemon wakes: those whose report here drifted or that
+   * are missing a report ({@link Drift}).
+   */
+  private Set<ResourceID> drifted(Overview overview, EventSourceContext<DockerNetwork> context) {
+    Set<ResourceID> ids =
+        new HashSet<>(
+            Drift.of(reports.list(), r -> NetworkReports.stillTrue(r, overview), backoff::failing));
+    thisNode
+        .get(new ResourceID(agent.nodeName()))
+        .ifPresent(
+            node ->
+                ids.addAll(
+                    Drift.unseen(
+                        context.getPrimaryCache().list(),
+                        reports.list(),
+                        dn ->
+                            LabelSelectors.matches(
+                                DesiredNetwork.specOf(dn).nodeSelector,
+                                node.getMetadata().getLabels()),
+                        backoff::failing,
+                        NodeFinalizer.of(agent.nodeName()))));
+    return ids;
+  }
+
+  /**
+   * A network event concerns the objects naming that network. A network removed can also unblock
+   * objects in error (a freed pool or bridge name), so those are woken too; other events (every
+   * container start connects one) leave them to their backoff.
    */
   private Collection<ResourceID> affected(
       DockerEvent event, EventSourceContext<DockerNetwork> context) {
@@ -331,13 +362,15 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       return List.of();
     }
     String name = event.attributes() == null ? null : event.attributes().get("name");
+    boolean freed = "destroy".equals(event.action());
     Set<ResourceID> ids = new HashSet<>();
     context
         .getPrimaryCache()
         .list()
         .forEach(
             d -> {
-              if (d.dockerName().equals(name) || backoff.failing(d.getMetadata().getName())) {
+              if (d.dockerName().equals(name)
+                  || (freed && backoff.failing(d.getMetadata().getName()))) {
                 ids.add(ResourceID.fromResource(d));
               }
             });

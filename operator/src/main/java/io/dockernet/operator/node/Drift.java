@@ -2,6 +2,7 @@ package io.dockernet.operator.node;
 
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Set;
@@ -11,9 +12,10 @@ import java.util.stream.Stream;
 
 /**
  * Which objects the periodic overview of the daemon wakes: every one whose report on this node is
- * not Ready (it is waiting for something an event may have announced and the stream lost), and
- * every Ready one whose report no longer matches what the daemon lists. Nothing else: at idle, with
- * everything Ready and in place, the check costs its two list calls and no reconciliation.
+ * not Ready and that no backoff timer will retry (it waits for something an event may have
+ * announced and the stream lost), and every Ready one whose report no longer matches what the
+ * daemon lists. Nothing else: at idle, with everything Ready and in place, the check costs its two
+ * list calls and no reconciliation; an object in error keeps to its backoff.
  */
 public final class Drift {
 
@@ -22,10 +24,11 @@ public final class Drift {
   /**
    * @param reports this node's reports of one kind
    * @param stillTrue whether a Ready report still describes the daemon
+   * @param retrying whether the parent of this name is in backoff (its timer retries it)
    * @return the parents of the reports that need a look
    */
   public static <S extends NodeReport, R extends CustomResource<?, S>> Set<ResourceID> of(
-      Stream<R> reports, Predicate<S> stillTrue) {
+      Stream<R> reports, Predicate<S> stillTrue, Predicate<String> retrying) {
     return reports
         .filter(
             r -> {
@@ -33,6 +36,37 @@ public final class Drift {
               return report == null || report.phase != Phase.Ready || !stillTrue.test(report);
             })
         .flatMap(r -> NodeEventSources.owners(r).stream())
+        .filter(parent -> !retrying.test(parent.getName()))
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Objects that have no report on this node although they should: selected here ({@code
+   * takesPart}), or being deleted while they hold this node's finalizer. Only a missed Kubernetes
+   * event leaves one unseen; the overview's period bounds how long.
+   *
+   * @param finalizer this node's finalizer
+   */
+  public static <P extends HasMetadata> Set<ResourceID> unseen(
+      Stream<P> primaries,
+      Stream<? extends HasMetadata> reports,
+      Predicate<P> takesPart,
+      Predicate<String> retrying,
+      String finalizer) {
+    Set<String> reported =
+        reports
+            .flatMap(r -> NodeEventSources.owners(r).stream())
+            .map(ResourceID::getName)
+            .collect(Collectors.toSet());
+    return primaries
+        .filter(p -> !reported.contains(p.getMetadata().getName()))
+        .filter(p -> !retrying.test(p.getMetadata().getName()))
+        .filter(
+            p ->
+                p.isMarkedForDeletion()
+                    ? p.getMetadata().getFinalizers().contains(finalizer)
+                    : takesPart.test(p))
+        .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }
 }
