@@ -151,13 +151,15 @@ public final class DockernetOperator implements AutoCloseable {
       dockerEvents = hub;
       NetworkGuard guard = new NetworkGuard();
       UnfinishedReplacements.mark(client, config.nodeName(), guard);
+      EventRecorder events = new EventRecorder(client, "dockernet-agent", config.nodeName());
+      resources.add(events);
       AgentContext agent =
           new AgentContext(
               config.nodeName(),
               client,
               docker,
               hub,
-              new EventRecorder(client, "dockernet-agent", config.nodeName()),
+              events,
               new NodeStates(client, config.nodeName(), gateway::knownEngine),
               guard,
               metrics,

@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +27,38 @@ import org.slf4j.LoggerFactory;
  * {@code lastTimestamp} and {@code series} go up, as client-go's recorder does, so a condition that
  * repeats on every pass shows as "x12 over 5m" rather than twelve Events. A failed Event write is
  * logged, never fatal: Events are a courtesy, status is the truth.
+ *
+ * <p>Events are written by one thread of their own, in the order recorded, so a reconciliation
+ * never waits for one: the per-node report is what callers wait for.
  */
-public final class EventRecorder {
+public final class EventRecorder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
   /** How many distinct Events are remembered for aggregation (the oldest are forgotten). */
   private static final int REMEMBERED = 4096;
 
+  /** Events waiting to be written at most; more are dropped (and logged) rather than block. */
+  private static final int QUEUED = 10_000;
+
   private final KubernetesClient client;
   private final String component;
   private final String host;
   private final Clock clock;
+  private final ThreadPoolExecutor writer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(QUEUED),
+          r -> {
+            Thread t = new Thread(r, "event-writer");
+            t.setDaemon(true);
+            return t;
+          },
+          (task, pool) -> LOG.warn("Dropped an Event: {} are waiting to be written", QUEUED));
+
   private final Map<Key, Recorded> recorded =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -82,6 +105,10 @@ public final class EventRecorder {
 
   private void record(HasMetadata object, String type, String reason, String message) {
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    writer.execute(() -> write(object, type, reason, message, now));
+  }
+
+  private void write(HasMetadata object, String type, String reason, String message, String now) {
     String namespace =
         object.getMetadata().getNamespace() == null
             ? "default"
@@ -190,5 +217,20 @@ public final class EventRecorder {
 
   private synchronized void remember(Key key, Recorded value) {
     recorded.put(key, value);
+  }
+
+  /** Writes what is still queued (for a few seconds at most), then stops. */
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("{} Events not written before shutdown", writer.getQueue().size());
+        writer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      writer.shutdownNow();
+    }
   }
 }
