@@ -63,6 +63,8 @@ def parse_args(argv):
     p.add_argument("--drift-trials", type=int, default=50)
     p.add_argument("--idle-seconds", type=int, default=300)
     p.add_argument("--idle-settle", type=int, default=20)
+    p.add_argument("--node-updates", type=int, default=20, help="kubelet-style Node status writes")
+    p.add_argument("--node-update-settle", type=int, default=5)
     p.add_argument("--converge-timeout", type=int, default=900)
     p.add_argument("--skip-ansible", action="store_true")
     p.add_argument("--skip-compose", action="store_true")
@@ -241,6 +243,7 @@ class Bench:
         if "error" in converged:
             log("cold converge did not finish; idle and restart figures would mean little")
         self.run_step("idle_cost", scenarios.idle_cost, a.idle_seconds)
+        self.run_step("node_status_updates", scenarios.node_status_updates, a.node_updates)
         self.run_step("agent_restart", scenarios.agent_restart)
         self.run_step("drift_repair", scenarios.drift_repair, a.drift_trials)
         self.run_step("delete_all", scenarios.delete_all)

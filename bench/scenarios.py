@@ -348,6 +348,48 @@ def idle_cost(b, seconds):
     return out
 
 
+def node_status_updates(b, count):
+    """A kubelet writes its Node's status every few seconds: with the cold-converge objects in
+    place, write the node's Ready condition `count` times, as a kubelet heartbeat does, and count
+    the reconciles and Docker calls that follow (target: none)."""
+    agent = b.agents[b.workload.node]
+    path = f"/api/v1/nodes/{b.workload.node}/status"
+    m0 = agent.metrics()
+    with Window(f"{count} Node status updates") as win:
+        for i in range(count):
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            body = {
+                "status": {
+                    "conditions": [
+                        {
+                            "type": "Ready",
+                            "status": "True",
+                            "reason": "KubeletReady",
+                            "message": f"bench heartbeat {i}",
+                            "lastHeartbeatTime": now,
+                            "lastTransitionTime": now,
+                        }
+                    ]
+                }
+            }
+            b.kube.request(
+                "PATCH", path, body, content_type="application/strategic-merge-patch+json"
+            )
+            time.sleep(0.2)
+        time.sleep(b.args.node_update_settle)  # reconciles they trigger have started by now
+    m1 = agent.metrics()
+    out = win.record()
+    out.update(
+        {
+            "updates": count,
+            "reconciles": diff(reconciles(m1), reconciles(m0)),
+            "docker_calls": diff(docker_calls(m1), docker_calls(m0)),
+        }
+    )
+    log(f"node status updates: {out}")
+    return out
+
+
 # == 5. agent start with everything cached =======================================================
 
 
