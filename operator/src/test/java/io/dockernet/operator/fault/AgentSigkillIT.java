@@ -10,7 +10,6 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -69,10 +68,7 @@ class AgentSigkillIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     controller = FaultSupport.startController(bed, "fault-sigkill");
     nodeNames = bed.onePerEngine().subList(0, 2);
   }
@@ -118,10 +114,8 @@ class AgentSigkillIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !node.docker().listNetworksCmd().withNameFilter(STABLE).exec().isEmpty());
-      for (String u :
-          FaultSupport.unmanagedOn(node, STABLE, FaultObjects.address(STABLE_SUBNET, 10))) {
-        handAttached.add(node.name() + "/" + STABLE + "/" + u);
-      }
+      handAttached.addAll(
+          FaultSupport.unmanagedOn(node, STABLE, FaultObjects.address(STABLE_SUBNET, 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);

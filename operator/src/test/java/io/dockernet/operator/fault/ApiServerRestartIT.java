@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,10 +41,7 @@ class ApiServerRestartIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     apiServer =
         SecondApiServer.start(
             bed.kubeConfigYaml(), Path.of("target", "fault", "second-apiserver.log"));
@@ -79,13 +75,11 @@ class ApiServerRestartIT {
     // An admin's containers on the network that is changed (so replaced) while the API server is
     // down: the replacement cannot save its journal then, so it must not start before it can.
     Set<String> handAttached = new HashSet<>();
-    for (String u :
+    handAttached.addAll(
         FaultSupport.unmanagedOn(
             bed.node(NODE_WITH_CONTAINER),
             name(1),
-            FaultObjects.address(FaultObjects.subnet(208, 1), 10))) {
-      handAttached.add(NODE_WITH_CONTAINER + "/" + name(1) + "/" + u);
-    }
+            FaultObjects.address(FaultObjects.subnet(208, 1), 10)));
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());

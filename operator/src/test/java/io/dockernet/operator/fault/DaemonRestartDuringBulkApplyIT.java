@@ -86,10 +86,8 @@ class DaemonRestartDuringBulkApplyIT {
                                 .isEmpty()));
     Set<String> handAttached = new java.util.HashSet<>();
     for (String n : restarted) {
-      for (String u :
-          FaultSupport.unmanagedOn(bed.node(n), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10))) {
-        handAttached.add(n + "/" + LEGACY + "/" + u);
-      }
+      handAttached.addAll(
+          FaultSupport.unmanagedOn(bed.node(n), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);

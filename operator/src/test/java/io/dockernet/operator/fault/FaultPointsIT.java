@@ -7,7 +7,6 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.docker.FaultPoint.Fault;
 import io.dockernet.operator.node.NodeStates;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -99,10 +98,7 @@ class FaultPointsIT {
   @BeforeAll
   static void start(TestBed testBed) throws IOException {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     nodes = FaultSupport.nodes(bed, NODES);
     controller = FaultSupport.startController(bed, "fault-points");
     for (int i = 0; i < NODES.size(); i++) {
@@ -128,10 +124,8 @@ class FaultPointsIT {
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> n.docker().listNetworksCmd().withNameFilter(network(node)).exec().size() == 1);
-      for (String u :
-          FaultSupport.unmanagedOn(n, network(node), FaultObjects.address(subnet, 10))) {
-        handAttached.add(node + "/" + network(node) + "/" + u);
-      }
+      handAttached.addAll(
+          FaultSupport.unmanagedOn(n, network(node), FaultObjects.address(subnet, 10)));
     }
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
   }

@@ -110,7 +110,8 @@ final class FaultSupport {
   /**
    * What an admin has on a managed network besides what the operator attaches: a running container
    * with a static address and an alias, and one with a dynamic address and an alias
-   * ("u-NAME-static", "u-NAME-dynamic"), both restarted with the daemon. Returns their names.
+   * ("u-NAME-static", "u-NAME-dynamic"), both restarted with the daemon. Returns them as {@link
+   * EndState}'s hand-attached endpoints ("node/network/container").
    */
   static List<String> unmanagedOn(TestNode node, String network, String staticAddress) {
     String s = "u-" + network + "-static";
@@ -133,7 +134,7 @@ final class FaultSupport {
       }
       docker.startContainerCmd(create.exec().getId()).exec();
     }
-    return List.of(s, d);
+    return List.of(s, d).stream().map(c -> node.name() + "/" + network + "/" + c).toList();
   }
 
   /** Disconnects every "u-" container from every network it is on but the default bridge. */
@@ -252,6 +253,20 @@ final class FaultSupport {
       return out;
     }
     return node;
+  }
+
+  /**
+   * The start of a fault test: the CRDs installed, every object of an earlier test deleted and the
+   * node daemons cleaned of everything but their defaults.
+   *
+   * @return the test bed's client
+   */
+  static KubernetesClient cleanSlate(TestBed bed) {
+    KubernetesClient kube = bed.kubernetesClient();
+    RunningOperators.installCrds(kube);
+    FaultObjects.deleteAll(kube);
+    bed.cleanDocker();
+    return kube;
   }
 
   /** Waits until {@link EndState#problems} is empty; fails with the remaining list. */

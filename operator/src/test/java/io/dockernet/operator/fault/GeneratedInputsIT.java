@@ -18,7 +18,6 @@ import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.network.NetworkDifferences;
 import io.dockernet.operator.network.NetworkPreflight;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,10 +73,7 @@ class GeneratedInputsIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     seed = FaultSeeds.seed("fault.generated.seed", REGRESSION_SEED);
     cases = Integer.getInteger("fault.generated.cases", 150);
     LOG.info("generated inputs: seed {} (-Dfault.generated.seed={}), {} cases", seed, seed, cases);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import io.dockernet.operator.docker.DelegatingGateway;
 import io.dockernet.operator.docker.DockerGateway;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -45,10 +44,7 @@ class LostEventsIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     controller = FaultSupport.startController(bed, "fault-lost-events");
     agents = new InJvmRoles(FaultSupport.releaseNamespace("fault-lost-events"));
     TestNode node = bed.node(NODE);
@@ -75,10 +71,8 @@ class LostEventsIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !docker.listNetworksCmd().withNameFilter(ATTACHED_NET).exec().isEmpty());
     Set<String> handAttached = new HashSet<>();
-    for (String u :
-        FaultSupport.unmanagedOn(node, ATTACHED_NET, FaultObjects.address(attachedSubnet, 20))) {
-      handAttached.add(NODE + "/" + ATTACHED_NET + "/" + u);
-    }
+    handAttached.addAll(
+        FaultSupport.unmanagedOn(node, ATTACHED_NET, FaultObjects.address(attachedSubnet, 20)));
     Map<String, TestNode> nodes = Map.of(NODE, node);
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
     Map<String, EndpointsKept.Endpoint> before =

@@ -8,7 +8,6 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -52,10 +51,7 @@ class NodeCutOffIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     Matcher m = SERVER.matcher(bed.kubeConfigYaml());
     assertThat(m.find()).isTrue();
     proxy = PartitionProxy.start(Integer.parseInt(m.group(1)));
@@ -96,11 +92,9 @@ class NodeCutOffIT {
     // agent cannot save a replacement's journal and the frozen daemon answers nothing.
     Set<String> handAttached = new HashSet<>();
     for (String node : List.of(PARTITIONED, FROZEN, "node-a")) {
-      for (String u :
+      handAttached.addAll(
           FaultSupport.unmanagedOn(
-              bed.node(node), name(1), FaultObjects.address(FaultObjects.subnet(220, 1), 10))) {
-        handAttached.add(node + "/" + name(1) + "/" + u);
-      }
+              bed.node(node), name(1), FaultObjects.address(FaultObjects.subnet(220, 1), 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);

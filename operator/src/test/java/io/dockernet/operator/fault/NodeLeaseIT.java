@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.node.NodeLeases;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -40,10 +39,7 @@ class NodeLeaseIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     controller = FaultSupport.startController(bed, "fault-node-lease");
   }
 
@@ -64,9 +60,7 @@ class NodeLeaseIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !node.docker().listNetworksCmd().withNameFilter(NETWORK).exec().isEmpty());
     Set<String> handAttached = new HashSet<>();
-    for (String u : FaultSupport.unmanagedOn(node, NETWORK, FaultObjects.address(SUBNET, 10))) {
-      handAttached.add(NODE + "/" + NETWORK + "/" + u);
-    }
+    handAttached.addAll(FaultSupport.unmanagedOn(node, NETWORK, FaultObjects.address(SUBNET, 10)));
     Map<String, TestNode> nodes = Map.of(NODE, node);
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
     Map<String, EndpointsKept.Endpoint> before =

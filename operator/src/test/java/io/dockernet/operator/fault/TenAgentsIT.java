@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -46,10 +45,7 @@ class TenAgentsIT {
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    bed.cleanDocker();
+    kube = FaultSupport.cleanSlate(bed);
     extra = ExtraNodes.start(bed, AGENTS);
     nodes = new LinkedHashMap<>(bed.nodes());
     nodes.putAll(extra.nodes());
@@ -89,11 +85,9 @@ class TenAgentsIT {
     // An admin's containers on a network that every node replaces next.
     Set<String> handAttached = new java.util.HashSet<>();
     for (TestNode n : nodes.values()) {
-      for (String u :
+      handAttached.addAll(
           FaultSupport.unmanagedOn(
-              n, name(0), FaultObjects.address(FaultObjects.subnet(224, 0), 30))) {
-        handAttached.add(n.name() + "/" + name(0) + "/" + u);
-      }
+              n, name(0), FaultObjects.address(FaultObjects.subnet(224, 0), 30)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
