@@ -1,5 +1,6 @@
 package io.dockernet.operator;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,6 +22,6 @@ public final class Hashes {
 
   /** As {@link #sha256Hex(byte[], int)} for UTF-8 text. */
   public static String sha256Hex(String text, int bytes) {
-    return sha256Hex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes);
+    return sha256Hex(text.getBytes(StandardCharsets.UTF_8), bytes);
   }
 }

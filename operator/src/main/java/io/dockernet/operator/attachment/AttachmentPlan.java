@@ -12,7 +12,6 @@ import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.network.EndpointSnapshots;
-import io.dockernet.operator.network.NetworkReports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -313,9 +312,5 @@ final class AttachmentPlan {
 
   static String addressOf(EndpointRequest desired) {
     return desired.ipv4Address() != null ? desired.ipv4Address() : desired.ipv6Address();
-  }
-
-  static String shortId(String id) {
-    return NetworkReports.shortId(id);
   }
 }

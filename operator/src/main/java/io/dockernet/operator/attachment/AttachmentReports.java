@@ -10,7 +10,6 @@ import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import io.dockernet.operator.ip.Addresses;
-import io.dockernet.operator.network.NetworkReports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ final class AttachmentReports {
     s.ipv6PrefixLength = endpoint.ipv6PrefixLength() > 0 ? endpoint.ipv6PrefixLength() : null;
     s.macAddress = endpoint.macAddress();
     s.gateway = endpoint.gateway() != null ? endpoint.gateway() : endpoint.ipv6Gateway();
-    s.bridge = NetworkReports.bridgeOf(net);
+    s.bridge = net.bridge();
     s.hostInterface =
         endpoint.endpointId() == null
             ? null

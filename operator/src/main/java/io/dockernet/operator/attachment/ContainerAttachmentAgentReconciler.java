@@ -11,6 +11,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.ListedContainer;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerUnavailableException;
@@ -276,9 +277,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     return a != null && b != null && strip(a).equals(strip(b));
   }
 
-  private static boolean sharesAddress(
-      io.dockernet.operator.docker.DockerGateway.EndpointRequest a,
-      io.dockernet.operator.docker.DockerGateway.EndpointRequest b) {
+  private static boolean sharesAddress(EndpointRequest a, EndpointRequest b) {
     return (a.ipv4Address() != null && a.ipv4Address().equals(b.ipv4Address()))
         || (a.ipv6Address() != null && a.ipv6Address().equals(b.ipv6Address()));
   }

@@ -590,7 +590,7 @@ final class NodeAttachmentSync {
     String ref = c.networkMode().substring("container:".length());
     return docker
         .findContainer(ref)
-        .map(o -> o.name() + " (" + AttachmentPlan.shortId(o.id()) + ")")
+        .map(o -> o.name() + " (" + o.shortId() + ")")
         .orElse(ref + " (no longer exists)");
   }
 

@@ -1,6 +1,7 @@
 package io.dockernet.operator.attachment;
 
 import inet.ipaddr.IPAddress;
+import io.dockernet.operator.Keys;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
@@ -161,8 +162,7 @@ public final class StaticAddresses {
   static boolean isDefaultBridge(NetworkInfo network) {
     return DesiredEndpoint.DEFAULT_BRIDGE.equals(network.name())
         && "bridge".equals(network.driver())
-        && (network.labels() == null
-            || !network.labels().containsKey(io.dockernet.operator.Keys.DOCKER_MANAGED_BY));
+        && (network.labels() == null || !network.labels().containsKey(Keys.DOCKER_MANAGED_BY));
   }
 
   private static Optional<Verdict> refuse(String reason, String message) {

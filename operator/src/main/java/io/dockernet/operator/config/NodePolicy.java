@@ -3,6 +3,7 @@ package io.dockernet.operator.config;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -134,7 +135,7 @@ public record NodePolicy(
     if (text == null || text.isBlank()) {
       return false;
     }
-    return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default ->

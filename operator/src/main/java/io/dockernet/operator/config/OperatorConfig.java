@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Everything the process is told at start-up, read once and validated: which roles to run, which
@@ -157,7 +158,7 @@ public record OperatorConfig(
         return value.trim();
       }
     }
-    return "dockernet-" + java.util.UUID.randomUUID();
+    return "dockernet-" + UUID.randomUUID();
   }
 
   private static int parseThreads(String text) {

@@ -117,6 +117,11 @@ public interface DockerGateway {
    */
   AutoCloseable subscribe(DockerEventListener listener);
 
+  /** The first 12 characters of a Docker ID, as the CLI shows it (and Engine 20.10 as an alias). */
+  static String shortId(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
+  }
+
   /** Daemon identity and versions. */
   record DaemonInfo(String id, String name, String version, String apiVersion) {}
 
@@ -202,6 +207,23 @@ public interface DockerGateway {
           endpoints,
           true);
     }
+
+    /** The first 12 characters of the ID, as {@code docker network ls} shows it. */
+    public String shortId() {
+      return DockerGateway.shortId(id);
+    }
+
+    /**
+     * The Linux bridge behind a bridge network: the name its options give, else Docker's {@code
+     * br-<short ID>}; null for other drivers.
+     */
+    public String bridge() {
+      if (!"bridge".equals(driver)) {
+        return null;
+      }
+      String named = options == null ? null : options.get("com.docker.network.bridge.name");
+      return named != null ? named : "br-" + shortId();
+    }
   }
 
   /**
@@ -245,7 +267,13 @@ public interface DockerGateway {
       String networkMode,
       Map<String, String> labels,
       Map<String, ContainerEndpoint> networks,
-      List<PublishedPort> ports) {}
+      List<PublishedPort> ports) {
+
+    /** The first 12 characters of the ID, as {@code docker ps} shows it. */
+    public String shortId() {
+      return DockerGateway.shortId(id);
+    }
+  }
 
   /**
    * A container's endpoint on one network, from container inspect: what was configured (for

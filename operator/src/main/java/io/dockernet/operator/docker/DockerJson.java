@@ -189,8 +189,7 @@ final class DockerJson {
     JsonNode ipamConfig = endpoint.path("IPAMConfig");
     // Engine < 25 adds the container's short ID to every user-defined network's aliases; it was
     // never asked for, so reporting it would make a configured endpoint look different forever.
-    String shortId =
-        containerId == null ? "" : containerId.substring(0, Math.min(12, containerId.length()));
+    String shortId = containerId == null ? "" : DockerGateway.shortId(containerId);
     List<String> aliases =
         stringList(endpoint.path("Aliases")).stream().filter(a -> !a.equals(shortId)).toList();
     return new ContainerEndpoint(

@@ -2,6 +2,7 @@ package io.dockernet.operator.docker;
 
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.node.Refusal;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +113,7 @@ public final class EngineCapabilities {
     }
     for (var pool : request.ipam().pools()) {
       Integer prefix =
-          io.dockernet.operator.ip.Addresses.parse(pool.ipRange())
+          Addresses.parse(pool.ipRange())
               .filter(a -> a.isIPv6())
               .map(a -> a.getNetworkPrefixLength())
               .orElse(null);

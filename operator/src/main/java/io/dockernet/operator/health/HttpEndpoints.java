@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,7 +102,7 @@ public final class HttpEndpoints implements AutoCloseable {
     return server.actualPort();
   }
 
-  private void serve(HttpServerRequest request, java.util.concurrent.Callable<Answer> answer) {
+  private void serve(HttpServerRequest request, Callable<Answer> answer) {
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().setStatusCode(405).end();
       return;

@@ -1,6 +1,7 @@
 package io.dockernet.operator.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.Map;
 
@@ -29,11 +30,6 @@ public final class HelpTexts implements MeterFilter {
       return id;
     }
     String help = JOSDK.getOrDefault(id.getName(), "java-operator-sdk: " + id.getName());
-    return new Meter.Id(
-        id.getName(),
-        io.micrometer.core.instrument.Tags.of(id.getTags()),
-        id.getBaseUnit(),
-        help,
-        id.getType());
+    return new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), help, id.getType());
   }
 }

@@ -13,6 +13,8 @@ import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -96,10 +98,7 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
       return UpdateControl.noUpdate();
     }
     DockerNetwork patch = new DockerNetwork();
-    patch.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withName(dn.getMetadata().getName())
-            .build());
+    patch.setMetadata(new ObjectMetaBuilder().withName(dn.getMetadata().getName()).build());
     patch.setStatus(status);
     return UpdateControl.patchStatus(patch);
   }
@@ -164,7 +163,7 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
   }
 
   private static boolean sameSummary(DockerNetworkStatus a, DockerNetworkStatus b) {
-    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    var mapper = Serialization.jsonMapper();
     return a != null && mapper.valueToTree(a).equals(mapper.valueToTree(b));
   }
 

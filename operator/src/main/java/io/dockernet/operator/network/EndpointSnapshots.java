@@ -2,6 +2,7 @@ package io.dockernet.operator.network;
 
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
+import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
@@ -128,7 +129,7 @@ public final class EndpointSnapshots {
     if (aliases == null) {
       return List.of();
     }
-    String shortId = containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
+    String shortId = DockerGateway.shortId(containerId);
     return aliases.stream().filter(a -> !a.equals(shortId)).toList();
   }
 

@@ -31,7 +31,7 @@ public final class NetworkReports {
       s.subnets = pools.stream().map(IpamPool::subnet).toList();
       s.gateways =
           pools.stream().map(IpamPool::gateway).filter(g -> g != null && !g.isEmpty()).toList();
-      s.bridge = bridgeOf(actual);
+      s.bridge = actual.bridge();
       s.containers =
           actual.endpoints().stream().map(NetworkEndpoint::containerName).sorted().toList();
     }
@@ -58,18 +58,5 @@ public final class NetworkReports {
   static boolean stillTrue(NetworkNodeStatus report, Overview overview) {
     return report.networkId == null
         || report.networkId.equals(overview.networkIds().get(report.networkName));
-  }
-
-  public static String bridgeOf(NetworkInfo network) {
-    if (!"bridge".equals(network.driver())) {
-      return null;
-    }
-    String named =
-        network.options() == null ? null : network.options().get("com.docker.network.bridge.name");
-    return named != null ? named : "br-" + shortId(network.id());
-  }
-
-  public static String shortId(String id) {
-    return id.length() > 12 ? id.substring(0, 12) : id;
   }
 }

@@ -105,7 +105,7 @@ public final class NodeGuard {
     }
     Set<String> dockerBridges =
         dockerNetworks.get().stream()
-            .map(NetworkReports::bridgeOf)
+            .map(NetworkInfo::bridge)
             .filter(Objects::nonNull)
             .collect(Collectors.toSet());
     return hostInterface(desired, node.get(), dockerBridges)

@@ -2,7 +2,6 @@ package io.dockernet.operator.network;
 
 import static io.dockernet.operator.network.NetworkReports.base;
 import static io.dockernet.operator.network.NetworkReports.ready;
-import static io.dockernet.operator.network.NetworkReports.shortId;
 
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
@@ -213,8 +212,7 @@ final class NodeNetworkSync {
               + "; created it again");
     } else {
       out.normal(
-          "Created",
-          "created Docker network " + desired.name() + " (" + shortId(created.id()) + ")");
+          "Created", "created Docker network " + desired.name() + " (" + created.shortId() + ")");
     }
     return out;
   }
@@ -292,7 +290,7 @@ final class NodeNetworkSync {
             "a Docker network named "
                 + desired.name()
                 + " ("
-                + shortId(actual.id())
+                + actual.shortId()
                 + ") exists on this node and was not created by dockernet-operator; set"
                 + " adoptionPolicy IfMatches or Recreate to take it over");
       }

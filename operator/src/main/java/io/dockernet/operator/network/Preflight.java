@@ -42,7 +42,7 @@ final class Preflight {
       return Optional.empty();
     }
     return others.stream()
-        .filter(n -> bridge.equals(NetworkReports.bridgeOf(n)))
+        .filter(n -> bridge.equals(n.bridge()))
         .findFirst()
         .map(
             holder ->

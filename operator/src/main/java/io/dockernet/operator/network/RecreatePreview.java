@@ -24,8 +24,7 @@ final class RecreatePreview {
     for (EndpointSnapshot e : journal.endpoints) {
       steps.add("disconnect " + EndpointSnapshots.describe(e) + " (" + whose(e) + ")");
     }
-    steps.add(
-        "remove Docker network " + old.name() + " (" + NetworkReports.shortId(old.id()) + ")");
+    steps.add("remove Docker network " + old.name() + " (" + old.shortId() + ")");
     steps.add(
         "create it anew"
             + (differences.isEmpty() ? "" : " with " + String.join("; ", differences)));

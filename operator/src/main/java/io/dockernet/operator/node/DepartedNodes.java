@@ -1,5 +1,6 @@
 package io.dockernet.operator.node;
 
+import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -32,7 +33,7 @@ public final class DepartedNodes {
     Set<String> liveFinalizers =
         nodeNames.stream().map(NodeFinalizer::of).collect(Collectors.toSet());
     for (String node : NodeFinalizer.nodesOf(parent)) {
-      String finalizer = io.dockernet.operator.Keys.NODE_FINALIZER_PREFIX + node;
+      String finalizer = Keys.NODE_FINALIZER_PREFIX + node;
       if (!liveFinalizers.contains(finalizer)) {
         NodeFinalizer.remove(client, parentType, parent, finalizer);
       }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -108,7 +109,7 @@ public final class NodeStates {
     state
         .getMetadata()
         .setOwnerReferences(
-            java.util.List.of(
+            List.of(
                 new OwnerReferenceBuilder()
                     .withApiVersion(parent.getApiVersion())
                     .withKind(parent.getKind())

@@ -1,6 +1,7 @@
 package io.dockernet.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
 
 /** A Docker network driver the operator supports. */
 public enum NetworkDriver {
@@ -13,6 +14,6 @@ public enum NetworkDriver {
 
   /** The driver name Docker uses. */
   public String dockerName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }
