@@ -196,7 +196,6 @@ class Bench:
 
     def run(self):
         a = self.args
-        w = self.workload
         for port in [a.api_port, a.etcd_port, a.etcd_port + 1] + [
             a.http_port_base + i for i in range(a.nodes + 1)
         ]:

@@ -9,6 +9,7 @@
 #   openssl, curl   the quickstart control plane (hack/control-plane.sh) and its readiness probe
 #   prometheus      promtool, which checks the /metrics text the operator serves
 #   haproxy         the chart's Docker socket proxy, run by SocketProxyIT with the chart's config
+#   python3-pyflakes, shellcheck   hack/lint.sh (run by `mvn verify`): the scripts and the bench
 #
 # Go (>= 1.24, for hack/install-kube-binaries.sh), Java 17+ and Maven are not installed here; the
 # script fails with a clear message when they are missing.
@@ -16,7 +17,8 @@
 # Usage: hack/install-deps.sh   (as root, on Debian 12)
 set -euo pipefail
 
-PACKAGES=(docker.io busybox-static iproute2 iptables util-linux openssl curl prometheus haproxy)
+PACKAGES=(docker.io busybox-static iproute2 iptables util-linux openssl curl prometheus haproxy
+  shellcheck python3-pyflakes)
 
 log() { printf '[install-deps] %s\n' "$*"; }
 die() {
@@ -60,6 +62,6 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.sp
 
 log "go:     $(go version)"
 log "java:   ${java_major} ($(command -v java))"
-log "mvn:    $(MAVEN_OPTS= mvn -B -v 2>/dev/null | sed "s/\x1b\[[0-9;]*m//g" | sed -n 1p)"
+log "mvn:    $(MAVEN_OPTS="" mvn -B -v 2>/dev/null | sed "s/\x1b\[[0-9;]*m//g" | sed -n 1p)"
 log "docker: $(/usr/bin/docker --version)"
 log "ok"

@@ -197,7 +197,7 @@ kill_node_processes() {
   local node=$1 pids deadline p sockets=()
   pids=$(node_pids "${node}" | sort -un | grep -v -x -e "$$" -e "${BASHPID}" || true)
   [[ -z "${pids}" ]] && return 0
-  log "${node}: killing leftover processes: $(echo ${pids})"
+  log "${node}: killing leftover processes: ${pids//$'\n'/ }"
   for p in ${pids}; do
     if has_arg_pair "${p}" -address "$(exec_root "${node}")/containerd/containerd.sock"; then
       sockets+=("$(shim_socket "${p}")")
@@ -210,7 +210,7 @@ kill_node_processes() {
     sleep 0.2
     pids=$(node_pids "${node}" | sort -un | grep -v -x -e "$$" -e "${BASHPID}" || true)
   done
-  [[ -z "${pids}" ]] || log "${node}: warning: processes still alive: $(echo ${pids})"
+  [[ -z "${pids}" ]] || log "${node}: warning: processes still alive: ${pids//$'\n'/ }"
   ((${#sockets[@]} == 0)) || rm -f "${sockets[@]}"
 }
 
@@ -394,7 +394,9 @@ fetch_engines() {
 
 cmd_start() {
   local n=${1:-3} i node started=() failed=0 t0=${SECONDS} engine
-  [[ "${n}" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 26)) || die "N must be 1..26, got '${n}'"
+  if ! [[ "${n}" =~ ^[0-9]+$ ]] || ((n < 1 || n > 26)); then
+    die "N must be 1..26, got '${n}'"
+  fi
   shift || true
   local engines=("$@")
   for engine in "${engines[@]}"; do check_engine "${engine}"; done

@@ -9,6 +9,7 @@
 # Needs a JDK 17 (javac), Maven, busybox-static, and ~/.m2 filled by a build of this repository.
 # A daemon that already has the image for the same JDK, Maven and poms is left alone.
 set -euo pipefail
+# shellcheck source=hack/offline-rootfs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/offline-rootfs.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

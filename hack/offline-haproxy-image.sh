@@ -7,6 +7,7 @@
 # Usage: hack/offline-haproxy-image.sh <docker socket> [image]  (default dockernet/haproxy-offline:2.6)
 # Needs haproxy (Debian) and busybox-static (hack/install-deps.sh installs both).
 set -euo pipefail
+# shellcheck source=hack/offline-rootfs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/offline-rootfs.sh"
 
 SOCKET=${1:?usage: $0 <docker socket> [image]}

@@ -10,6 +10,7 @@
 # jlink and the JDK's jmods (Debian: openjdk-17-jdk-headless, openjdk-17-jmods), busybox-static.
 # A daemon that already has the image for the same JDK and libraries is left alone.
 set -euo pipefail
+# shellcheck source=hack/offline-rootfs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/offline-rootfs.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

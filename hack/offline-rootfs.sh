@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the hack/offline-*-image.sh scripts (source it): an image's root filesystem assembled
 # from this machine's files, without a registry, then `docker import`ed.
 

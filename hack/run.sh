@@ -37,7 +37,7 @@ step() { printf '\n==> %s\n' "$*"; }
 STARTED_NODE=0
 cleanup() {
   step "stopping"
-  [ -f "$STATE/operator.pid" ] && kill "$(cat "$STATE/operator.pid")" 2>/dev/null || true
+  if [ -f "$STATE/operator.pid" ]; then kill "$(cat "$STATE/operator.pid")" 2>/dev/null || true; fi
   # Only a node this run started: node daemons that were already up (a test run) stay.
   if [ "$STARTED_NODE" = 1 ]; then bash hack/nodes.sh stop || true; fi
   bash hack/control-plane.sh stop || true
@@ -61,6 +61,7 @@ if bash hack/nodes.sh status >/dev/null 2>&1; then
 else
   STARTED_NODE=1
 fi
+# shellcheck disable=SC2086 # DOCKERNET_ENGINE may be empty: no argument then
 bash hack/nodes.sh start 1 ${DOCKERNET_ENGINE:-}
 SOCKET=$(bash hack/nodes.sh socket node-a)
 # The node's own Engine's CLI (a 20.10 client is refused by a node that accepts API 1.44 and newer).
@@ -68,7 +69,7 @@ DOCKER=$(dirname "$SOCKET")/docker
 [ -x "$DOCKER" ] || DOCKER=/usr/bin/docker
 
 step "installing the CRDs and registering node-a"
-"$KUBECTL" apply -f crds/
+"$KUBECTL" apply -f helm/dockernet-operator/crds/
 "$KUBECTL" apply -f - <<NODE
 apiVersion: v1
 kind: Node

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates docs/api.md from crds/ (run after hack/update-crds.sh). ApiReferenceTest fails the
+# Regenerates docs/api.md from the chart's crds/ (run after hack/update-crds.sh). ApiReferenceTest fails the
 # build while docs/api.md and the CRDs differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -472,23 +472,6 @@ class HelmChartTest {
         .hasMessageContaining("groupId");
   }
 
-  @Test
-  void theChartShipsExactlyTheGeneratedCrds() throws IOException {
-    Path chartCrds = Repo.chart().resolve("crds");
-    Path repoCrds = Repo.root().resolve("crds");
-    try (Stream<Path> files = Files.list(repoCrds)) {
-      for (Path crd : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-        String name = crd.getFileName().toString().replace(".yaml", "-v1.yml");
-        assertThat(chartCrds.resolve(name))
-            .as("helm/dockernet-operator/crds/%s (copied by mvn process-test-classes)", name)
-            .hasSameTextualContentAs(crd);
-      }
-    }
-    try (Stream<Path> files = Files.list(chartCrds)) {
-      assertThat(files.count()).isEqualTo(countYaml(repoCrds));
-    }
-  }
-
   private static final String DASHBOARD_KEY = "dockernet-operator.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -721,12 +704,6 @@ class HelmChartTest {
           .filter(l -> l.startsWith("# TYPE "))
           .forEach(l -> families.add(l.split(" ")[2]));
       return families;
-    }
-  }
-
-  private static long countYaml(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".yaml")).count();
     }
   }
 

@@ -62,7 +62,7 @@ class ImageIT {
         .as("built by mvn package before the ITs")
         .exists();
     KubernetesClient kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube); // as `kubectl apply -f crds/` before the image runs
+    RunningOperators.installCrds(kube); // as `kubectl apply -f helm/dockernet-operator/crds/` first
     TestNode node = bed.node(NODE);
     DockerCli docker = new DockerCli(node.socket());
     TestNode floorNode = bed.node(FLOOR_NODE);

@@ -16,9 +16,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Renders docs/api.md from the checked-in CRDs (crds/*.yaml): one section per kind, one table row
- * per field with its type, default, allowed values, description and the API server's validation
- * messages. {@code hack/update-api-docs.sh} writes it; {@link ApiReferenceTest} fails on drift.
+ * Renders docs/api.md from the chart's CRDs (helm/dockernet-operator/crds): one section per kind,
+ * one table row per field with its type, default, allowed values, description and the API server's
+ * validation messages. {@code hack/update-api-docs.sh} writes it; {@link ApiReferenceTest} fails on
+ * drift.
  */
 public final class ApiReference {
 
@@ -37,14 +38,15 @@ public final class ApiReference {
     try (Stream<Path> files = Files.list(crdDir)) {
       crds =
           files
-              .filter(f -> f.toString().endsWith(".yaml"))
+              .filter(f -> f.toString().endsWith("-v1.yml"))
               .map(ApiReference::load)
               .sorted(Comparator.comparingInt(c -> rank(c.getSpec().getNames().getKind())))
               .toList();
     }
     StringBuilder md = new StringBuilder();
     md.append("# API reference: `dockernet.io`\n\n")
-        .append("<!-- Generated from crds/ by hack/update-api-docs.sh. Do not edit: ")
+        .append(
+            "<!-- Generated from helm/dockernet-operator/crds/ by hack/update-api-docs.sh. Do not edit: ")
         .append("ApiReferenceTest fails when this file and the CRDs differ. -->\n\n")
         .append("Every kind is cluster-scoped. `kubectl explain <kind>.spec` shows the same.\n");
     for (CustomResourceDefinition crd : crds) {

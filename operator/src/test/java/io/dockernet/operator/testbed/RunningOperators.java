@@ -111,12 +111,12 @@ public final class RunningOperators implements AutoCloseable {
     return ops;
   }
 
-  /** Applies every CRD in the repository's crds/ and waits until the API server serves them. */
+  /** Applies every CRD in the chart's crds/ and waits until the API server serves them. */
   public static void installCrds(KubernetesClient client) {
-    Path crds = HackScripts.locate().repoRoot().resolve("crds");
+    Path crds = HackScripts.locate().repoRoot().resolve("helm/dockernet-operator/crds");
     List<Path> files;
     try (Stream<Path> list = Files.list(crds)) {
-      files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      files = list.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -109,8 +109,8 @@ class CrdDescriptionsTest {
 
   private static List<CustomResourceDefinition> crds() throws IOException {
     List<CustomResourceDefinition> crds = new ArrayList<>();
-    try (Stream<Path> files = Files.list(Repo.root().resolve("crds"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+    try (Stream<Path> files = Files.list(Repo.chart().resolve("crds"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(f)) {
           crds.add(Serialization.unmarshal(in, CustomResourceDefinition.class));
         }

@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Generates the CRDs from the API classes at build time (Maven runs it in process-test-classes,
- * into target/classes/META-INF/fabric8; hack/update-crds.sh copies them to crds/). fabric8's
- * generator is driven from here rather than through its Maven plugin because the plugin cannot take
- * a post-processor, and {@link CrdConventions} does what the annotations cannot say.
+ * into target/classes/META-INF/fabric8; hack/update-crds.sh copies them to the chart's crds/).
+ * fabric8's generator is driven from here rather than through its Maven plugin because the plugin
+ * cannot take a post-processor, and {@link CrdConventions} does what the annotations cannot say.
  */
 public final class CrdGeneration {
 
