@@ -123,7 +123,14 @@ class Docker:
         self.request("POST", "/networks/" + q(network) + "/disconnect", body)
 
     def create_container(self, name, image, cmd):
-        body = {"Image": image, "Cmd": cmd, "HostConfig": {"NetworkMode": "bridge"}}
+        # Opted in, as the chart's default attachment policy (OptIn) asks of every container the
+        # operator may attach.
+        body = {
+            "Image": image,
+            "Cmd": cmd,
+            "HostConfig": {"NetworkMode": "bridge"},
+            "Labels": {"io.dockernet.attachable": "true"},
+        }
         return self.request("POST", "/containers/create?name=" + q(name), body)[1]["Id"]
 
     def start_container(self, name):

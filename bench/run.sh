@@ -72,11 +72,11 @@ if [[ -z "${JAR}" ]]; then
     git archive --format=tar HEAD | tar -x -C "${SRC}"
     (cd "${SRC}" && mvn -B -q -ntp -Dmaven.test.skip=true -Dspotless.check.skip=true package)
   fi
-  CRDS="${SRC}/crds"
+  CRDS="${SRC}/helm/dockernet-operator/crds"
   JVM_OPTIONS="${SRC}/operator/jvm.options"
   BUILD="${COMMIT}"
 else
-  CRDS="${ROOT}/crds"
+  CRDS="${ROOT}/helm/dockernet-operator/crds"
   JVM_OPTIONS="${ROOT}/operator/jvm.options"
   BUILD="${JAR}"
 fi

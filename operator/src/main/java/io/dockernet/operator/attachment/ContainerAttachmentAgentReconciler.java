@@ -10,9 +10,6 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
-import io.dockernet.operator.docker.DockerGateway.ListedContainer;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.logging.LogContext;
@@ -38,15 +35,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -80,8 +72,8 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   private final ErrorBackoff backoff = new ErrorBackoff();
   private final AgentMetrics metrics;
 
-  /** Attachment name → ID of the container it last saw, to map container events by ID. */
-  private final Map<String, String> containerIds = new ConcurrentHashMap<>();
+  private final AttachmentEvents dockerEvents =
+      new AttachmentEvents(this::dockerNameOf, backoff::failing);
 
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
   private InformerEventSource<ContainerAttachmentNodeState, ContainerAttachment> reports;
@@ -127,7 +119,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
         new DockerEventSource<ContainerAttachment>(
             "docker-attachment-events",
             agent.dockerEvents(),
-            event -> affected(event, context),
+            event -> dockerEvents.affected(event, context.getPrimaryCache().list()),
             () -> NodeEventSources.allPrimaries(context),
             overview -> drifted(overview, context));
     return List.of(thisNode, reports, networks, docker);
@@ -146,7 +138,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     String name = ca.getMetadata().getName();
     if (context.isPrimaryResourceDeleted()) {
       backoff.succeeded(name);
-      containerIds.remove(name);
+      dockerEvents.forget(name);
       metrics.forget(name);
       return UpdateControl.noUpdate();
     }
@@ -180,7 +172,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     String finalizer = NodeFinalizer.of(agent.nodeName());
     boolean held = ca.getMetadata().getFinalizers().contains(finalizer);
     LabelSelector selector = specOf(ca).nodeSelector;
-    boolean selects = selector != null && !isEmpty(selector);
+    boolean selects = AttachmentEvents.selects(selector);
     boolean selected =
         !ca.isMarkedForDeletion()
             && (!selects || LabelSelectors.matches(selector, node.getMetadata().getLabels()));
@@ -218,12 +210,10 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
         sync.ensure(
             ca,
             target(ca, context),
-            earlierClaims(ca, context),
+            Claims.earlierThan(ca, context.getPrimaryCache().list()),
             previous,
             pending -> latest[0] = write(ca, new NodeOutcome<>(pending), latest[0]));
-    if (out.report.containerId != null) {
-      containerIds.put(ca.getMetadata().getName(), out.report.containerId);
-    }
+    dockerEvents.saw(ca.getMetadata().getName(), out.report.containerId);
     write(ca, out, latest[0]);
     agent.events().record(ca, out.notes);
     return out;
@@ -242,49 +232,6 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     boolean configured = ipam != null && ipam.config != null && !ipam.config.isEmpty();
     return new NodeAttachmentSync.Target(
         dn.dockerName(), true, dn.isMarkedForDeletion(), configured);
-  }
-
-  /** Attachments created before this one that want the same address or container on its network. */
-  private List<NodeAttachmentSync.Claim> earlierClaims(
-      ContainerAttachment ca, Context<ContainerAttachment> context) {
-    ContainerAttachmentSpec mine = specOf(ca);
-    var desired = DesiredEndpoint.from(ca);
-    Comparator<ContainerAttachment> age =
-        Comparator.comparing((ContainerAttachment a) -> createdAt(a))
-            .thenComparing(a -> a.getMetadata().getName());
-    return context
-        .getPrimaryCache()
-        .list(
-            a ->
-                !a.getMetadata().getName().equals(ca.getMetadata().getName())
-                    && !a.isMarkedForDeletion()
-                    && Objects.equals(specOf(a).network, mine.network)
-                    && age.compare(a, ca) < 0
-                    && (sameContainer(specOf(a).container, mine.container)
-                        || sharesAddress(DesiredEndpoint.from(a), desired)))
-        .sorted(age)
-        .map(
-            a ->
-                new NodeAttachmentSync.Claim(
-                    a.getMetadata().getName(),
-                    specOf(a).container,
-                    specOf(a).ipv4Address,
-                    specOf(a).ipv6Address))
-        .toList();
-  }
-
-  private static boolean sameContainer(String a, String b) {
-    return a != null && b != null && strip(a).equals(strip(b));
-  }
-
-  private static boolean sharesAddress(EndpointRequest a, EndpointRequest b) {
-    return (a.ipv4Address() != null && a.ipv4Address().equals(b.ipv4Address()))
-        || (a.ipv6Address() != null && a.ipv6Address().equals(b.ipv6Address()));
-  }
-
-  private static Instant createdAt(ContainerAttachment a) {
-    String ts = a.getMetadata().getCreationTimestamp();
-    return ts == null ? Instant.MAX : Instant.parse(ts);
   }
 
   private UpdateControl<ContainerAttachment> next(
@@ -355,44 +302,6 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   }
 
   /**
-   * Container events concern the attachments naming that container (by name, old name or ID);
-   * connect/disconnect concern the container's attachments, and a disconnect those on that network
-   * still waiting for an address to be freed; a network created or destroyed concerns every
-   * attachment on it.
-   */
-  private Collection<ResourceID> affected(
-      DockerEvent event, EventSourceContext<ContainerAttachment> context) {
-    Map<String, String> attributes = event.attributes() == null ? Map.of() : event.attributes();
-    Set<ResourceID> ids = new HashSet<>();
-    if ("container".equals(event.type())) {
-      Set<String> names = new HashSet<>();
-      names.add(strip(attributes.getOrDefault("name", "")));
-      names.add(strip(attributes.getOrDefault("oldName", "")));
-      names.remove("");
-      context
-          .getPrimaryCache()
-          .list(a -> concernsContainer(a, names, event.actorId()))
-          .forEach(a -> ids.add(ResourceID.fromResource(a)));
-    } else if ("network".equals(event.type())) {
-      String network = attributes.get("name");
-      String container = attributes.get("container");
-      boolean everyone = !"connect".equals(event.action()) && !"disconnect".equals(event.action());
-      // Only a disconnect frees an address; a connect leaves waiting attachments to their backoff.
-      boolean freed = "disconnect".equals(event.action());
-      context
-          .getPrimaryCache()
-          .list(
-              a ->
-                  (container != null && container.equals(containerIds.get(name(a))))
-                      || (network != null
-                          && network.equals(dockerNameOf(a))
-                          && (everyone || (freed && backoff.failing(name(a))))))
-          .forEach(a -> ids.add(ResourceID.fromResource(a)));
-    }
-    return ids;
-  }
-
-  /**
    * The attachments an overview of the daemon wakes: those whose report here drifted or that are
    * missing a report ({@link Drift}); without a nodeSelector an attachment takes part here once its
    * container is listed (its create event may have been lost).
@@ -413,43 +322,14 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     if (labels == null) {
       return ids;
     }
-    Set<String> names =
-        overview.containers().values().stream()
-            .map(ListedContainer::name)
-            .collect(Collectors.toSet());
     ids.addAll(
         Drift.unseen(
             context.getPrimaryCache().list(),
             reports.list(),
-            a -> {
-              LabelSelector selector = specOf(a).nodeSelector;
-              return selector == null || isEmpty(selector)
-                  ? listed(a, names, overview)
-                  : LabelSelectors.matches(selector, labels);
-            },
+            AttachmentEvents.takesPart(overview, labels),
             backoff::failing,
             NodeFinalizer.of(agent.nodeName())));
     return ids;
-  }
-
-  private static boolean listed(ContainerAttachment a, Set<String> names, Overview overview) {
-    String wanted = specOf(a).container;
-    if (wanted == null) {
-      return false;
-    }
-    String plain = strip(wanted);
-    return names.contains(plain)
-        || overview.containers().keySet().stream().anyMatch(id -> id.startsWith(plain));
-  }
-
-  private boolean concernsContainer(ContainerAttachment a, Set<String> names, String id) {
-    String wanted = specOf(a).container;
-    if (wanted == null) {
-      return false;
-    }
-    String plain = strip(wanted);
-    return names.contains(plain)
-        || (id != null && (id.startsWith(plain) || id.equals(containerIds.get(name(a)))));
   }
 
   private String dockerNameOf(ContainerAttachment a) {
@@ -460,20 +340,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     return networks.get(new ResourceID(name)).map(DockerNetwork::dockerName).orElse(name);
   }
 
-  private static String name(ContainerAttachment a) {
-    return a.getMetadata().getName();
-  }
-
-  private static String strip(String name) {
-    return name.startsWith("/") ? name.substring(1) : name;
-  }
-
   private static ContainerAttachmentSpec specOf(ContainerAttachment a) {
     return DesiredEndpoint.specOf(a);
-  }
-
-  private static boolean isEmpty(LabelSelector selector) {
-    return (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
   }
 }
