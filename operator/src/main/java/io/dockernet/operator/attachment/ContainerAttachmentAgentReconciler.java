@@ -10,7 +10,6 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
-import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
@@ -35,9 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -78,6 +75,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
   private InformerEventSource<ContainerAttachmentNodeState, ContainerAttachment> reports;
   private InformerEventSource<Node, ContainerAttachment> thisNode;
+  private DockerEventSource<ContainerAttachment> docker;
 
   public ContainerAttachmentAgentReconciler(AgentContext agent) {
     this(agent, ProcHostInterfaces.system());
@@ -115,13 +113,22 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
                 .withItemStore(new CacheWithoutManagedFields<>())
                 .build(),
             context);
-    var docker =
-        new DockerEventSource<ContainerAttachment>(
+    docker =
+        new DockerEventSource<>(
             "docker-attachment-events",
             agent.dockerEvents(),
+            context.getPrimaryCache()::get,
             event -> dockerEvents.affected(event, context.getPrimaryCache().list()),
             () -> NodeEventSources.allPrimaries(context),
-            overview -> drifted(overview, context));
+            overview ->
+                Drift.wake(
+                    reports,
+                    thisNode,
+                    agent.nodeName(),
+                    context.getPrimaryCache().list(),
+                    report -> AttachmentReports.stillTrue(report, overview),
+                    labels -> AttachmentEvents.takesPart(overview, labels),
+                    backoff::failing));
     return List.of(thisNode, reports, networks, docker);
   }
 
@@ -139,6 +146,7 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     if (context.isPrimaryResourceDeleted()) {
       backoff.succeeded(name);
       dockerEvents.forget(name);
+      docker.wakeIfRecreated(ca);
       metrics.forget(name);
       return UpdateControl.noUpdate();
     }
@@ -299,37 +307,6 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     } catch (RuntimeException ignored) {
       // The report is best effort; the retry matters.
     }
-  }
-
-  /**
-   * The attachments an overview of the daemon wakes: those whose report here drifted or that are
-   * missing a report ({@link Drift}); without a nodeSelector an attachment takes part here once its
-   * container is listed (its create event may have been lost).
-   */
-  private Set<ResourceID> drifted(
-      Overview overview, EventSourceContext<ContainerAttachment> context) {
-    Set<ResourceID> ids =
-        new HashSet<>(
-            Drift.of(
-                reports.list(),
-                report -> AttachmentReports.stillTrue(report, overview),
-                backoff::failing));
-    Map<String, String> labels =
-        thisNode
-            .get(new ResourceID(agent.nodeName()))
-            .map(n -> n.getMetadata().getLabels())
-            .orElse(null);
-    if (labels == null) {
-      return ids;
-    }
-    ids.addAll(
-        Drift.unseen(
-            context.getPrimaryCache().list(),
-            reports.list(),
-            AttachmentEvents.takesPart(overview, labels),
-            backoff::failing,
-            NodeFinalizer.of(agent.nodeName())));
-    return ids;
   }
 
   private String dockerNameOf(ContainerAttachment a) {

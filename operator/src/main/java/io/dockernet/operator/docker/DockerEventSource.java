@@ -4,8 +4,15 @@ import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.ResourceAction;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -13,10 +20,29 @@ import java.util.function.Supplier;
  * Turns Docker events into reconciliations of the primaries they concern, a lost stream into a
  * reconciliation of all of them (a full re-list against the daemon), and the periodic overview into
  * a reconciliation of those that drifted from what they last reported.
+ *
+ * <p>Each wake is handed to JOSDK as a change of the primary itself, not as a plain event: JOSDK
+ * 5.3 drops plain events for a primary it keeps no state for, and with {@code
+ * triggerReconcilerOnAllEvents} it drops that state after handling a deletion, together with the
+ * creation of a new object of the same name if that arrived meanwhile. Such an object would
+ * otherwise be seen by nothing until it changes again.
  */
 public final class DockerEventSource<P extends HasMetadata> extends SimpleInboundEventSource<P> {
 
+  /** How long after a deletion was handled to look at a new object of the same name. */
+  private static final long RECREATED_DELAY_MS = 500;
+
+  private final Function<ResourceID, Optional<P>> cached;
+  private final ScheduledExecutorService later =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "docker-event-source-later");
+            t.setDaemon(true);
+            return t;
+          });
+
   /**
+   * @param cached the primary cache's lookup
    * @param affected the primaries an event concerns
    * @param all every primary (after the stream was lost)
    * @param drifted the primaries an overview of the daemon shows out of step with their reports
@@ -24,10 +50,12 @@ public final class DockerEventSource<P extends HasMetadata> extends SimpleInboun
   public DockerEventSource(
       String name,
       DockerEventHub hub,
+      Function<ResourceID, Optional<P>> cached,
       Function<DockerEvent, Collection<ResourceID>> affected,
       Supplier<Collection<ResourceID>> all,
       Function<Overview, Collection<ResourceID>> drifted) {
     super(name);
+    this.cached = cached;
     hub.addListener(
         new DockerEventHub.Listener() {
           @Override
@@ -47,9 +75,39 @@ public final class DockerEventSource<P extends HasMetadata> extends SimpleInboun
         });
   }
 
+  /**
+   * Called where a deletion is handled: if the cache already holds a new object of that name
+   * (another UID), it is reconciled once JOSDK has finished with the deleted one.
+   */
+  public void wakeIfRecreated(P deleted) {
+    ResourceID id = ResourceID.fromResource(deleted);
+    String uid = deleted.getMetadata().getUid();
+    if (cached.apply(id).filter(p -> !Objects.equals(p.getMetadata().getUid(), uid)).isPresent()) {
+      later.schedule(() -> wake(id), RECREATED_DELAY_MS, TimeUnit.MILLISECONDS);
+    }
+  }
+
   private void wake(Supplier<Collection<ResourceID>> ids) {
     if (isRunning()) {
-      ids.get().forEach(this::propagateEvent);
+      ids.get().forEach(this::wake);
     }
+  }
+
+  private void wake(ResourceID id) {
+    if (!isRunning()) {
+      return;
+    }
+    Optional<P> primary = cached.apply(id);
+    if (primary.isPresent()) {
+      getEventHandler().handleEvent(new ResourceEvent(ResourceAction.UPDATED, id, primary.get()));
+    } else {
+      propagateEvent(id);
+    }
+  }
+
+  @Override
+  public void stop() {
+    later.shutdownNow();
+    super.stop();
   }
 }

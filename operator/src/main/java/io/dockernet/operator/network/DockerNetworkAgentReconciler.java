@@ -12,7 +12,6 @@ import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
@@ -71,6 +70,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   private final AgentMetrics metrics;
   private InformerEventSource<DockerNetworkNodeState, DockerNetwork> reports;
   private InformerEventSource<Node, DockerNetwork> thisNode;
+  private DockerEventSource<DockerNetwork> dockerEvents;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
@@ -84,17 +84,25 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       EventSourceContext<DockerNetwork> context) {
     reports = NodeEventSources.ownReports(context, DockerNetworkNodeState.class, agent.nodeName());
     thisNode = NodeEventSources.thisNode(context, agent.nodeName());
-    return List.of(
-        thisNode,
-        reports,
-        new DockerEventSource<DockerNetwork>(
+    dockerEvents =
+        new DockerEventSource<>(
             "docker-network-events",
             agent.dockerEvents(),
+            context.getPrimaryCache()::get,
             event -> affected(event, context),
             () -> NodeEventSources.allPrimaries(context),
             overview ->
-                Drift.of(
-                    reports.list(), r -> NetworkReports.stillTrue(r, overview), backoff::failing)));
+                Drift.wake(
+                    reports,
+                    thisNode,
+                    agent.nodeName(),
+                    context.getPrimaryCache().list(),
+                    report -> NetworkReports.stillTrue(report, overview),
+                    labels ->
+                        dn ->
+                            LabelSelectors.matches(DesiredNetwork.specOf(dn).nodeSelector, labels),
+                    backoff::failing));
+    return List.of(thisNode, reports, dockerEvents);
   }
 
   @Override
@@ -110,6 +118,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     if (context.isPrimaryResourceDeleted()) {
       backoff.succeeded(name);
       metrics.forget(name);
+      dockerEvents.wakeIfRecreated(dn);
       return UpdateControl.noUpdate();
     }
     long started = System.nanoTime();
@@ -324,31 +333,6 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   private static boolean ownerExists(Context<DockerNetwork> context, String uid) {
     return uid != null
         && context.getPrimaryCache().list().anyMatch(d -> uid.equals(d.getMetadata().getUid()));
-  }
-
-  /**
-   * The networks the periodic overview of the daemon wakes: those whose report here drifted or that
-   * are missing a report ({@link Drift}).
-   */
-  private Set<ResourceID> drifted(Overview overview, EventSourceContext<DockerNetwork> context) {
-    Set<ResourceID> ids =
-        new HashSet<>(
-            Drift.of(reports.list(), r -> NetworkReports.stillTrue(r, overview), backoff::failing));
-    thisNode
-        .get(new ResourceID(agent.nodeName()))
-        .ifPresent(
-            node ->
-                ids.addAll(
-                    Drift.unseen(
-                        context.getPrimaryCache().list(),
-                        reports.list(),
-                        dn ->
-                            LabelSelectors.matches(
-                                DesiredNetwork.specOf(dn).nodeSelector,
-                                node.getMetadata().getLabels()),
-                        backoff::failing,
-                        NodeFinalizer.of(agent.nodeName()))));
-    return ids;
   }
 
   /**

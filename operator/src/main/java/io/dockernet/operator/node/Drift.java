@@ -3,9 +3,14 @@ package io.dockernet.operator.node;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -68,5 +73,37 @@ public final class Drift {
                     : takesPart.test(p))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /**
+   * Everything an overview of the daemon wakes for one kind on this node: the parents of reports
+   * that are not Ready or no longer true ({@link #of}) and, once this node's Node is known, the
+   * objects that should have a report here and have none ({@link #unseen}).
+   *
+   * @param takesPart given this node's labels, whether an object takes part here
+   */
+  public static <P extends HasMetadata, S extends NodeReport, R extends CustomResource<?, S>>
+      Set<ResourceID> wake(
+          InformerEventSource<R, P> reports,
+          InformerEventSource<Node, P> thisNode,
+          String nodeName,
+          Stream<P> primaries,
+          Predicate<S> stillTrue,
+          Function<Map<String, String>, Predicate<P>> takesPart,
+          Predicate<String> retrying) {
+    Set<ResourceID> ids = new HashSet<>(of(reports.list(), stillTrue, retrying));
+    thisNode
+        .get(new ResourceID(nodeName))
+        .map(node -> node.getMetadata().getLabels())
+        .ifPresent(
+            labels ->
+                ids.addAll(
+                    unseen(
+                        primaries,
+                        reports.list(),
+                        takesPart.apply(labels),
+                        retrying,
+                        NodeFinalizer.of(nodeName))));
+    return ids;
   }
 }
