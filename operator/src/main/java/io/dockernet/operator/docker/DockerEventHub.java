@@ -1,5 +1,6 @@
 package io.dockernet.operator.docker;
 
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.micrometer.core.instrument.Counter;
@@ -8,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,19 +46,8 @@ public final class DockerEventHub implements AutoCloseable {
   private final DockerGateway gateway;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "docker-events-reconnect");
-            t.setDaemon(true);
-            return t;
-          });
-  private final ScheduledExecutorService driftChecks =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "docker-drift-check");
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.single("docker-events-reconnect");
+  private final ScheduledExecutorService driftChecks = DaemonThreads.single("docker-drift-check");
   private final Duration driftCheckInterval;
   private final Counter reconnects;
   private volatile AutoCloseable subscription;

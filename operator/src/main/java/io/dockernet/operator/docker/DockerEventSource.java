@@ -1,5 +1,6 @@
 package io.dockernet.operator.docker;
 
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -10,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -33,13 +33,7 @@ public final class DockerEventSource<P extends HasMetadata> extends SimpleInboun
   private static final long RECREATED_DELAY_MS = 500;
 
   private final Function<ResourceID, Optional<P>> cached;
-  private final ScheduledExecutorService later =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "docker-event-source-later");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService later = DaemonThreads.single("docker-event-source-later");
 
   /**
    * @param cached the primary cache's lookup

@@ -10,6 +10,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.dockernet.operator.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -103,11 +104,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "docker-call");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("docker-call"));
     callers.allowCoreThreadTimeOut(true);
   }
 

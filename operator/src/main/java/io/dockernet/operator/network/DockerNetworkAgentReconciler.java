@@ -1,6 +1,7 @@
 package io.dockernet.operator.network;
 
 import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
@@ -33,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,6 +70,7 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   private final NodeNetworkSync sync;
   private final ErrorBackoff backoff = new ErrorBackoff();
   private final AgentMetrics metrics;
+  private final ReleasedNetworks released;
   private InformerEventSource<DockerNetworkNodeState, DockerNetwork> reports;
   private InformerEventSource<Node, DockerNetwork> thisNode;
   private DockerEventSource<DockerNetwork> dockerEvents;
@@ -77,6 +80,10 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
     this.sync =
         new NodeNetworkSync(agent.docker(), agent.guard(), NodeGuard.of(agent.nodePolicy()));
     this.metrics = new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks");
+    this.released =
+        new ReleasedNetworks(
+            agent.docker(), DaemonThreads.single("released-networks"), Instant::now);
+    agent.dockerEvents().addListener(released);
   }
 
   @Override
@@ -169,6 +176,9 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
       previousState = journal.latest;
       agent.events().record(dn, out.notes);
       if (out.released) {
+        if (dn.isMarkedForDeletion()) {
+          released.released(dn);
+        }
         agent.nodeStates().delete(DockerNetworkNodeState.class, dn.getMetadata().getName());
         NodeFinalizer.remove(agent.client(), DockerNetwork.class, dn, finalizer);
       } else {

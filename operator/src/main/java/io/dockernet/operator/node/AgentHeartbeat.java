@@ -1,5 +1,6 @@
 package io.dockernet.operator.node;
 
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.Hashes;
 import io.dockernet.operator.Keys;
 import io.fabric8.kubernetes.api.model.Node;
@@ -13,7 +14,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,13 +40,7 @@ public final class AgentHeartbeat implements AutoCloseable {
   private final String namespace;
   private final String nodeName;
   private final String fieldManager;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "agent-heartbeat");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonThreads.single("agent-heartbeat");
   private String nodeUid;
   private boolean failing;
 

@@ -1,5 +1,6 @@
 package io.dockernet.operator.node;
 
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.Keys;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +34,7 @@ public final class LiveAgents implements AutoCloseable {
   private final String namespace;
   private final Clock clock;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "live-agents");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonThreads.single("live-agents");
   private volatile SharedIndexInformer<Lease> informer;
   private volatile Set<String> lastLive = Set.of();
   private ScheduledFuture<?> nextExpiry;

@@ -1,12 +1,12 @@
 package io.dockernet.operator.node;
 
+import io.dockernet.operator.DaemonThreads;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,13 +57,7 @@ public final class NodeLeaseKeeper implements AutoCloseable {
         "Renewing node {}'s Lease failed; acting on as before and taking it back when the API"
             + " server answers",
         nodeName);
-    keeper =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "node-lease-keeper");
-              t.setDaemon(true);
-              return t;
-            });
+    keeper = DaemonThreads.single("node-lease-keeper");
     keeper.scheduleWithFixedDelay(this::keep, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 

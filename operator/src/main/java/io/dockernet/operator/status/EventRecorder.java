@@ -1,5 +1,6 @@
 package io.dockernet.operator.status;
 
+import io.dockernet.operator.DaemonThreads;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -52,11 +53,7 @@ public final class EventRecorder implements AutoCloseable {
           0,
           TimeUnit.MILLISECONDS,
           new LinkedBlockingQueue<>(QUEUED),
-          r -> {
-            Thread t = new Thread(r, "event-writer");
-            t.setDaemon(true);
-            return t;
-          },
+          DaemonThreads.named("event-writer"),
           (task, pool) -> LOG.warn("Dropped an Event: {} are waiting to be written", QUEUED));
 
   private final Map<Key, Recorded> recorded =

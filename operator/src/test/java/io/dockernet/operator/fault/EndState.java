@@ -122,7 +122,19 @@ final class EndState {
         }
         DockerNetwork owner = byUid.get(labels.get(Keys.DOCKER_OWNER_UID));
         if (owner == null || owner.isMarkedForDeletion()) {
-          out.add(node + ": leaked Docker network " + n.getName() + " (owner gone)");
+          // Owner and creation time tell a late write (created after the owner went) from a
+          // release that skipped it.
+          out.add(
+              node
+                  + ": leaked Docker network "
+                  + n.getName()
+                  + " (owner gone: "
+                  + labels.get(Keys.DOCKER_OWNER_NAME)
+                  + " uid "
+                  + labels.get(Keys.DOCKER_OWNER_UID)
+                  + ", created "
+                  + (n.getCreated() == null ? "?" : n.getCreated().toInstant())
+                  + ")");
         } else if (!selects(owner, nodeLabels.get(node))) {
           out.add(
               node + ": Docker network " + n.getName() + " on a node its owner does not select");

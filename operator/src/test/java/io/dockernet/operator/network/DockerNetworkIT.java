@@ -382,6 +382,25 @@ class DockerNetworkIT {
     }
   }
 
+  /**
+   * An agent killed while its create was in flight: the daemon can finish that create after the
+   * restarted agent released the deleted object and found nothing. Stood in for here by a create
+   * with the deleted object's labels, made after its deletion completed.
+   */
+  @Test
+  void aNetworkALateCreateMakesForADeletedObjectIsRemoved() {
+    kube.resource(NetworkTestSupport.seed("late", "198.18.17.0/24", null)).create();
+    NetworkTestSupport.awaitReady(kube, "late", bed.nodeNames().size());
+    String node = bed.onePerEngine().get(0);
+    Map<String, String> labels = dockerNetwork(node, "late").orElseThrow().getLabels();
+
+    kube.resources(DockerNetwork.class).withName("late").delete();
+    await().atMost(CONVERGE).until(() -> NetworkTestSupport.find(kube, "late").isEmpty());
+    bed.node(node).docker().createNetworkCmd().withName("late").withLabels(labels).exec();
+
+    await().atMost(PROMPTLY).until(() -> dockerNetwork(node, "late").isEmpty());
+  }
+
   @Test
   void aHandRemovedNetworkIsRecreatedWithAnEvent() {
     kube.resource(NetworkTestSupport.seed("drift", "198.18.12.0/24", "dn-drift")).create();
