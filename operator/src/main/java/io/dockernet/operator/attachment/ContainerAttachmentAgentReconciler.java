@@ -1,7 +1,6 @@
 package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.AgentContext;
-import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
@@ -9,22 +8,19 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
-import io.dockernet.operator.docker.DockerEventSource;
-import io.dockernet.operator.docker.DockerUnavailableException;
-import io.dockernet.operator.logging.LogContext;
+import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.network.DesiredNetwork;
-import io.dockernet.operator.node.Drift;
-import io.dockernet.operator.node.ErrorBackoff;
+import io.dockernet.operator.node.AgentKind;
+import io.dockernet.operator.node.AgentPass;
 import io.dockernet.operator.node.LabelSelectors;
-import io.dockernet.operator.node.NodeEventSources;
-import io.dockernet.operator.node.NodeFinalizer;
 import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.ReportWriter;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.Node;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -34,9 +30,14 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The agent side of ContainerAttachment: connects this node's containers to their networks exactly
@@ -60,22 +61,25 @@ import java.util.stream.Collectors;
     initialInterval = 500,
     intervalMultiplier = 2,
     maxInterval = 30_000)
-public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerAttachment> {
+public class ContainerAttachmentAgentReconciler
+    implements Reconciler<ContainerAttachment>,
+        AgentKind<ContainerAttachment, AttachmentNodeStatus, ContainerAttachmentNodeState> {
 
   public static final String NAME = "containerattachment-agent";
 
+  /** Errors that only a change of the container or the object ends: no retry by time. */
+  private static final Set<String> SETTLED_ERRORS =
+      Set.of("NotAttachable", "IncompatibleNetworkMode");
+
+  /** How soon a Pending attachment (a plan under way, a container starting) is looked at again. */
+  private static final Duration PENDING_RECHECK = Duration.ofSeconds(2);
+
   private final AgentContext agent;
   private final NodeAttachmentSync sync;
-  private final ErrorBackoff backoff = new ErrorBackoff();
-  private final AgentMetrics metrics;
-
-  private final AttachmentEvents dockerEvents =
-      new AttachmentEvents(this::dockerNameOf, backoff::failing);
-
+  private final AgentPass<ContainerAttachment, AttachmentNodeStatus, ContainerAttachmentNodeState>
+      pass;
+  private final AttachmentEvents dockerEvents;
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
-  private InformerEventSource<ContainerAttachmentNodeState, ContainerAttachment> reports;
-  private InformerEventSource<Node, ContainerAttachment> thisNode;
-  private DockerEventSource<ContainerAttachment> docker;
 
   public ContainerAttachmentAgentReconciler(AgentContext agent) {
     this(agent, ProcHostInterfaces.system());
@@ -84,147 +88,137 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
   public ContainerAttachmentAgentReconciler(AgentContext agent, HostInterfaces hosts) {
     this.agent = agent;
     this.sync = new NodeAttachmentSync(agent.docker(), hosts, agent.guard(), agent.nodePolicy());
-    this.metrics =
-        new AgentMetrics(agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints");
+    this.pass =
+        new AgentPass<>(
+            agent,
+            this,
+            new AgentPass.Reports<>(
+                ContainerAttachmentNodeState.class,
+                ContainerAttachmentNodeState::new,
+                Keys.ATTACHMENT_LABEL,
+                "endpoint_disconnected"),
+            new AgentMetrics(
+                agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints"));
+    this.dockerEvents = new AttachmentEvents(this::dockerNameOf, pass::failing);
   }
 
   @Override
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
-    thisNode = NodeEventSources.thisNode(context, agent.nodeName());
-    reports =
-        NodeEventSources.ownReports(context, ContainerAttachmentNodeState.class, agent.nodeName());
-    networks =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(DockerNetwork.class, ContainerAttachment.class)
-                .withName("named-networks")
-                .withSecondaryToPrimaryMapper(
-                    dn ->
-                        context
-                            .getPrimaryCache()
-                            .list(a -> dn.getMetadata().getName().equals(specOf(a).network))
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper(
-                    (ContainerAttachment a) ->
-                        specOf(a).network == null
-                            ? Set.of()
-                            : Set.of(new ResourceID(specOf(a).network)))
-                .withItemStore(new CacheWithoutManagedFields<>())
-                .build(),
-            context);
-    docker =
-        new DockerEventSource<>(
-            "docker-attachment-events",
-            agent.dockerEvents(),
-            context.getPrimaryCache()::get,
-            event -> dockerEvents.affected(event, context.getPrimaryCache().list()),
-            () -> NodeEventSources.allPrimaries(context),
-            overview ->
-                Drift.wake(
-                    reports,
-                    thisNode,
-                    agent.nodeName(),
-                    context.getPrimaryCache().list(),
-                    report -> AttachmentReports.stillTrue(report, overview),
-                    labels -> AttachmentEvents.takesPart(overview, labels),
-                    backoff::failing));
-    return List.of(thisNode, reports, networks, docker);
+    networks = NamedNetworks.eventSource(context);
+    List<EventSource<?, ContainerAttachment>> sources =
+        new ArrayList<>(pass.eventSources(context, "docker-attachment-events"));
+    sources.add(networks);
+    return sources;
   }
 
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
-    try (LogContext logged = LogContext.of(ca, agent.nodeName())) {
-      return reconcileLogged(ca, context);
-    }
+    return pass.reconcile(ca, context);
   }
 
-  private UpdateControl<ContainerAttachment> reconcileLogged(
-      ContainerAttachment ca, Context<ContainerAttachment> context) {
-    String name = ca.getMetadata().getName();
-    if (context.isPrimaryResourceDeleted()) {
-      backoff.succeeded(name);
-      dockerEvents.forget(name);
-      docker.wakeIfRecreated(ca);
-      metrics.forget(name);
-      return UpdateControl.noUpdate();
-    }
-    long started = System.nanoTime();
-    String outcome = "error";
-    metrics.seen(name, ca.getMetadata().getGeneration());
-    try {
-      NodeOutcome<AttachmentNodeStatus> result = reconcileOnNode(ca, context);
-      outcome = result == null ? "skipped" : result.report.phase.name();
-      metrics.outcome(name, ca.getMetadata().getGeneration(), result, "endpoint_disconnected");
-      return next(ca, result);
-    } catch (DockerUnavailableException e) {
-      metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
-      metrics.phase(name, Phase.Error);
-      reportUnavailable(ca, context, e);
-      throw e;
-    } finally {
-      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), outcome);
-    }
+  @Override
+  public ErrorStatusUpdateControl<ContainerAttachment> updateErrorStatus(
+      ContainerAttachment ca, Context<ContainerAttachment> context, Exception e) {
+    return pass.updateErrorStatus(ca, context, e);
   }
 
-  private NodeOutcome<AttachmentNodeStatus> reconcileOnNode(
-      ContainerAttachment ca, Context<ContainerAttachment> context) {
-    Node node = context.getSecondaryResource(Node.class).orElse(null);
-    if (node == null) {
-      return null; // not (or no longer) registered: the controller cleans up after this node
-    }
-    ContainerAttachmentNodeState previousState =
-        context.getSecondaryResource(ContainerAttachmentNodeState.class).orElse(null);
-    AttachmentNodeStatus previous = previousState == null ? null : previousState.getStatus();
-    String finalizer = NodeFinalizer.of(agent.nodeName());
-    boolean held = ca.getMetadata().getFinalizers().contains(finalizer);
+  @Override
+  public boolean selects(ContainerAttachment ca, Map<String, String> nodeLabels) {
     LabelSelector selector = specOf(ca).nodeSelector;
-    boolean selects = AttachmentEvents.selects(selector);
-    boolean selected =
-        !ca.isMarkedForDeletion()
-            && (!selects || LabelSelectors.matches(selector, node.getMetadata().getLabels()));
-    if (!selected) {
-      if (previousState == null && !held) {
-        return null;
-      }
-      NodeOutcome<AttachmentNodeStatus> out =
-          sync.release(
-              ca,
-              target(ca, context),
-              previous,
-              ca.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
-      agent.events().record(ca, out.notes);
-      if (out.released) {
-        agent.nodeStates().delete(ContainerAttachmentNodeState.class, ca.getMetadata().getName());
-        NodeFinalizer.remove(agent.client(), ContainerAttachment.class, ca, finalizer);
-      } else {
-        write(ca, out, previousState);
-      }
-      return out;
-    }
-    if (!selects
-        && previousState == null
-        && !held
-        && agent.docker().findContainer(specOf(ca).container).isEmpty()) {
-      return null; // no selector: only nodes where the container exists take part
-    }
-    if (!held
-        && !NodeFinalizer.add(agent.client(), ContainerAttachment.class, ca, agent.nodeName())) {
-      return null; // deleted meanwhile: connect nothing on its behalf
-    }
-    ContainerAttachmentNodeState[] latest = {previousState};
+    return !AttachmentEvents.selects(selector) || LabelSelectors.matches(selector, nodeLabels);
+  }
+
+  /** Without a nodeSelector, only the nodes where the container exists take part. */
+  @Override
+  public boolean joins(ContainerAttachment ca) {
+    return AttachmentEvents.selects(specOf(ca).nodeSelector)
+        || agent.docker().findContainer(specOf(ca).container).isPresent();
+  }
+
+  @Override
+  public NodeOutcome<AttachmentNodeStatus> ensure(
+      ContainerAttachment ca,
+      Context<ContainerAttachment> context,
+      AttachmentNodeStatus previous,
+      ReportWriter<AttachmentNodeStatus> pending) {
     NodeOutcome<AttachmentNodeStatus> out =
         sync.ensure(
             ca,
             target(ca, context),
             Claims.earlierThan(ca, context.getPrimaryCache().list()),
             previous,
-            pending -> latest[0] = write(ca, new NodeOutcome<>(pending), latest[0]));
+            report -> pending.write(new NodeOutcome<>(report)));
     dockerEvents.saw(ca.getMetadata().getName(), out.report.containerId);
-    write(ca, out, latest[0]);
-    agent.events().record(ca, out.notes);
     return out;
+  }
+
+  @Override
+  public NodeOutcome<AttachmentNodeStatus> release(
+      ContainerAttachment ca,
+      Context<ContainerAttachment> context,
+      AttachmentNodeStatus previous,
+      ReportWriter<AttachmentNodeStatus> pending,
+      String why) {
+    return sync.release(ca, target(ca, context), previous, why);
+  }
+
+  /** Waiting ends by an event (container, network or object), not by time. */
+  @Override
+  public boolean settled(AttachmentNodeStatus report) {
+    return report.phase == Phase.Ready
+        || report.phase == Phase.Waiting
+        || (report.phase == Phase.Error && SETTLED_ERRORS.contains(report.reason));
+  }
+
+  @Override
+  public Optional<Duration> recheck(AttachmentNodeStatus report) {
+    return report.phase == Phase.Pending ? Optional.of(PENDING_RECHECK) : Optional.empty();
+  }
+
+  /**
+   * Keeps what the attachment owns, so that a delete after the outage releases exactly that, and
+   * what the DockerNetwork agent needs to recognise our endpoint. A node that never reported stays
+   * silent: without Docker it cannot tell whether the container is here.
+   */
+  @Override
+  public AttachmentNodeStatus unavailable(
+      ContainerAttachment ca, AttachmentNodeStatus previous, boolean selected) {
+    if (previous == null) {
+      return null;
+    }
+    AttachmentNodeStatus report = new AttachmentNodeStatus();
+    report.containerAttachment = ca.getMetadata().getName();
+    report.containerId = previous.containerId;
+    report.containerName = previous.containerName;
+    report.networkId = previous.networkId;
+    report.endpointId = previous.endpointId;
+    report.adopted = previous.adopted;
+    report.adoptedEndpoint = previous.adoptedEndpoint;
+    report.journal = previous.journal;
+    return report;
+  }
+
+  @Override
+  public Collection<ResourceID> affected(DockerEvent event, Stream<ContainerAttachment> primaries) {
+    return dockerEvents.affected(event, primaries);
+  }
+
+  @Override
+  public boolean stillTrue(AttachmentNodeStatus report, Overview overview) {
+    return AttachmentReports.stillTrue(report, overview);
+  }
+
+  @Override
+  public Predicate<ContainerAttachment> takesPart(
+      Overview overview, Map<String, String> nodeLabels) {
+    return AttachmentEvents.takesPart(overview, nodeLabels);
+  }
+
+  @Override
+  public void forget(String name) {
+    dockerEvents.forget(name);
   }
 
   private NodeAttachmentSync.Target target(
@@ -240,73 +234,6 @@ public class ContainerAttachmentAgentReconciler implements Reconciler<ContainerA
     boolean configured = ipam != null && ipam.config != null && !ipam.config.isEmpty();
     return new NodeAttachmentSync.Target(
         dn.dockerName(), true, dn.isMarkedForDeletion(), configured);
-  }
-
-  private UpdateControl<ContainerAttachment> next(
-      ContainerAttachment ca, NodeOutcome<AttachmentNodeStatus> result) {
-    String key = ca.getMetadata().getName();
-    if (result == null
-        || result.released
-        || result.report.phase == Phase.Ready
-        || result.report.phase == Phase.Waiting
-        || (result.report.phase == Phase.Error
-            && ("NotAttachable".equals(result.report.reason)
-                || "IncompatibleNetworkMode".equals(result.report.reason)))) {
-      // Waiting ends by an event (container, network or object), not by time.
-      backoff.succeeded(key);
-      return UpdateControl.noUpdate();
-    }
-    if (result.report.phase == Phase.Pending) {
-      return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(Duration.ofSeconds(2));
-    }
-    return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(backoff.failed(key));
-  }
-
-  private ContainerAttachmentNodeState write(
-      ContainerAttachment ca,
-      NodeOutcome<AttachmentNodeStatus> out,
-      ContainerAttachmentNodeState previous) {
-    return agent
-        .nodeStates()
-        .write(
-            ContainerAttachmentNodeState::new,
-            ca,
-            Keys.ATTACHMENT_LABEL,
-            out.report,
-            previous,
-            reports);
-  }
-
-  private void reportUnavailable(
-      ContainerAttachment ca, Context<ContainerAttachment> context, DockerUnavailableException e) {
-    ContainerAttachmentNodeState previous =
-        context.getSecondaryResource(ContainerAttachmentNodeState.class).orElse(null);
-    if (previous == null) {
-      return;
-    }
-    AttachmentNodeStatus report = new AttachmentNodeStatus();
-    report.containerAttachment = ca.getMetadata().getName();
-    report.observedGeneration = ca.getMetadata().getGeneration();
-    if (previous.getStatus() != null) {
-      // Keep what the attachment owns, so that a delete after the outage releases exactly that,
-      // and what the DockerNetwork agent needs to recognise our endpoint.
-      AttachmentNodeStatus was = previous.getStatus();
-      report.containerId = was.containerId;
-      report.containerName = was.containerName;
-      report.networkId = was.networkId;
-      report.endpointId = was.endpointId;
-      report.adopted = was.adopted;
-      report.adoptedEndpoint = was.adoptedEndpoint;
-      report.journal = was.journal;
-    }
-    report.phase = Phase.Error;
-    report.reason = e.reason();
-    report.message = e.reportMessage();
-    try {
-      write(ca, new NodeOutcome<>(report), previous);
-    } catch (RuntimeException ignored) {
-      // The report is best effort; the retry matters.
-    }
   }
 
   private String dockerNameOf(ContainerAttachment a) {

@@ -3,44 +3,35 @@ package io.dockernet.operator.network;
 import io.dockernet.operator.AgentContext;
 import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
-import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
-import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
-import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerUnavailableException;
-import io.dockernet.operator.logging.LogContext;
+import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.metrics.AgentMetrics;
-import io.dockernet.operator.node.Drift;
-import io.dockernet.operator.node.ErrorBackoff;
+import io.dockernet.operator.node.AgentKind;
+import io.dockernet.operator.node.AgentPass;
 import io.dockernet.operator.node.LabelSelectors;
-import io.dockernet.operator.node.NodeEventSources;
-import io.dockernet.operator.node.NodeFinalizer;
 import io.dockernet.operator.node.NodeOutcome;
-import io.fabric8.kubernetes.api.model.Node;
+import io.dockernet.operator.node.ReportWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The agent side of DockerNetwork: makes this node's Docker daemon match every DockerNetwork that
@@ -62,24 +53,31 @@ import java.util.Set;
     initialInterval = 500,
     intervalMultiplier = 2,
     maxInterval = 30_000)
-public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
+public class DockerNetworkAgentReconciler
+    implements Reconciler<DockerNetwork>,
+        AgentKind<DockerNetwork, NetworkNodeStatus, DockerNetworkNodeState> {
 
   public static final String NAME = "dockernetwork-agent";
 
   private final AgentContext agent;
   private final NodeNetworkSync sync;
-  private final ErrorBackoff backoff = new ErrorBackoff();
-  private final AgentMetrics metrics;
+  private final AgentPass<DockerNetwork, NetworkNodeStatus, DockerNetworkNodeState> pass;
   private final ReleasedNetworks released;
-  private InformerEventSource<DockerNetworkNodeState, DockerNetwork> reports;
-  private InformerEventSource<Node, DockerNetwork> thisNode;
-  private DockerEventSource<DockerNetwork> dockerEvents;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
     this.sync =
         new NodeNetworkSync(agent.docker(), agent.guard(), NodeGuard.of(agent.nodePolicy()));
-    this.metrics = new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks");
+    this.pass =
+        new AgentPass<>(
+            agent,
+            this,
+            new AgentPass.Reports<>(
+                DockerNetworkNodeState.class,
+                DockerNetworkNodeState::new,
+                Keys.DOCKER_NETWORK_LABEL,
+                "network_removed"),
+            new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks"));
     this.released =
         new ReleasedNetworks(
             agent.docker(), DaemonThreads.single("released-networks"), Instant::now);
@@ -89,197 +87,112 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
   @Override
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
-    reports = NodeEventSources.ownReports(context, DockerNetworkNodeState.class, agent.nodeName());
-    thisNode = NodeEventSources.thisNode(context, agent.nodeName());
-    dockerEvents =
-        new DockerEventSource<>(
-            "docker-network-events",
-            agent.dockerEvents(),
-            context.getPrimaryCache()::get,
-            event -> affected(event, context),
-            () -> NodeEventSources.allPrimaries(context),
-            overview ->
-                Drift.wake(
-                    reports,
-                    thisNode,
-                    agent.nodeName(),
-                    context.getPrimaryCache().list(),
-                    report -> NetworkReports.stillTrue(report, overview),
-                    labels ->
-                        dn ->
-                            LabelSelectors.matches(DesiredNetwork.specOf(dn).nodeSelector, labels),
-                    backoff::failing));
-    return List.of(thisNode, reports, dockerEvents);
+    return pass.eventSources(context, "docker-network-events");
   }
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
-    try (LogContext logged = LogContext.of(dn, agent.nodeName())) {
-      return reconcileLogged(dn, context);
-    }
+    return pass.reconcile(dn, context);
   }
 
-  private UpdateControl<DockerNetwork> reconcileLogged(
-      DockerNetwork dn, Context<DockerNetwork> context) {
-    String name = dn.getMetadata().getName();
-    if (context.isPrimaryResourceDeleted()) {
-      backoff.succeeded(name);
-      metrics.forget(name);
-      dockerEvents.wakeIfRecreated(dn);
-      return UpdateControl.noUpdate();
-    }
-    long started = System.nanoTime();
-    String outcome = "error";
-    metrics.seen(name, dn.getMetadata().getGeneration());
-    try {
-      NodeOutcome<NetworkNodeStatus> result = reconcileOnNode(dn, context);
-      outcome = result == null ? "skipped" : result.report.phase.name();
-      metrics.outcome(name, dn.getMetadata().getGeneration(), result, "network_removed");
-      return next(dn, result);
-    } catch (DockerUnavailableException e) {
-      metrics.nodeError(e.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
-      metrics.phase(name, Phase.Error);
-      reportUnavailable(dn, context, e);
-      throw e;
-    } finally {
-      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), outcome);
-    }
+  @Override
+  public ErrorStatusUpdateControl<DockerNetwork> updateErrorStatus(
+      DockerNetwork dn, Context<DockerNetwork> context, Exception e) {
+    return pass.updateErrorStatus(dn, context, e);
   }
 
-  private NodeOutcome<NetworkNodeStatus> reconcileOnNode(
-      DockerNetwork dn, Context<DockerNetwork> context) {
-    Node node = context.getSecondaryResource(Node.class).orElse(null);
-    if (node == null) {
-      // This node is not (or no longer) registered: the controller cleans up after it.
-      return null;
-    }
-    DockerNetworkNodeState previousState =
-        context.getSecondaryResource(DockerNetworkNodeState.class).orElse(null);
-    NetworkNodeStatus previous = previousState == null ? null : previousState.getStatus();
-    String finalizer = NodeFinalizer.of(agent.nodeName());
-    boolean selected =
-        !dn.isMarkedForDeletion()
-            && LabelSelectors.matches(
-                DesiredNetwork.specOf(dn).nodeSelector, node.getMetadata().getLabels());
-    if (!selected) {
-      if (previousState == null && !dn.getMetadata().getFinalizers().contains(finalizer)) {
-        return null;
-      }
-      Journal journal = new Journal(dn, previousState);
-      NodeOutcome<NetworkNodeStatus> out =
-          sync.release(
-              dn,
-              previous,
-              this::attachedEndpoints,
-              journal,
-              dn.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected");
-      previousState = journal.latest;
-      agent.events().record(dn, out.notes);
-      if (out.released) {
-        if (dn.isMarkedForDeletion()) {
-          released.released(dn);
-        }
-        agent.nodeStates().delete(DockerNetworkNodeState.class, dn.getMetadata().getName());
-        NodeFinalizer.remove(agent.client(), DockerNetwork.class, dn, finalizer);
-      } else {
-        write(dn, out, previousState);
-      }
-      return out;
-    }
-    if (!dn.getMetadata().getFinalizers().contains(finalizer)
-        && !NodeFinalizer.add(agent.client(), DockerNetwork.class, dn, agent.nodeName())) {
-      return null; // deleted meanwhile: create nothing on its behalf
-    }
-    Journal journal = new Journal(dn, previousState);
+  @Override
+  public boolean selects(DockerNetwork dn, Map<String, String> nodeLabels) {
+    return LabelSelectors.matches(DesiredNetwork.specOf(dn).nodeSelector, nodeLabels);
+  }
+
+  @Override
+  public NodeOutcome<NetworkNodeStatus> ensure(
+      DockerNetwork dn,
+      Context<DockerNetwork> context,
+      NetworkNodeStatus previous,
+      ReportWriter<NetworkNodeStatus> pending) {
+    return sync.ensure(
+        dn,
+        previous,
+        uid -> ownerExists(context, uid),
+        this::attachedEndpoints,
+        new Journal(dn, pending));
+  }
+
+  @Override
+  public NodeOutcome<NetworkNodeStatus> release(
+      DockerNetwork dn,
+      Context<DockerNetwork> context,
+      NetworkNodeStatus previous,
+      ReportWriter<NetworkNodeStatus> pending,
+      String why) {
     NodeOutcome<NetworkNodeStatus> out =
-        sync.ensure(
-            dn, previous, uid -> ownerExists(context, uid), this::attachedEndpoints, journal);
-    write(dn, out, journal.latest);
-    agent.events().record(dn, out.notes);
+        sync.release(dn, previous, this::attachedEndpoints, new Journal(dn, pending), why);
+    if (out.released && dn.isMarkedForDeletion()) {
+      released.released(dn);
+    }
     return out;
   }
 
-  private UpdateControl<DockerNetwork> next(
-      DockerNetwork dn, NodeOutcome<NetworkNodeStatus> result) {
-    String key = dn.getMetadata().getName();
-    if (result == null || result.released || result.report.phase == Phase.Ready) {
-      backoff.succeeded(key);
-      return UpdateControl.noUpdate();
-    }
-    return UpdateControl.<DockerNetwork>noUpdate().rescheduleAfter(backoff.failed(key));
-  }
-
-  private DockerNetworkNodeState write(
-      DockerNetwork dn, NodeOutcome<NetworkNodeStatus> out, DockerNetworkNodeState previous) {
-    return agent
-        .nodeStates()
-        .write(
-            DockerNetworkNodeState::new,
-            dn,
-            Keys.DOCKER_NETWORK_LABEL,
-            out.report,
-            previous,
-            reports);
-  }
-
-  private void reportUnavailable(
-      DockerNetwork dn, Context<DockerNetwork> context, DockerUnavailableException e) {
-    DockerNetworkNodeState previous =
-        context.getSecondaryResource(DockerNetworkNodeState.class).orElse(null);
-    // A node that takes part reports even before its first report: an object created while the
-    // daemon is down would otherwise show only "no report yet" from this node.
-    if (previous == null && !selectedHere(dn, context)) {
-      return;
+  /**
+   * A node that takes part reports even before its first report: an object created while the daemon
+   * is down would otherwise show only "no report yet" from this node.
+   */
+  @Override
+  public NetworkNodeStatus unavailable(
+      DockerNetwork dn, NetworkNodeStatus previous, boolean selected) {
+    if (previous == null && !selected) {
+      return null;
     }
     NetworkNodeStatus report = new NetworkNodeStatus();
     report.dockerNetwork = dn.getMetadata().getName();
     report.networkName = dn.dockerName();
-    report.observedGeneration = dn.getMetadata().getGeneration();
-    if (previous != null && previous.getStatus() != null) {
+    if (previous != null) {
       // A replacement under way must not lose its journal to an outage: it resumes from it.
-      report.journal = previous.getStatus().journal;
-      report.networkId = previous.getStatus().networkId;
-      report.refusedGeneration = previous.getStatus().refusedGeneration;
+      report.journal = previous.journal;
+      report.networkId = previous.networkId;
+      report.refusedGeneration = previous.refusedGeneration;
     }
-    report.phase = Phase.Error;
-    report.reason = e.reason();
-    report.message = e.reportMessage();
-    try {
-      write(dn, new NodeOutcome<>(report), previous);
-    } catch (RuntimeException ignored) {
-      // The report is best effort; the retry matters.
-    }
+    return report;
   }
 
-  private boolean selectedHere(DockerNetwork dn, Context<DockerNetwork> context) {
-    return !dn.isMarkedForDeletion()
-        && context
-            .getSecondaryResource(Node.class)
-            .map(
-                n ->
-                    LabelSelectors.matches(
-                        DesiredNetwork.specOf(dn).nodeSelector, n.getMetadata().getLabels()))
-            .orElse(false);
+  /**
+   * A network event concerns the objects naming that network. A network removed can also unblock
+   * objects in error (a freed pool or bridge name), so those are woken too; other events (every
+   * container start connects one) leave them to their backoff.
+   */
+  @Override
+  public Collection<ResourceID> affected(DockerEvent event, Stream<DockerNetwork> primaries) {
+    if (!"network".equals(event.type())) {
+      return List.of();
+    }
+    String name = event.attributes() == null ? null : event.attributes().get("name");
+    boolean freed = "destroy".equals(event.action());
+    return primaries
+        .filter(
+            d -> d.dockerName().equals(name) || (freed && pass.failing(d.getMetadata().getName())))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public boolean stillTrue(NetworkNodeStatus report, Overview overview) {
+    return NetworkReports.stillTrue(report, overview);
   }
 
   /**
    * Saves a network replacement's journal in this node's report before anything destructive runs,
    * as a Pending report naming what is being done; a failed write stops the replacement.
    */
-  private final class Journal implements NetworkRecreator.JournalStore {
-    private final DockerNetwork dn;
-    private DockerNetworkNodeState latest;
-
-    Journal(DockerNetwork dn, DockerNetworkNodeState latest) {
-      this.dn = dn;
-      this.latest = latest;
-    }
+  private record Journal(DockerNetwork dn, ReportWriter<NetworkNodeStatus> reports)
+      implements NetworkRecreator.JournalStore {
 
     @Override
     public void save(NetworkJournal journal) {
       NetworkNodeStatus report = NetworkReports.base(dn, null);
-      if (latest != null && latest.getStatus() != null) {
-        report.networkId = latest.getStatus().networkId;
+      if (reports.stored() != null) {
+        report.networkId = reports.stored().networkId;
       }
       report.journal = journal;
       String what =
@@ -292,82 +205,16 @@ public class DockerNetworkAgentReconciler implements Reconciler<DockerNetwork> {
               : "Docker refused the new network ("
                   + journal.rollback
                   + "); putting the old one back as it was";
-      latest = write(dn, NodeOutcome.of(report, Phase.Pending, "Replacing", what), latest);
+      reports.write(NodeOutcome.of(report, Phase.Pending, "Replacing", what));
     }
   }
 
-  /** The endpoints this node's ContainerAttachments made, from their reports. */
   private AttachedEndpoints attachedEndpoints() {
-    Map<String, String> made = new HashMap<>();
-    agent
-        .client()
-        .resources(ContainerAttachmentNodeState.class)
-        .withLabel(Keys.NODE_LABEL, agent.nodeName())
-        .list()
-        .getItems()
-        .forEach(
-            s -> {
-              AttachmentNodeStatus st = s.getStatus();
-              if (st != null
-                  && st.networkId != null
-                  && st.containerId != null
-                  && !Boolean.TRUE.equals(st.adopted)) {
-                made.put(st.networkId + "/" + st.containerId, st.containerAttachment);
-              }
-            });
-    Set<String> live = new HashSet<>();
-    agent
-        .client()
-        .resources(ContainerAttachment.class)
-        .list()
-        .getItems()
-        .forEach(
-            a -> {
-              if (!a.isMarkedForDeletion()) {
-                live.add(a.getMetadata().getName());
-              }
-            });
-    return new AttachedEndpoints() {
-      @Override
-      public String attachmentOf(String networkId, String containerId) {
-        return made.get(networkId + "/" + containerId);
-      }
-
-      @Override
-      public boolean live(String attachment) {
-        return live.contains(attachment);
-      }
-    };
+    return AttachedEndpoints.madeOn(agent.client(), agent.nodeName());
   }
 
   private static boolean ownerExists(Context<DockerNetwork> context, String uid) {
     return uid != null
         && context.getPrimaryCache().list().anyMatch(d -> uid.equals(d.getMetadata().getUid()));
-  }
-
-  /**
-   * A network event concerns the objects naming that network. A network removed can also unblock
-   * objects in error (a freed pool or bridge name), so those are woken too; other events (every
-   * container start connects one) leave them to their backoff.
-   */
-  private Collection<ResourceID> affected(
-      DockerEvent event, EventSourceContext<DockerNetwork> context) {
-    if (!"network".equals(event.type())) {
-      return List.of();
-    }
-    String name = event.attributes() == null ? null : event.attributes().get("name");
-    boolean freed = "destroy".equals(event.action());
-    Set<ResourceID> ids = new HashSet<>();
-    context
-        .getPrimaryCache()
-        .list()
-        .forEach(
-            d -> {
-              if (d.dockerName().equals(name)
-                  || (freed && backoff.failing(d.getMetadata().getName()))) {
-                ids.add(ResourceID.fromResource(d));
-              }
-            });
-    return ids;
   }
 }

@@ -1,0 +1,228 @@
+package io.dockernet.operator.node;
+
+import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.api.v1alpha1.NodeReport;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.docker.DockerEventSource;
+import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.logging.LogContext;
+import io.dockernet.operator.metrics.AgentMetrics;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The pass every agent makes over one object on its node, whatever the kind: is the node selected;
+ * hold this node's finalizer; make Docker match ({@link AgentKind#ensure}) or let go ({@link
+ * AgentKind#release}); write this node's report; record events; decide when to look again. Also the
+ * event sources every agent has: this node's Node, its own reports, Docker's event stream and the
+ * periodic overview of the daemon.
+ */
+public final class AgentPass<
+    P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>> {
+
+  private final AgentContext agent;
+  private final AgentKind<P, S, R> kind;
+  private final Reports<S, R> reportKind;
+  private final AgentMetrics metrics;
+  private final ErrorBackoff backoff = new ErrorBackoff();
+  private InformerEventSource<R, P> reports;
+  private InformerEventSource<Node, P> thisNode;
+  private DockerEventSource<P> dockerEvents;
+
+  /**
+   * The report objects of a kind: their class, how to make one, the label that names their parent
+   * on them; and where the metrics count a repair that Docker events forced (e.g. network_removed).
+   */
+  public record Reports<S extends NodeReport, R extends CustomResource<Void, S>>(
+      Class<R> type, Supplier<R> factory, String parentLabel, String driftCause) {}
+
+  public AgentPass(
+      AgentContext agent, AgentKind<P, S, R> kind, Reports<S, R> reports, AgentMetrics metrics) {
+    this.agent = agent;
+    this.kind = kind;
+    this.reportKind = reports;
+    this.metrics = metrics;
+  }
+
+  /** This node's Node, its own reports, and Docker's events and overviews. */
+  public List<EventSource<?, P>> eventSources(EventSourceContext<P> context, String dockerName) {
+    thisNode = NodeEventSources.thisNode(context, agent.nodeName());
+    reports = NodeEventSources.ownReports(context, reportKind.type(), agent.nodeName());
+    dockerEvents =
+        new DockerEventSource<>(
+            dockerName,
+            agent.dockerEvents(),
+            context.getPrimaryCache()::get,
+            event -> kind.affected(event, context.getPrimaryCache().list()),
+            () -> NodeEventSources.allPrimaries(context),
+            overview ->
+                Drift.wake(
+                    reports,
+                    thisNode,
+                    agent.nodeName(),
+                    context.getPrimaryCache().list(),
+                    (S report) -> kind.stillTrue(report, overview),
+                    labels -> kind.takesPart(overview, labels),
+                    backoff::failing));
+    return List.of(thisNode, reports, dockerEvents);
+  }
+
+  /** Whether the object's last pass failed and it waits for its backoff. */
+  public boolean failing(String name) {
+    return backoff.failing(name);
+  }
+
+  public UpdateControl<P> reconcile(P primary, Context<P> context) {
+    try (LogContext logged = LogContext.of(primary, agent.nodeName())) {
+      String name = primary.getMetadata().getName();
+      if (context.isPrimaryResourceDeleted()) {
+        backoff.succeeded(name);
+        metrics.forget(name);
+        kind.forget(name);
+        dockerEvents.wakeIfRecreated(primary);
+        return UpdateControl.noUpdate();
+      }
+      long started = System.nanoTime();
+      long generation = generationOf(primary);
+      String outcome = "error";
+      metrics.seen(name, generation);
+      try {
+        NodeOutcome<S> result = onNode(primary, context);
+        outcome = result == null ? "skipped" : result.report.phase.name();
+        metrics.outcome(name, generation, result, reportKind.driftCause());
+        return next(name, result);
+      } finally {
+        metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), outcome);
+      }
+    }
+  }
+
+  /**
+   * A pass that Docker's absence stopped still reports it, keeping what the report must carry
+   * through the outage; JOSDK then retries with its backoff.
+   */
+  public ErrorStatusUpdateControl<P> updateErrorStatus(P primary, Context<P> context, Exception e) {
+    if (!(e instanceof DockerUnavailableException unavailable)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    try (LogContext logged = LogContext.of(primary, agent.nodeName())) {
+      metrics.nodeError(unavailable.reason()); // DockerUnavailable, EngineTooOld, EngineTooNew
+      metrics.phase(primary.getMetadata().getName(), Phase.Error);
+      R previous = context.getSecondaryResource(reportKind.type()).orElse(null);
+      S report =
+          kind.unavailable(
+              primary, previous == null ? null : previous.getStatus(), selected(primary, context));
+      if (report != null) {
+        report.observedGeneration = primary.getMetadata().getGeneration();
+        NodeOutcome<S> out =
+            NodeOutcome.of(report, Phase.Error, unavailable.reason(), unavailable.reportMessage());
+        try {
+          write(primary, out, previous);
+        } catch (RuntimeException ignored) {
+          // The report is best effort; the retry matters.
+        }
+      }
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private NodeOutcome<S> onNode(P primary, Context<P> context) {
+    if (context.getSecondaryResource(Node.class).isEmpty()) {
+      return null; // not (or no longer) registered: the controller cleans up after this node
+    }
+    Writer pending = new Writer(primary, context.getSecondaryResource(reportKind.type()));
+    String finalizer = NodeFinalizer.of(agent.nodeName());
+    boolean held = primary.getMetadata().getFinalizers().contains(finalizer);
+    if (!selected(primary, context)) {
+      if (pending.latest == null && !held) {
+        return null;
+      }
+      String why = primary.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected";
+      NodeOutcome<S> out = kind.release(primary, context, pending.stored(), pending, why);
+      agent.events().record(primary, out.notes);
+      if (out.released) {
+        agent.nodeStates().delete(reportKind.type(), primary.getMetadata().getName());
+        NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer);
+      } else {
+        pending.write(out);
+      }
+      return out;
+    }
+    if (pending.latest == null && !held && !kind.joins(primary)) {
+      return null;
+    }
+    if (!held && !NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName())) {
+      return null; // deleted meanwhile: make nothing on its behalf
+    }
+    NodeOutcome<S> out = kind.ensure(primary, context, pending.stored(), pending);
+    pending.write(out);
+    agent.events().record(primary, out.notes);
+    return out;
+  }
+
+  private boolean selected(P primary, Context<P> context) {
+    return !primary.isMarkedForDeletion()
+        && context
+            .getSecondaryResource(Node.class)
+            .map(node -> kind.selects(primary, node.getMetadata().getLabels()))
+            .orElse(false);
+  }
+
+  private UpdateControl<P> next(String name, NodeOutcome<S> result) {
+    if (result == null || result.released || kind.settled(result.report)) {
+      backoff.succeeded(name);
+      return UpdateControl.noUpdate();
+    }
+    Duration after = kind.recheck(result.report).orElseGet(() -> backoff.failed(name));
+    return UpdateControl.<P>noUpdate().rescheduleAfter(after);
+  }
+
+  private R write(P primary, NodeOutcome<S> out, R previous) {
+    return agent
+        .nodeStates()
+        .write(
+            reportKind.factory(), primary, reportKind.parentLabel(), out.report, previous, reports);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <P extends HasMetadata> Class<P> typeOf(P primary) {
+    return (Class<P>) primary.getClass();
+  }
+
+  private static long generationOf(HasMetadata primary) {
+    Long generation = primary.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
+  }
+
+  /** This node's report on one object, as stored now; every write of the pass goes through it. */
+  private final class Writer implements ReportWriter<S> {
+    private final P primary;
+    private R latest;
+
+    Writer(P primary, Optional<R> stored) {
+      this.primary = primary;
+      this.latest = stored.orElse(null);
+    }
+
+    @Override
+    public S stored() {
+      return latest == null ? null : latest.getStatus();
+    }
+
+    @Override
+    public void write(NodeOutcome<S> outcome) {
+      latest = AgentPass.this.write(primary, outcome, latest);
+    }
+  }
+}
