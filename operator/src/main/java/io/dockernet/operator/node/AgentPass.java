@@ -113,7 +113,8 @@ public final class AgentPass<
    * through the outage; JOSDK then retries with its backoff.
    */
   public ErrorStatusUpdateControl<P> updateErrorStatus(P primary, Context<P> context, Exception e) {
-    if (!(e instanceof DockerUnavailableException unavailable)) {
+    DockerUnavailableException unavailable = dockerUnavailable(e);
+    if (unavailable == null) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     try (LogContext logged = LogContext.of(primary, agent.nodeName())) {
@@ -135,6 +136,16 @@ public final class AgentPass<
       }
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /** JOSDK's metrics wrap what the reconciler threw (in an OperatorException). */
+  private static DockerUnavailableException dockerUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DockerUnavailableException unavailable) {
+        return unavailable;
+      }
+    }
+    return null;
   }
 
   private NodeOutcome<S> onNode(P primary, Context<P> context) {
