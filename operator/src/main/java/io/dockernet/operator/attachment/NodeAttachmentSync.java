@@ -364,7 +364,7 @@ final class NodeAttachmentSync {
       DockerException e) {
     String taker =
         e instanceof DockerConflictException
-            ? AttachmentPlan.holderOf(docker.findNetwork(net.id()).orElse(net), c.id(), request)
+            ? AddressConflicts.holderOf(docker.findNetwork(net.id()).orElse(net), c.id(), request)
             : null;
     Phase phase =
         taker != null || e instanceof DockerConflictException ? Phase.Conflict : Phase.Error;
@@ -374,11 +374,7 @@ final class NodeAttachmentSync {
             : e instanceof DockerConflictException ? "ConnectConflict" : "ConnectRejected";
     String message =
         taker != null
-            ? AttachmentPlan.addressOf(request)
-                + " on network "
-                + net.name()
-                + " is already in use by container "
-                + taker
+            ? AddressConflicts.inUse(request, net.name(), taker)
             : "Docker refused: " + e.getMessage();
     if (putBack == null) {
       base.journal = null;
