@@ -58,7 +58,7 @@ final class AddressConflicts {
       boolean heldByUs =
           current != null
               && current.endpointId() != null
-              && NodeAttachmentSync.ours(previous, c.id())
+              && EndpointOwnership.ours(previous, c.id())
               && DesiredEndpoint.differences(desired, current).isEmpty();
       return new Report(
           Phase.Conflict,
