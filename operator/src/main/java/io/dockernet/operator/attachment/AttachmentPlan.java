@@ -9,7 +9,6 @@ import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
-import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.network.EndpointSnapshots;
 import java.time.Duration;
@@ -129,7 +128,8 @@ final class AttachmentPlan {
       return new Report(Phase.Error, verdict.reason(), verdict.message());
     }
     ContainerEndpoint current = c.networks().get(net.name());
-    Report lost = yieldToEarlier(c, net, current, desired, observed.claims(), previous);
+    Report lost =
+        AddressConflicts.yieldToEarlier(c, net, current, desired, observed.claims(), previous);
     if (lost != null) {
       return lost;
     }
@@ -140,12 +140,12 @@ final class AttachmentPlan {
     boolean configuredHere =
         current != null && (current.networkId() == null || net.id().equals(current.networkId()));
     if (differences.isEmpty() && (active || (!c.running() && configuredHere))) {
-      String taker = c.running() ? null : holderOf(net, c.id(), desired);
+      String taker = c.running() ? null : AddressConflicts.holderOf(net, c.id(), desired);
       if (taker != null) {
         return new Report(
             Phase.Conflict,
             "AddressTaken",
-            addressOf(desired)
+            AddressConflicts.addressOf(desired)
                 + " on network "
                 + net.name()
                 + " is used by container "
@@ -158,16 +158,10 @@ final class AttachmentPlan {
       }
       return new AsDeclared(current, verdict.warnings());
     }
-    String holder = holderOf(net, c.id(), desired);
+    String holder = AddressConflicts.holderOf(net, c.id(), desired);
     if (holder != null) {
       return new Report(
-          Phase.Conflict,
-          "AddressInUse",
-          addressOf(desired)
-              + " on network "
-              + net.name()
-              + " is already in use by container "
-              + holder);
+          Phase.Conflict, "AddressInUse", AddressConflicts.inUse(desired, net.name(), holder));
     }
     if (current == null) {
       return new Connect(desired, verdict.warnings());
@@ -206,90 +200,6 @@ final class AttachmentPlan {
         "Docker network " + net.name() + " is being replaced; connecting once it is back");
   }
 
-  /**
-   * An earlier attachment asking for the same address (or the same container) on this network wins
-   * wherever its container exists; this one then reports the Conflict and gives back an address it
-   * holds, so the outcome does not depend on which agent pass ran first.
-   */
-  private static Report yieldToEarlier(
-      ContainerInfo c,
-      NetworkInfo net,
-      ContainerEndpoint current,
-      EndpointRequest desired,
-      List<ClaimOnNode> claims,
-      AttachmentNodeStatus previous) {
-    for (ClaimOnNode onNode : claims) {
-      if (onNode.containerId() == null) {
-        continue;
-      }
-      Claim claim = onNode.claim();
-      if (onNode.containerId().equals(c.id())) {
-        return new Report(
-            Phase.Conflict,
-            "DuplicateAttachment",
-            "ContainerAttachment "
-                + claim.attachment()
-                + " (created earlier) already connects "
-                + c.name()
-                + " to "
-                + net.name()
-                + "; only one attachment per container and network takes effect");
-      }
-      String address = sharedAddress(claim, desired);
-      if (address == null) {
-        continue;
-      }
-      boolean heldByUs =
-          current != null
-              && current.endpointId() != null
-              && NodeAttachmentSync.ours(previous, c.id())
-              && DesiredEndpoint.differences(desired, current).isEmpty();
-      return new Report(
-          Phase.Conflict,
-          "AddressClaimed",
-          address
-              + " on network "
-              + net.name()
-              + " is also claimed by ContainerAttachment "
-              + claim.attachment()
-              + " (container "
-              + onNode.containerName()
-              + "), created earlier, which takes precedence",
-          heldByUs);
-    }
-    return null;
-  }
-
-  private static String sharedAddress(Claim claim, EndpointRequest desired) {
-    if (desired.ipv4Address() != null
-        && desired.ipv4Address().equals(DesiredEndpoint.canonical(claim.ipv4Address()))) {
-      return desired.ipv4Address();
-    }
-    if (desired.ipv6Address() != null
-        && desired.ipv6Address().equals(DesiredEndpoint.canonical(claim.ipv6Address()))) {
-      return desired.ipv6Address();
-    }
-    return null;
-  }
-
-  /** The name of another container on the network holding one of the requested addresses. */
-  static String holderOf(NetworkInfo net, String containerId, EndpointRequest desired) {
-    for (NetworkEndpoint e : net.endpoints()) {
-      if (e.containerId().equals(containerId)) {
-        continue;
-      }
-      if (sameAddress(desired.ipv4Address(), e.ipv4Cidr())
-          || sameAddress(desired.ipv6Address(), e.ipv6Cidr())) {
-        return e.containerName() == null ? e.containerId() : e.containerName();
-      }
-    }
-    return null;
-  }
-
-  private static boolean sameAddress(String wanted, String cidr) {
-    return wanted != null && cidr != null && wanted.equals(DesiredEndpoint.canonical(cidr));
-  }
-
   private static String incompatible(String container, String mode, String sharedWith) {
     if (mode.startsWith("container:")) {
       return "container "
@@ -308,9 +218,5 @@ final class AttachmentPlan {
             ? ": it shares the node's network namespace"
             : ": it has only a loopback interface")
         + " and cannot be connected to other networks";
-  }
-
-  static String addressOf(EndpointRequest desired) {
-    return desired.ipv4Address() != null ? desired.ipv4Address() : desired.ipv6Address();
   }
 }

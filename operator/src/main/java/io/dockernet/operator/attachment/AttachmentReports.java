@@ -2,14 +2,17 @@ package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
+import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.ListedContainer;
 import io.dockernet.operator.docker.DockerGateway.ListedEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.dockernet.operator.docker.DockerGateway.PublishedPort;
 import io.dockernet.operator.ip.Addresses;
+import io.dockernet.operator.node.NodeOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +89,50 @@ final class AttachmentReports {
         endpoint.endpointId() == null
             ? null
             : hosts.hostInterfaceOf(c.pid(), endpoint.macAddress()).orElse(null);
+  }
+
+  /**
+   * The Ready outcome for an endpoint that is as declared, with the warnings that go with it: the
+   * same whether the agent just connected it or found it so.
+   */
+  static NodeOutcome<AttachmentNodeStatus> ready(
+      AttachmentNodeStatus base,
+      ContainerInfo c,
+      NetworkInfo net,
+      ContainerEndpoint endpoint,
+      EndpointRequest desired,
+      List<String> warnings,
+      HostInterfaces hosts) {
+    List<String> all = new ArrayList<>(warnings);
+    fillEndpoint(base, c, net, endpoint, hosts);
+    if (endpoint.endpointId() != null
+        && desired.macAddress() != null
+        && !desired.macAddress().equalsIgnoreCase(String.valueOf(endpoint.macAddress()))) {
+      all.add(
+          "MacAddressIgnored: Docker assigned "
+              + endpoint.macAddress()
+              + " instead of "
+              + desired.macAddress()
+              + " (Docker Engines ignore the MAC address on connect before API 1.54)");
+    }
+    base.warnings = all.isEmpty() ? null : List.copyOf(all);
+    String message =
+        c.running()
+            ? "container "
+                + c.name()
+                + " is attached to "
+                + net.name()
+                + " at "
+                + describeAddress(endpoint)
+            : "container "
+                + c.name()
+                + " is not running; Docker connects it to "
+                + net.name()
+                + " as declared when it starts";
+    if (!all.isEmpty()) {
+      message += "; warning: " + String.join("; ", all);
+    }
+    return NodeOutcome.of(base, Phase.Ready, c.running() ? "Attached" : "Configured", message);
   }
 
   static String describeAddress(ContainerEndpoint e) {
