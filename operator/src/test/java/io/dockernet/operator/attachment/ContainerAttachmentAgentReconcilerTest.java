@@ -1,0 +1,129 @@
+package io.dockernet.operator.attachment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
+import io.dockernet.operator.node.AgentOnFakeDocker;
+import io.dockernet.operator.node.NodeStates;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ContainerAttachment agent reconciler in the fast loop: a real API server, a fake Docker
+ * daemon ({@link AgentOnFakeDocker}). What the integration tests show on real daemons, in seconds.
+ */
+class ContainerAttachmentAgentReconcilerTest {
+
+  private static final Duration SOON = Duration.ofSeconds(20);
+
+  private final KubernetesClient kube = AgentOnFakeDocker.kube();
+  private AgentOnFakeDocker node;
+
+  @BeforeEach
+  void startAgent() {
+    node = AgentOnFakeDocker.start();
+  }
+
+  @AfterEach
+  void stopAgent() {
+    node.close();
+  }
+
+  @Test
+  void theContainerIsConnectedWithItsAddressAndTheReportSaysSo() {
+    node.docker().addContainer("fast-app", "default");
+    kube.resource(AttachmentTestSupport.network("fast-net", "198.18.34.0/24", null)).create();
+    kube.resource(attachment("fast-app-net", "fast-app", "fast-net", "198.18.34.10")).create();
+
+    AttachmentNodeStatus report = awaitReport("fast-app-net", Phase.Ready);
+
+    assertThat(endpoint("fast-app", "fast-net"))
+        .hasValueSatisfying(e -> assertThat(e.ipv4Address()).isEqualTo("198.18.34.10"));
+    assertThat(report.containerId).isEqualTo(node.docker().findContainer("fast-app").get().id());
+  }
+
+  @Test
+  void aSelectedNodeWaitsForTheContainerAndConnectsItWhenItAppears() {
+    kube.resource(AttachmentTestSupport.network("fast-wait", "198.18.35.0/24", null)).create();
+    ContainerAttachment ca = attachment("fast-late-wait", "fast-late", "fast-wait", "198.18.35.10");
+    ca.getSpec().nodeSelector =
+        new LabelSelectorBuilder().addToMatchLabels("kubernetes.io/hostname", "node-a").build();
+    kube.resource(ca).create();
+
+    assertThat(awaitReport("fast-late-wait", Phase.Waiting).reason).isEqualTo("ContainerNotFound");
+
+    node.docker().addContainer("fast-late", "default");
+    awaitReport("fast-late-wait", Phase.Ready);
+    assertThat(endpoint("fast-late", "fast-wait")).isPresent();
+  }
+
+  @Test
+  void deletingTheAttachmentDisconnectsTheContainerAndLeavesItRunning() {
+    node.docker().addContainer("fast-leaving", "default");
+    kube.resource(AttachmentTestSupport.network("fast-left", "198.18.36.0/24", null)).create();
+    kube.resource(attachment("fast-leaving-left", "fast-leaving", "fast-left", null)).create();
+    awaitReport("fast-leaving-left", Phase.Ready);
+
+    kube.resources(ContainerAttachment.class).withName("fast-leaving-left").delete();
+
+    await()
+        .atMost(SOON)
+        .until(
+            () ->
+                !AttachmentTestSupport.exists(
+                    kube, ContainerAttachment.class, "fast-leaving-left"));
+    assertThat(endpoint("fast-leaving", "fast-left")).isEmpty();
+    assertThat(node.docker().findContainer("fast-leaving").get().running()).isTrue();
+  }
+
+  @Test
+  void aHandMadeDisconnectIsRepaired() {
+    node.docker().addContainer("fast-cut", "default");
+    kube.resource(AttachmentTestSupport.network("fast-repair", "198.18.39.0/24", null)).create();
+    kube.resource(attachment("fast-cut-repair", "fast-cut", "fast-repair", "198.18.39.10"))
+        .create();
+    AttachmentNodeStatus ready = awaitReport("fast-cut-repair", Phase.Ready);
+
+    node.docker().disconnect(ready.networkId, ready.containerId, true);
+
+    await().atMost(SOON).until(() -> endpoint("fast-cut", "fast-repair").isPresent());
+    awaitReport("fast-cut-repair", Phase.Ready);
+  }
+
+  private static ContainerAttachment attachment(
+      String name, String container, String network, String ipv4) {
+    return AttachmentTestSupport.attachment(name, container, network, ipv4);
+  }
+
+  private Optional<ContainerEndpoint> endpoint(String container, String network) {
+    return node.docker().findContainer(container).map(c -> c.networks().get(network));
+  }
+
+  private AttachmentNodeStatus awaitReport(String name, Phase phase) {
+    await()
+        .atMost(SOON)
+        .untilAsserted(
+            () ->
+                assertThat(report(name))
+                    .hasValueSatisfying(r -> assertThat(r.phase).isEqualTo(phase)));
+    return report(name).orElseThrow();
+  }
+
+  private Optional<AttachmentNodeStatus> report(String name) {
+    return Optional.ofNullable(
+            kube.resources(ContainerAttachmentNodeState.class)
+                .withName(NodeStates.nameFor(name, AgentOnFakeDocker.NODE))
+                .get())
+        .map(ContainerAttachmentNodeState::getStatus);
+  }
+}

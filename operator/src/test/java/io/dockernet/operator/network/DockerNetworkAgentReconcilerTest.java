@@ -1,0 +1,112 @@
+package io.dockernet.operator.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.node.AgentOnFakeDocker;
+import io.dockernet.operator.node.NodeFinalizer;
+import io.dockernet.operator.node.NodeStates;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DockerNetwork agent reconciler in the fast loop: a real API server, a fake Docker daemon
+ * ({@link AgentOnFakeDocker}). What the integration tests show on real daemons, here in seconds.
+ */
+class DockerNetworkAgentReconcilerTest {
+
+  private static final Duration SOON = Duration.ofSeconds(20);
+
+  private final KubernetesClient kube = AgentOnFakeDocker.kube();
+  private AgentOnFakeDocker node;
+
+  @BeforeEach
+  void startAgent() {
+    node = AgentOnFakeDocker.start();
+  }
+
+  @AfterEach
+  void stopAgent() {
+    node.close();
+  }
+
+  @Test
+  void aNewObjectGetsItsNetworkTheNodesFinalizerAndAReadyReport() {
+    kube.resource(NetworkTestSupport.seed("fast-new", "198.18.30.0/24", "fast1")).create();
+
+    NetworkNodeStatus report = awaitReport("fast-new", Phase.Ready);
+
+    var network = node.docker().findNetwork("fast-new").orElseThrow();
+    assertThat(report.networkId).isEqualTo(network.id());
+    assertThat(network.bridge()).isEqualTo("fast1");
+    assertThat(NetworkTestSupport.get(kube, "fast-new").getMetadata().getFinalizers())
+        .contains(NodeFinalizer.of(AgentOnFakeDocker.NODE));
+  }
+
+  @Test
+  void deletingTheObjectRemovesItsNetworkAndThenTheObject() {
+    kube.resource(NetworkTestSupport.seed("fast-gone", "198.18.31.0/24", null)).create();
+    awaitReport("fast-gone", Phase.Ready);
+
+    kube.resources(DockerNetwork.class).withName("fast-gone").delete();
+
+    await().atMost(SOON).until(() -> NetworkTestSupport.find(kube, "fast-gone").isEmpty());
+    assertThat(node.docker().findNetwork("fast-gone")).isEmpty();
+    assertThat(report("fast-gone")).isEmpty();
+  }
+
+  @Test
+  void aDaemonThatIsDownIsReportedAndTheNetworkFollowsWhenItIsBack() {
+    node.docker().setAvailable(false);
+    kube.resource(NetworkTestSupport.seed("fast-down", "198.18.32.0/24", null)).create();
+
+    NetworkNodeStatus down = awaitReport("fast-down", Phase.Error);
+    assertThat(down.reason).isEqualTo("DockerUnavailable");
+
+    node.docker().setAvailable(true);
+    awaitReport("fast-down", Phase.Ready);
+    assertThat(node.docker().findNetwork("fast-down")).isPresent();
+  }
+
+  @Test
+  void aHandRemovedNetworkComesBack() {
+    kube.resource(NetworkTestSupport.seed("fast-drift", "198.18.33.0/24", null)).create();
+    String first = awaitReport("fast-drift", Phase.Ready).networkId;
+
+    node.docker().removeNetwork(first);
+
+    await()
+        .atMost(SOON)
+        .untilAsserted(
+            () ->
+                assertThat(node.docker().findNetwork("fast-drift"))
+                    .hasValueSatisfying(n -> assertThat(n.id()).isNotEqualTo(first)));
+    awaitReport("fast-drift", Phase.Ready);
+  }
+
+  private NetworkNodeStatus awaitReport(String name, Phase phase) {
+    await()
+        .atMost(SOON)
+        .untilAsserted(
+            () ->
+                assertThat(report(name))
+                    .hasValueSatisfying(r -> assertThat(r.phase).isEqualTo(phase)));
+    return report(name).orElseThrow();
+  }
+
+  private Optional<NetworkNodeStatus> report(String name) {
+    return Optional.ofNullable(
+            kube.resources(DockerNetworkNodeState.class)
+                .withName(NodeStates.nameFor(name, AgentOnFakeDocker.NODE))
+                .get())
+        .map(DockerNetworkNodeState::getStatus);
+  }
+}

@@ -1,0 +1,117 @@
+package io.dockernet.operator.node;
+
+import static org.awaitility.Awaitility.await;
+
+import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
+import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.config.OperatorConfig;
+import io.dockernet.operator.config.OperatorConfig.Role;
+import io.dockernet.operator.docker.FakeDockerGateway;
+import io.dockernet.operator.testbed.RunningOperators;
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+
+/**
+ * The agent reconcilers' fast loop: one agent, for node {@value #NODE}, in the test JVM, against a
+ * real API server (kube-api-test's kube-apiserver and etcd, no root, no Docker: server-side apply,
+ * finalizers, resourceVersions and watches as users meet them) and a {@link FakeDockerGateway} as
+ * its Docker daemon. One API server per test JVM, started on first use; every test gets a fresh
+ * fake and agent, and leaves no object behind.
+ */
+public final class AgentOnFakeDocker implements AutoCloseable {
+
+  public static final String NODE = "node-a";
+
+  private static KubernetesClient kube;
+
+  private final FakeDockerGateway docker = new FakeDockerGateway();
+  private final DockernetOperator agent;
+
+  private AgentOnFakeDocker() {
+    OperatorConfig config =
+        new OperatorConfig(
+            EnumSet.of(Role.AGENT),
+            NODE,
+            // Never dialled for work: every Docker call goes to the fake.
+            URI.create("unix:///nonexistent/docker.sock"),
+            0,
+            "default",
+            RunningOperators.TEST_BED_POLICY);
+    try {
+      agent = DockernetOperator.start(config, kube(), real -> docker);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts an agent on a fresh fake daemon (and the shared API server on first use). */
+  public static AgentOnFakeDocker start() {
+    return new AgentOnFakeDocker();
+  }
+
+  /** The API server's admin client, shared by the tests of this JVM. */
+  public static synchronized KubernetesClient kube() {
+    if (kube == null) {
+      KubeAPIServer apiServer =
+          new KubeAPIServer(
+              KubeAPIServerConfigBuilder.anAPIServerConfig()
+                  .withApiServerVersion(System.getProperty("kube.version", "1.34.4"))
+                  .withOfflineMode(true)
+                  .withUpdateKubeConfig(false)
+                  .build());
+      Runtime.getRuntime().addShutdownHook(new Thread(apiServer::stop, "fast-apiserver-stop"));
+      apiServer.start();
+      kube =
+          new KubernetesClientBuilder()
+              .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
+              .build();
+      RunningOperators.installCrds(kube);
+      kube.resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(NODE)
+                  .withLabels(Map.of("kubernetes.io/hostname", NODE))
+                  .endMetadata()
+                  .build())
+          .serverSideApply();
+    }
+    return kube;
+  }
+
+  public FakeDockerGateway docker() {
+    return docker;
+  }
+
+  public DockernetOperator agent() {
+    return agent;
+  }
+
+  /** Deletes every object while the agent still runs (it holds their finalizers), then stops. */
+  @Override
+  public void close() {
+    try {
+      docker.setAvailable(true);
+      kube.resources(ContainerAttachment.class).delete();
+      kube.resources(DockerNetwork.class).delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  kube.resources(ContainerAttachment.class).list().getItems().isEmpty()
+                      && kube.resources(DockerNetwork.class).list().getItems().isEmpty());
+    } finally {
+      agent.close();
+    }
+  }
+}
