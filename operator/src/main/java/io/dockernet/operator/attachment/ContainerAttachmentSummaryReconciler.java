@@ -5,10 +5,10 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.logging.LogContext;
-import io.dockernet.operator.node.DepartedNodes;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
+import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
 import io.dockernet.operator.status.SummaryConditions;
@@ -22,16 +22,13 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The controller side of ContainerAttachment (leader-elected, the one writer of the parent's
- * status): sums up the reports of the nodes with a live agent (the nodes where the container
- * exists) into ready/reporting counts and the conditions GitOps tools read ({@link
- * SummaryConditions}), and cleans up after nodes that left the cluster so that deletion never hangs
- * on them.
+ * status): sums up the per-node reports into a {@link NodeSummary}. Agents report only where the
+ * container exists, so the nodes that should have the endpoint are those whose live agent reported;
+ * their warnings (a static address inside the pool's ipRange, ...) surface too.
  */
 @ControllerConfiguration(
     name = ContainerAttachmentSummaryReconciler.NAME,
@@ -58,48 +55,27 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
+    if (context.isPrimaryResourceDeleted() || ca.isMarkedForDeletion()) {
+      return UpdateControl.noUpdate();
+    }
     try (LogContext logged = LogContext.of(ca, null)) {
-      return reconcileLogged(ca, context);
+      List<Node> cluster = nodes.list().toList();
+      LiveAgents.Snapshot live = agents.snapshot();
+      ContainerAttachmentStatus status =
+          summarise(
+              ca,
+              ParentReports.of(
+                  ca, context.getSecondaryResources(ContainerAttachmentNodeState.class), cluster),
+              SelectedNodes.of(DesiredEndpoint.specOf(ca).nodeSelector, cluster, live),
+              live.live());
+      if (!NodeSummary.changes(ca.getStatus(), status)) {
+        return UpdateControl.noUpdate();
+      }
+      ContainerAttachment patch = new ContainerAttachment();
+      patch.setMetadata(new ObjectMetaBuilder().withName(ca.getMetadata().getName()).build());
+      patch.setStatus(status);
+      return UpdateControl.patchStatus(patch);
     }
-  }
-
-  private UpdateControl<ContainerAttachment> reconcileLogged(
-      ContainerAttachment ca, Context<ContainerAttachment> context) {
-    if (context.isPrimaryResourceDeleted()) {
-      return UpdateControl.noUpdate();
-    }
-    List<Node> allNodes = nodes.list().toList();
-    Set<String> nodeNames =
-        allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    List<ContainerAttachmentNodeState> reports =
-        DepartedNodes.forget(
-            context.getClient(),
-            ContainerAttachment.class,
-            ca,
-            context.getSecondaryResources(ContainerAttachmentNodeState.class).stream()
-                .filter(r -> ca.getMetadata().getUid().equals(ownerUid(r)))
-                .toList(),
-            nodeNames);
-    if (ca.isMarkedForDeletion()) {
-      return UpdateControl.noUpdate();
-    }
-    LiveAgents.Snapshot live = agents.snapshot();
-    ContainerAttachmentStatus status =
-        summarise(
-            ca,
-            reports.stream()
-                .map(ContainerAttachmentNodeState::getStatus)
-                .filter(Objects::nonNull)
-                .toList(),
-            SelectedNodes.of(DesiredEndpoint.specOf(ca).nodeSelector, allNodes, live),
-            live.live());
-    if (!NodeSummary.changes(ca.getStatus(), status)) {
-      return UpdateControl.noUpdate();
-    }
-    ContainerAttachment patch = new ContainerAttachment();
-    patch.setMetadata(new ObjectMetaBuilder().withName(ca.getMetadata().getName()).build());
-    patch.setStatus(status);
-    return UpdateControl.patchStatus(patch);
   }
 
   /**
@@ -139,12 +115,5 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
     s.nodesWithoutAgent = summary.nodesWithoutAgent();
     s.nodes = summary.nodes();
     return s;
-  }
-
-  private static String ownerUid(ContainerAttachmentNodeState report) {
-    return report.getMetadata().getOwnerReferences().stream()
-        .findFirst()
-        .map(o -> o.getUid())
-        .orElse(null);
   }
 }

@@ -5,10 +5,10 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkStatus;
 import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.logging.LogContext;
-import io.dockernet.operator.node.DepartedNodes;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
+import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
 import io.dockernet.operator.status.SummaryConditions;
@@ -22,15 +22,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The controller side of DockerNetwork (leader-elected, one writer of the parent's status): sums up
- * the per-node reports of the nodes that should have the network (selected, with a live agent) into
- * ready/desired counts and the conditions GitOps tools read ({@link SummaryConditions}), and cleans
- * up after nodes that left the cluster so that deletion never hangs on them.
+ * the per-node reports into a {@link NodeSummary} over the nodes that should have the network
+ * (selected, with a live agent), next to the Docker network name in effect.
  */
 @ControllerConfiguration(
     name = DockerNetworkSummaryReconciler.NAME,
@@ -63,50 +60,27 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
+    if (context.isPrimaryResourceDeleted() || dn.isMarkedForDeletion()) {
+      return UpdateControl.noUpdate();
+    }
     try (LogContext logged = LogContext.of(dn, null)) {
-      return reconcileLogged(dn, context);
+      List<Node> cluster = nodes.list().toList();
+      LiveAgents.Snapshot live = agents.snapshot();
+      DockerNetworkStatus status =
+          summarise(
+              dn,
+              ParentReports.of(
+                  dn, context.getSecondaryResources(DockerNetworkNodeState.class), cluster),
+              SelectedNodes.of(DesiredNetwork.specOf(dn).nodeSelector, cluster, live),
+              live.live());
+      if (!NodeSummary.changes(dn.getStatus(), status)) {
+        return UpdateControl.noUpdate();
+      }
+      DockerNetwork patch = new DockerNetwork();
+      patch.setMetadata(new ObjectMetaBuilder().withName(dn.getMetadata().getName()).build());
+      patch.setStatus(status);
+      return UpdateControl.patchStatus(patch);
     }
-  }
-
-  private UpdateControl<DockerNetwork> reconcileLogged(
-      DockerNetwork dn, Context<DockerNetwork> context) {
-    if (context.isPrimaryResourceDeleted()) {
-      return UpdateControl.noUpdate();
-    }
-    List<Node> allNodes = nodes.list().toList();
-    Set<String> nodeNames =
-        allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    List<DockerNetworkNodeState> reports =
-        DepartedNodes.forget(
-            context.getClient(),
-            DockerNetwork.class,
-            dn,
-            context.getSecondaryResources(DockerNetworkNodeState.class).stream()
-                .filter(r -> dn.getMetadata().getUid().equals(ownerUid(r)))
-                .toList(),
-            nodeNames);
-    if (dn.isMarkedForDeletion()) {
-      return UpdateControl.noUpdate();
-    }
-    LiveAgents.Snapshot live = agents.snapshot();
-    SelectedNodes selected =
-        SelectedNodes.of(DesiredNetwork.specOf(dn).nodeSelector, allNodes, live);
-    DockerNetworkStatus status =
-        summarise(
-            dn,
-            reports.stream()
-                .map(DockerNetworkNodeState::getStatus)
-                .filter(Objects::nonNull)
-                .toList(),
-            selected,
-            live.live());
-    if (!NodeSummary.changes(dn.getStatus(), status)) {
-      return UpdateControl.noUpdate();
-    }
-    DockerNetwork patch = new DockerNetwork();
-    patch.setMetadata(new ObjectMetaBuilder().withName(dn.getMetadata().getName()).build());
-    patch.setStatus(status);
-    return UpdateControl.patchStatus(patch);
   }
 
   /**
@@ -139,12 +113,5 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
     s.nodesWithoutAgent = summary.nodesWithoutAgent();
     s.nodes = summary.nodes();
     return s;
-  }
-
-  private static String ownerUid(DockerNetworkNodeState report) {
-    return report.getMetadata().getOwnerReferences().stream()
-        .findFirst()
-        .map(o -> o.getUid())
-        .orElse(null);
   }
 }
