@@ -13,6 +13,7 @@ import io.dockernet.operator.metrics.OperatorMetrics;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.AgentHeartbeat;
+import io.dockernet.operator.node.DepartedNodeCollector;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeLeaseKeeper;
@@ -60,6 +61,7 @@ public final class DockernetOperator implements AutoCloseable {
   private HttpEndpoints http;
   private DockerEventHub dockerEvents;
   private LiveAgents liveAgents;
+  private DepartedNodeCollector departedNodes;
   private volatile boolean closing;
   private Runnable releaseLease;
   private Operator agentOperator;
@@ -196,8 +198,13 @@ public final class DockernetOperator implements AutoCloseable {
       operatorMetrics.registerLeader(leading);
       LiveAgents agents = new LiveAgents(client, config.leaseNamespace(), Clock.systemUTC());
       resources.add(agents);
-      startWatching(agents);
+      startWatching(agents::start, "the agents' heartbeat Leases");
       liveAgents = agents;
+      DepartedNodeCollector collector =
+          new DepartedNodeCollector(client, DepartedNodeCollector.SWEEP_INTERVAL);
+      resources.add(collector);
+      startWatching(collector::start, "Nodes");
+      departedNodes = collector; // acts once this replica leads (see leaderElection)
       Operator operator = newOperator(client, leaderElection(config), config.reconcileThreads());
       operator.register(new DockerNetworkSummaryReconciler(agents), DockernetOperator::leanCache);
       operator.register(
@@ -213,14 +220,15 @@ public final class DockernetOperator implements AutoCloseable {
 
   /**
    * The heartbeat Leases are listed before the summaries start, so none is written as if no agent
-   * lived. A failed first list is an OperatorException, which {@link #start} retries like JOSDK's
-   * own informers' (the same dropped-connection case).
+   * lived, and the Nodes before departed nodes are looked for. A failed first list is an
+   * OperatorException, which {@link #start} retries like JOSDK's own informers' (the same
+   * dropped-connection case).
    */
-  private static void startWatching(LiveAgents agents) {
+  private static void startWatching(Runnable start, String what) {
     try {
-      agents.start();
+      start.run();
     } catch (KubernetesClientException e) {
-      throw new OperatorException("cannot list the agents' heartbeat Leases", e);
+      throw new OperatorException("cannot list " + what, e);
     }
   }
 
@@ -245,6 +253,7 @@ public final class DockernetOperator implements AutoCloseable {
             () -> {
               leading.set(1);
               LOG.info("Leading: the controller role is active");
+              departedNodes.lead();
             },
             () -> {
               leading.set(0);

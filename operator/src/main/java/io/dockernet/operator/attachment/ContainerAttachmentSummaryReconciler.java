@@ -4,18 +4,16 @@ import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
-import io.dockernet.operator.api.v1alpha1.NodeReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.logging.LogContext;
-import io.dockernet.operator.node.DepartedNodes;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
+import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.SelectedNodes;
+import io.dockernet.operator.status.NodeSummary;
 import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -23,20 +21,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The controller side of ContainerAttachment (leader-elected, the one writer of the parent's
- * status): sums up the reports of the nodes with a live agent (the nodes where the container
- * exists) into ready/reporting counts and the conditions GitOps tools read ({@link
- * SummaryConditions}), and cleans up after nodes that left the cluster so that deletion never hangs
- * on them.
+ * status): sums up the per-node reports into a {@link NodeSummary}. Agents report only where the
+ * container exists, so the nodes that should have the endpoint are those whose live agent reported;
+ * their warnings (a static address inside the pool's ipRange, ...) surface too.
  */
 @ControllerConfiguration(
     name = ContainerAttachmentSummaryReconciler.NAME,
@@ -63,53 +55,31 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
+    if (context.isPrimaryResourceDeleted() || ca.isMarkedForDeletion()) {
+      return UpdateControl.noUpdate();
+    }
     try (LogContext logged = LogContext.of(ca, null)) {
-      return reconcileLogged(ca, context);
+      List<Node> cluster = nodes.list().toList();
+      LiveAgents.Snapshot live = agents.snapshot();
+      ContainerAttachmentStatus status =
+          summarise(
+              ca,
+              ParentReports.of(
+                  ca, context.getSecondaryResources(ContainerAttachmentNodeState.class), cluster),
+              SelectedNodes.of(DesiredEndpoint.specOf(ca).nodeSelector, cluster, live),
+              live.live());
+      if (!NodeSummary.changes(ca.getStatus(), status)) {
+        return UpdateControl.noUpdate();
+      }
+      ContainerAttachment patch = new ContainerAttachment();
+      patch.setMetadata(new ObjectMetaBuilder().withName(ca.getMetadata().getName()).build());
+      patch.setStatus(status);
+      return UpdateControl.patchStatus(patch);
     }
-  }
-
-  private UpdateControl<ContainerAttachment> reconcileLogged(
-      ContainerAttachment ca, Context<ContainerAttachment> context) {
-    if (context.isPrimaryResourceDeleted()) {
-      return UpdateControl.noUpdate();
-    }
-    List<Node> allNodes = nodes.list().toList();
-    Set<String> nodeNames =
-        allNodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    List<ContainerAttachmentNodeState> reports =
-        DepartedNodes.forget(
-            context.getClient(),
-            ContainerAttachment.class,
-            ca,
-            context.getSecondaryResources(ContainerAttachmentNodeState.class).stream()
-                .filter(r -> ca.getMetadata().getUid().equals(ownerUid(r)))
-                .toList(),
-            nodeNames);
-    if (ca.isMarkedForDeletion()) {
-      return UpdateControl.noUpdate();
-    }
-    LiveAgents.Snapshot live = agents.snapshot();
-    ContainerAttachmentStatus status =
-        summarise(
-            ca,
-            reports.stream()
-                .map(ContainerAttachmentNodeState::getStatus)
-                .filter(Objects::nonNull)
-                .toList(),
-            SelectedNodes.of(DesiredEndpoint.specOf(ca).nodeSelector, allNodes, live),
-            live.live());
-    if (sameSummary(ca.getStatus(), status)) {
-      return UpdateControl.noUpdate();
-    }
-    ContainerAttachment patch = new ContainerAttachment();
-    patch.setMetadata(new ObjectMetaBuilder().withName(ca.getMetadata().getName()).build());
-    patch.setStatus(status);
-    return UpdateControl.patchStatus(patch);
   }
 
   /**
-   * The summary of one generation: the nodes that should have the endpoint are those whose live
-   * agent found the container and reported.
+   * The summary of one generation.
    *
    * @param selected the nodes the selector picks; only its nodes without agent are used
    * @param liveAgents nodes whose agent is alive: only their reports count
@@ -119,74 +89,31 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
       List<AttachmentNodeStatus> reports,
       SelectedNodes selected,
       Set<String> liveAgents) {
-    long generation = ca.getMetadata().getGeneration();
     ContainerAttachmentStatus previous = ca.getStatus();
+    NodeSummary summary =
+        new NodeSummary.Builder<AttachmentNodeStatus>(
+                ca.getMetadata().getGeneration(),
+                previous == null ? null : previous.conditions,
+                new SummaryConditions.Wording(
+                    "Attached",
+                    "attached as specified",
+                    "NoReports",
+                    "no node reports on this attachment: container "
+                        + DesiredEndpoint.specOf(ca).container
+                        + " exists on no node with a live agent (yet)"))
+            .reports(reports, liveAgents)
+            .desiredAreReporting()
+            .withoutAgent(selected.withoutAgent())
+            .warnings(r -> r.warnings)
+            .build();
     ContainerAttachmentStatus s = new ContainerAttachmentStatus();
-    s.observedGeneration = generation;
-    List<AttachmentNodeStatus> sorted =
-        reports.stream().sorted(Comparator.comparing(r -> r.nodeName)).toList();
-    s.nodes = sorted.stream().map(ContainerAttachmentSummaryReconciler::line).toList();
-    List<AttachmentNodeStatus> counted =
-        sorted.stream().filter(r -> liveAgents.contains(r.nodeName)).toList();
-    Set<String> reporting = new TreeSet<>();
-    counted.forEach(r -> reporting.add(r.nodeName));
-    long ready =
-        counted.stream()
-            .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
-            .filter(r -> r.phase == Phase.Ready)
-            .count();
-    s.readyNodes = (int) ready;
-    s.reportingNodes = reporting.size();
-    s.ready = ready + "/" + reporting.size();
-    s.nodesWithoutAgent = selected.withoutAgent().isEmpty() ? null : selected.withoutAgent();
-    List<String> warnings = new ArrayList<>();
-    counted.stream()
-        .filter(r -> r.observedGeneration != null && r.observedGeneration == generation)
-        .forEach(
-            r -> {
-              if (r.warnings != null) {
-                r.warnings.forEach(w -> warnings.add(r.nodeName + ": " + w));
-              }
-            });
-    s.conditions =
-        SummaryConditions.of(
-            previous == null ? null : previous.conditions,
-            generation,
-            counted,
-            reporting,
-            selected.withoutAgent(),
-            warnings,
-            new SummaryConditions.Wording(
-                "Attached",
-                "attached as specified",
-                "NoReports",
-                "no node reports on this attachment: container "
-                    + DesiredEndpoint.specOf(ca).container
-                    + " exists on no node with a live agent (yet)"));
+    s.observedGeneration = summary.observedGeneration();
+    s.readyNodes = summary.readyNodes();
+    s.reportingNodes = summary.desiredNodes();
+    s.ready = summary.ready();
+    s.conditions = summary.conditions();
+    s.nodesWithoutAgent = summary.nodesWithoutAgent();
+    s.nodes = summary.nodes();
     return s;
-  }
-
-  /** The short per-node line kept in the parent's status. */
-  private static NodeReport line(NodeReport full) {
-    NodeReport r = new NodeReport();
-    r.nodeName = full.nodeName;
-    r.phase = full.phase;
-    r.reason = full.reason;
-    r.message = full.message;
-    r.observedGeneration = full.observedGeneration;
-    r.lastTransitionTime = full.lastTransitionTime;
-    return r;
-  }
-
-  private static boolean sameSummary(ContainerAttachmentStatus a, ContainerAttachmentStatus b) {
-    var mapper = Serialization.jsonMapper();
-    return a != null && mapper.valueToTree(a).equals(mapper.valueToTree(b));
-  }
-
-  private static String ownerUid(ContainerAttachmentNodeState report) {
-    return report.getMetadata().getOwnerReferences().stream()
-        .findFirst()
-        .map(o -> o.getUid())
-        .orElse(null);
   }
 }

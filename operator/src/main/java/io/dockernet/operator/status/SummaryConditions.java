@@ -3,6 +3,7 @@ package io.dockernet.operator.status;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -15,10 +16,13 @@ import java.util.stream.Collectors;
  * read them expect: {@code Ready} for {@code kubectl wait}, and kstatus's {@code Reconciling} and
  * {@code Stalled} (Flux, kpt, Config Sync) — never both True, so kstatus reads InProgress while
  * nodes converge, Failed when a node refused the spec, Current once every desired node is Ready for
- * the current generation. {@code Degraded} and {@code Warning} tell humans more.
+ * the current generation. {@code Degraded} and {@code Warning} tell humans more. What they say
+ * only: {@link NodeSummary.Builder} keeps their lastTransitionTime.
  */
 public final class SummaryConditions {
 
+  public static final String READY = "Ready";
+  public static final String DEGRADED = "Degraded";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
   public static final String WARNING = "Warning";
@@ -45,17 +49,14 @@ public final class SummaryConditions {
   private SummaryConditions() {}
 
   /**
-   * The conditions for one generation of a parent.
+   * The conditions for one generation of a parent, without lastTransitionTime.
    *
-   * @param previous the conditions in the parent's status now (their lastTransitionTime is kept
-   *     while their status holds), or null
    * @param reports every node's report on the parent
    * @param desired the nodes that should act on it (selected, with a live agent)
    * @param withoutAgent selected nodes whose agent is not alive (a Warning, not a wait)
    * @param warnings other warnings ("node: Reason: text")
    */
-  public static List<Condition> of(
-      List<Condition> previous,
+  static List<Condition> of(
       long generation,
       Collection<? extends NodeReport> reports,
       Set<String> desired,
@@ -97,17 +98,15 @@ public final class SummaryConditions {
     allWarnings.addAll(warnings);
 
     return List.of(
-        Conditions.of(
-            previous,
-            Conditions.READY,
+        condition(
+            READY,
             allReady,
             allReady ? wording.readyReason() : notReadyReason,
             allReady
                 ? wording.readyWhat() + " on " + ready + " of " + desired.size() + " node(s)"
                 : progress,
             generation),
-        Conditions.of(
-            previous,
+        condition(
             RECONCILING,
             !stalled && !allReady,
             stalled ? "Stalled" : allReady ? "Converged" : notReadyReason,
@@ -115,22 +114,19 @@ public final class SummaryConditions {
                 ? "stopped: a node refused the spec (see Stalled)"
                 : allReady ? "every desired node has generation " + generation : progress,
             generation),
-        Conditions.of(
-            previous,
+        condition(
             STALLED,
             stalled,
             stalled ? refused.get(0).reason : "NoRefusals",
             stalled ? describe(refused) : "no node refused the spec",
             generation),
-        Conditions.of(
-            previous,
-            Conditions.DEGRADED,
+        condition(
+            DEGRADED,
             !troubled.isEmpty(),
             troubled.isEmpty() ? "NoErrors" : troubled.get(0).reason,
             troubled.isEmpty() ? "no node reports a problem" : describe(troubled),
             generation),
-        Conditions.of(
-            previous,
+        condition(
             WARNING,
             !allWarnings.isEmpty(),
             !withoutAgent.isEmpty()
@@ -138,6 +134,17 @@ public final class SummaryConditions {
                 : warnings.isEmpty() ? "NoWarnings" : reasonOf(warnings.get(0)),
             allWarnings.isEmpty() ? "no node reports a warning" : String.join("; ", allWarnings),
             generation));
+  }
+
+  private static Condition condition(
+      String type, boolean status, String reason, String message, long generation) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .build();
   }
 
   /**

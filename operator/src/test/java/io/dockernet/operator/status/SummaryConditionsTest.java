@@ -137,7 +137,7 @@ class SummaryConditionsTest {
 
   private static List<Condition> of(
       List<NodeReport> reports, Set<String> desired, List<String> withoutAgent) {
-    return SummaryConditions.of(null, 2, reports, desired, withoutAgent, List.of(), WORDING);
+    return SummaryConditions.of(2, reports, desired, withoutAgent, List.of(), WORDING);
   }
 
   private static NodeReport report(String node, Phase phase, String reason, long generation) {
