@@ -12,8 +12,6 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.DockerEventListener;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;

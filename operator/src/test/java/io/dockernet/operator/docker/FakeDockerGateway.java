@@ -1,5 +1,7 @@
 package io.dockernet.operator.docker;
 
+import io.dockernet.operator.docker.Overview.ListedContainer;
+import io.dockernet.operator.docker.Overview.ListedEndpoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

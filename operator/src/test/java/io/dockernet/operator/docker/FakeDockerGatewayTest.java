@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.DockerEventListener;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
