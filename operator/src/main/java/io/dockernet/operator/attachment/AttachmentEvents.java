@@ -2,9 +2,9 @@ package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.ListedContainer;
-import io.dockernet.operator.docker.DockerGateway.Overview;
+import io.dockernet.operator.docker.DockerEvent;
+import io.dockernet.operator.docker.Overview;
+import io.dockernet.operator.docker.Overview.ListedContainer;
 import io.dockernet.operator.node.LabelSelectors;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;

@@ -1,8 +1,6 @@
 package io.dockernet.operator.docker;
 
 import io.dockernet.operator.DaemonThreads;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -116,7 +114,7 @@ public final class DockerEventHub implements AutoCloseable {
     try {
       subscription =
           gateway.subscribe(
-              new DockerGateway.DockerEventListener() {
+              new DockerEventListener() {
                 @Override
                 public void onStreamOpened() {
                   synchronized (ended) {

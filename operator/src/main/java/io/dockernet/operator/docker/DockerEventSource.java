@@ -1,8 +1,6 @@
 package io.dockernet.operator.docker;
 
 import io.dockernet.operator.DaemonThreads;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.Overview;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceAction;

@@ -2,8 +2,6 @@ package io.dockernet.operator.docker;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.DockerEventListener;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Collections;

@@ -226,29 +226,6 @@ public interface DockerGateway {
     }
   }
 
-  /**
-   * The daemon at a glance.
-   *
-   * @param networkIds network name → ID
-   * @param containers container ID → that container (all containers, running or not)
-   */
-  record Overview(Map<String, String> networkIds, Map<String, ListedContainer> containers) {
-
-    public Overview {
-      networkIds = Map.copyOf(networkIds);
-      containers = Map.copyOf(containers);
-    }
-  }
-
-  /** A container as the container list shows it, with its endpoints by network name. */
-  record ListedContainer(String id, String name, Map<String, ListedEndpoint> networks) {}
-
-  /**
-   * A container's endpoint as the container list shows it: {@code networkId} is null for a
-   * container never started since it was connected, {@code ipv4Address} while it is not running.
-   */
-  record ListedEndpoint(String networkId, String ipv4Address) {}
-
   /** An endpoint as listed by network inspect (addresses in CIDR form, as Docker reports them). */
   record NetworkEndpoint(
       String containerId,
@@ -311,20 +288,4 @@ public interface DockerGateway {
       List<String> links,
       String macAddress,
       Map<String, String> driverOpts) {}
-
-  /** One event from the daemon's stream. */
-  record DockerEvent(String type, String action, String actorId, Map<String, String> attributes) {}
-
-  /** Receives events; called on the gateway's event thread, so implementations must not block. */
-  interface DockerEventListener {
-    /**
-     * The daemon answered the subscription: the stream is open. Called at most once, before any
-     * event, and never after {@link #onStreamClosed}.
-     */
-    void onStreamOpened();
-
-    void onEvent(DockerEvent event);
-
-    void onStreamClosed(Throwable cause);
-  }
 }

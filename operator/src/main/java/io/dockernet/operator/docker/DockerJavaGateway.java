@@ -1,53 +1,29 @@
 package io.dockernet.operator.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Info;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import io.dockernet.operator.DaemonThreads;
+import io.dockernet.operator.docker.Overview.ListedContainer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link DockerGateway}: the only class that talks to docker-java.
  *
- * <p>Speaks the highest Engine API version both sides know ({@link Engine#negotiate}), asked of the
- * daemon before the first call and again whenever the daemon may have been restarted (a new event
- * stream, a broken connection, or a daemon refusing the version in use): an Engine upgraded in
- * place is common, and Engine 29.0 to 29.2 refuse the 1.41 that Engine 20.10 needs. docker-java's
- * commands, the raw calls and the event stream all use the negotiated version. Network create,
- * connect and inspect and container inspect go through docker-java's raw HTTP client with {@link
- * DockerJson}, because docker-java's model drops IPAM aux addresses and options, endpoint driver
- * options and EnableIPv4; the rest uses docker-java's commands.
+ * <p>Speaks the highest Engine API version both sides know ({@link NegotiatedRequests});
+ * docker-java's commands, the raw calls and the event stream ({@link DockerEventStreams}) all use
+ * the negotiated version. Every call goes through {@link DockerCalls}: deadline, metrics, one error
+ * mapping. Network create, connect and inspect and container inspect go through docker-java's raw
+ * HTTP client with {@link DockerJson}, because docker-java's model drops IPAM aux addresses and
+ * options, endpoint driver options and EnableIPv4; the rest uses docker-java's commands.
  */
 public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
@@ -62,50 +38,15 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerJavaGateway.class);
 
-  /** "client version 1.41 is too old. Minimum supported API version is 1.44, ..." (or too new). */
-  private static final Pattern VERSION_REFUSED =
-      Pattern.compile("client version \\S+ is too (old|new)");
-
-  /** The request side: a docker-java client and the raw API over the same HTTP client. */
-  private record Requests(DockerClient client, DockerRawApi raw) {}
-
-  private final Function<ApiVersion, Requests> newRequests;
-  private final Function<ApiVersion, DockerClient> newEvents;
-  private volatile Requests requests;
-  private volatile long renewedAtNanos;
-  private volatile Engine engine;
-  private volatile boolean renegotiate = true;
-  private DockerClient events;
-  private ApiVersion eventsVersion;
-  private final MeterRegistry registry;
-  private final Duration deadline;
-  private final ThreadPoolExecutor callers;
+  private final NegotiatedRequests requests;
+  private final DockerCalls calls;
+  private final DockerEventStreams events;
 
   private DockerJavaGateway(
-      Function<ApiVersion, Requests> newRequests,
-      Function<ApiVersion, DockerClient> newEvents,
-      MeterRegistry registry,
-      Duration deadline,
-      int callThreads) {
-    this.newRequests = newRequests;
-    // Until the daemon is asked, the oldest version: only the unversioned GET /version is sent.
-    this.requests = newRequests.apply(Engine.OLDEST_API);
-    this.newEvents = newEvents;
-    this.registry = registry;
-    this.deadline = deadline;
-    // Bounded: the callers are reconcile threads, as many as this pool. A call that waits for a
-    // thread spends its own deadline waiting. A call past its deadline is interrupted and its
-    // client replaced, either of which frees its thread even from a hung daemon (withDeadline,
-    // renewRequests), so hung calls do not use the pool up.
-    this.callers =
-        new ThreadPoolExecutor(
-            callThreads,
-            callThreads,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            DaemonThreads.named("docker-call"));
-    callers.allowCoreThreadTimeOut(true);
+      DockerClientFactory clients, MeterRegistry registry, Duration deadline, int callThreads) {
+    this.requests = new NegotiatedRequests(clients::requests);
+    this.calls = new DockerCalls(requests, registry, deadline, callThreads);
+    this.events = new DockerEventStreams(clients::events);
   }
 
   /** A gateway to the daemon at {@code dockerHost}, e.g. {@code unix:///var/run/docker.sock}. */
@@ -128,106 +69,30 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       Duration connectTimeout,
       Duration responseTimeout,
       int callThreads) {
-    Function<ApiVersion, Requests> requests =
-        version -> {
-          DockerHttpClient http =
-              new ZerodepDockerHttpClient.Builder()
-                  .dockerHost(dockerHost)
-                  .connectionTimeout(connectTimeout)
-                  .responseTimeout(responseTimeout)
-                  .build();
-          return new Requests(
-              DockerClientImpl.getInstance(config(dockerHost, version), http),
-              new DockerRawApi(http, version.toString()));
-        };
-    // The event stream is silent for as long as nothing happens: a response timeout would cut it.
-    Function<ApiVersion, DockerClient> events =
-        version ->
-            DockerClientImpl.getInstance(
-                config(dockerHost, version),
-                new ZerodepDockerHttpClient.Builder()
-                    .dockerHost(dockerHost)
-                    .connectionTimeout(connectTimeout)
-                    .build());
     return new DockerJavaGateway(
-        requests, events, registry, connectTimeout.plus(responseTimeout), callThreads);
-  }
-
-  /**
-   * Built field by field rather than from createDefaultConfigBuilder(), which would also read
-   * DOCKER_* variables and ~/.docker-java.properties of whatever machine the operator runs on.
-   */
-  private static DockerClientConfig config(URI dockerHost, ApiVersion version) {
-    return new DefaultDockerClientConfig.Builder()
-        .withDockerHost(dockerHost.toString())
-        .withApiVersion(RemoteApiVersion.create(version.major(), version.minor()))
-        .withDockerTlsVerify(false)
-        .build();
+        new DockerClientFactory(dockerHost, connectTimeout, responseTimeout),
+        registry,
+        connectTimeout.plus(responseTimeout),
+        callThreads);
   }
 
   @Override
   public Engine engine() {
-    return call("negotiate", this::negotiated);
+    return calls.call("negotiate", requests::negotiated);
   }
 
   @Override
   public Optional<Engine> knownEngine() {
-    return Optional.ofNullable(engine);
-  }
-
-  /**
-   * The Engine as negotiated, asking the daemon first when that is due. Throws {@link
-   * EngineUnsupportedException} while the daemon speaks no version this operator does, asking again
-   * on every call (it may be upgraded in place meanwhile).
-   */
-  private Engine negotiated() {
-    Engine known = engine;
-    if (known != null && !renegotiate) {
-      return known;
-    }
-    synchronized (this) {
-      if (engine == null || renegotiate) {
-        // Unversioned: every daemon answers it whatever its minimum (the middleware then uses its
-        // own default version).
-        Engine now;
-        try {
-          JsonNode version = requests.raw().getUnversioned("/version");
-          now =
-              Engine.negotiate(
-                  DockerJson.text(version, "Version"),
-                  DockerJson.text(version, "ApiVersion"),
-                  DockerJson.text(version, "MinAPIVersion"));
-        } catch (DockerUnavailableException e) {
-          throw e;
-        } catch (DockerException | IllegalArgumentException e) {
-          // Not an answer a Docker daemon gives (a proxy, another service on the socket): nothing
-          // can be sent to it, and it may be fixed without the agent restarting.
-          throw new DockerUnavailableException(
-              "GET /version was not answered as a Docker daemon does: " + e.getMessage(), e);
-        }
-        Engine before = engine;
-        if (now.supported() && (before == null || !now.apiVersion().equals(before.apiVersion()))) {
-          Requests old = requests;
-          requests = newRequests.apply(now.api());
-          closeQuietly(old.client());
-        }
-        if (before == null || !before.equals(now)) {
-          LOG.info(
-              "Docker Engine {}: speaking API {}", now.version(), now.apiVersion().orElse(null));
-        }
-        engine = now;
-        renegotiate = !now.supported();
-      }
-      return engine;
-    }
+    return requests.known();
   }
 
   @Override
   public DaemonInfo daemonInfo() {
-    return call(
+    return calls.call(
         "daemonInfo",
         () -> {
           Info info = requests.client().infoCmd().exec();
+          Engine engine = requests.known().orElseThrow();
           return new DaemonInfo(
               info.getId(), info.getName(), engine.version(), engine.api().toString());
         });
@@ -239,7 +104,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       return Optional.empty(); // GET /networks/ would list every network instead
     }
     try {
-      return call("findNetwork", () -> inspectExactNetwork(nameOrId));
+      return calls.call("findNetwork", () -> inspectExactNetwork(nameOrId));
     } catch (DockerNotFoundException e) {
       return Optional.empty();
     }
@@ -270,7 +135,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public List<NetworkInfo> listNetworks(Map<String, String> labels) {
-    return call(
+    return calls.call(
         "listNetworks",
         () -> {
           List<NetworkInfo> networks = new ArrayList<>();
@@ -291,7 +156,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public Overview overview() {
-    return call(
+    return calls.call(
         "overview",
         () -> {
           Map<String, String> networkIds = new HashMap<>();
@@ -322,7 +187,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public String createNetwork(NetworkRequest request) {
-    return call(
+    return calls.call(
         "createNetwork",
         () -> {
           JsonNode created;
@@ -343,7 +208,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public void removeNetwork(String networkId) {
-    run("removeNetwork", () -> requests.client().removeNetworkCmd(networkId).exec());
+    calls.run("removeNetwork", () -> requests.client().removeNetworkCmd(networkId).exec());
   }
 
   @Override
@@ -352,7 +217,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       return Optional.empty();
     }
     try {
-      return call(
+      return calls.call(
           "findContainer",
           () ->
               Optional.of(
@@ -367,7 +232,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public void connect(String networkId, String containerId, EndpointRequest endpoint) {
-    run(
+    calls.run(
         "connect",
         () ->
             requests
@@ -379,7 +244,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public void disconnect(String networkId, String containerId, boolean force) {
-    run(
+    calls.run(
         "disconnect",
         () ->
             requests
@@ -397,7 +262,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
    */
   @Override
   public AutoCloseable subscribe(DockerEventListener listener) {
-    renegotiate = true;
+    requests.renegotiate();
     ApiVersion version;
     try {
       version = engine().api();
@@ -406,160 +271,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
       listener.onStreamClosed(e);
       return () -> {};
     }
-    DockerClient stream = eventsClient(version);
-    DockerEventSubscription subscription = new DockerEventSubscription(listener);
-    // "since" makes the daemon replay what happened between this call and the stream's start.
-    stream
-        .eventsCmd()
-        .withEventTypeFilter(EventType.NETWORK, EventType.CONTAINER)
-        .withSince(unixSeconds(Instant.now()))
-        .exec(subscription);
-    return subscription;
-  }
-
-  /** The event client of this API version; the previous one's stream has ended. */
-  private synchronized DockerClient eventsClient(ApiVersion version) {
-    if (events == null || !version.equals(eventsVersion)) {
-      if (events != null) {
-        closeQuietly(events);
-      }
-      events = newEvents.apply(version);
-      eventsVersion = version;
-    }
-    return events;
-  }
-
-  private static String unixSeconds(Instant instant) {
-    return String.format("%d.%09d", instant.getEpochSecond(), instant.getNano());
+    return events.open(version, listener);
   }
 
   /** Closes both docker-java clients; open subscriptions end without notice. */
   @Override
   public void close() {
-    callers.shutdownNow();
-    closeQuietly(requests.client());
-    synchronized (this) {
-      closeQuietly(events);
-    }
-  }
-
-  private static void closeQuietly(DockerClient client) {
-    if (client == null) {
-      return;
-    }
-    try {
-      client.close();
-    } catch (IOException e) {
-      LOG.debug("Closing a docker-java client failed", e);
-    }
-  }
-
-  private <T> T negotiatedThen(Supplier<T> action) {
-    negotiated().api(); // throws while the Engine is unsupported
-    return action.get();
-  }
-
-  private void run(String operation, Runnable action) {
-    call(
-        operation,
-        () -> {
-          action.run();
-          return null;
-        });
-  }
-
-  /**
-   * Replaces the request client after an I/O failure. A restarted daemon leaves the pool full of
-   * connections to the old socket that fail one by one ("Broken pipe"); a fresh client connects
-   * anew. At most once a second, so a daemon that is simply down is not hammered.
-   */
-  private synchronized void renewRequests() {
-    long now = System.nanoTime();
-    if (now - renewedAtNanos < 1_000_000_000L) {
-      return;
-    }
-    renewedAtNanos = now;
-    Requests old = requests;
-    Engine known = engine;
-    requests =
-        newRequests.apply(known != null && known.supported() ? known.api() : Engine.OLDEST_API);
-    closeQuietly(old.client());
-    // The daemon may have been restarted, maybe as another version.
-    renegotiate = true;
-  }
-
-  /**
-   * Runs one operation, giving up after the connect plus response timeout. The transport does not
-   * enforce its response timeout on unix sockets (docker-java's UnixSocket ignores SO_TIMEOUT), so
-   * a daemon that accepts connections but never answers (hung, or stopped with SIGSTOP) would block
-   * the calling reconciler thread forever. Past the deadline the request's thread is interrupted,
-   * which closes its socket channel, and the caller gets a timeout.
-   */
-  private <T> T withDeadline(String operation, Supplier<T> action) {
-    Future<T> result = callers.submit(action::get);
-    try {
-      return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      result.cancel(true);
-      throw new UncheckedIOException(
-          new SocketTimeoutException(operation + ": no answer within " + deadline));
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      result.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(operation + " interrupted", e);
-    }
-  }
-
-  /**
-   * Times one gateway operation and maps every failure to the gateway's exceptions, once. The API
-   * version is negotiated first when that is due; a daemon refusing the version in use (restarted
-   * as another version between two calls) is asked again and the operation tried once more.
-   */
-  private <T> T call(String operation, Supplier<T> action) {
-    Timer.Sample sample = Timer.start(registry);
-    String outcome = "unavailable";
-    try {
-      T result;
-      try {
-        result = withDeadline(operation, () -> negotiatedThen(action));
-      } catch (DockerRejectedException | com.github.dockerjava.api.exception.DockerException e) {
-        if (!VERSION_REFUSED.matcher(String.valueOf(e.getMessage())).find()) {
-          throw e;
-        }
-        renegotiate = true;
-        result = withDeadline(operation, () -> negotiatedThen(action));
-      }
-      outcome = "success";
-      return result;
-    } catch (EngineUnsupportedException e) {
-      outcome = "engine_unsupported";
-      throw e;
-    } catch (DockerException e) {
-      outcome = DockerErrors.outcome(e);
-      throw e;
-    } catch (com.github.dockerjava.api.exception.DockerException e) {
-      DockerException mapped = DockerErrors.fromDockerJava(e);
-      outcome = DockerErrors.outcome(mapped);
-      throw mapped;
-    } catch (RuntimeException e) {
-      // The transports report I/O failures and timeouts as unchecked exceptions of many types.
-      renewRequests();
-      throw DockerErrors.unreachable(operation, e);
-    } finally {
-      sample.stop(
-          Timer.builder(CALL_TIMER)
-              .description("Calls to the node's Docker daemon")
-              .tag("operation", operation)
-              .tag("outcome", outcome)
-              .register(registry));
-    }
+    calls.close();
+    requests.close();
+    events.close();
   }
 }

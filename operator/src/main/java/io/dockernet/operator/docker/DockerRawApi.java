@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * JSON over docker-java's raw HTTP client, for the calls whose fields docker-java's model lacks.
  * Non-2xx answers become gateway exceptions here; transport failures are left to the caller's
- * single mapping in {@link DockerJavaGateway}.
+ * single mapping in {@link DockerCalls}.
  */
 final class DockerRawApi {
 

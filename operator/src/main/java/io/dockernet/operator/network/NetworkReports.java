@@ -6,7 +6,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
-import io.dockernet.operator.docker.DockerGateway.Overview;
+import io.dockernet.operator.docker.Overview;
 import io.dockernet.operator.node.NodeOutcome;
 import java.util.List;
 

@@ -4,9 +4,9 @@ import static io.dockernet.operator.attachment.Attachments.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
-import io.dockernet.operator.docker.DockerGateway.ListedContainer;
-import io.dockernet.operator.docker.DockerGateway.Overview;
+import io.dockernet.operator.docker.DockerEvent;
+import io.dockernet.operator.docker.Overview;
+import io.dockernet.operator.docker.Overview.ListedContainer;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.HashSet;

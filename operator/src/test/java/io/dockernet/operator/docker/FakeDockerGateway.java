@@ -1,5 +1,7 @@
 package io.dockernet.operator.docker;
 
+import io.dockernet.operator.docker.Overview.ListedContainer;
+import io.dockernet.operator.docker.Overview.ListedEndpoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,9 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory Docker daemon behind the {@link DockerGateway} contract, behaving like Engine 20.10
- * wherever reconcile logic can tell: IDs, name and ID lookups, automatic 198.18.x.0/24 pools, pool
- * overlap, duplicate names, static address checks, the MAC address ignored on connect, stopped
- * containers, and the same error types and messages {@link DockerJavaGateway} produces.
+ * wherever reconcile logic can tell: IDs, name and ID lookups, automatic pools from the test bed's
+ * default address pool, pool overlap, duplicate and predefined names, static address checks, the
+ * MAC address ignored on connect, stopped containers, and the same error types and messages {@link
+ * DockerJavaGateway} produces. {@link DockerGatewayContract} holds both to the same behaviour.
  *
  * <p>Events reach subscribers synchronously, on the thread that caused them. Tests shape the daemon
  * with {@link #addContainer}, {@link #stopContainer}, {@link #startContainer}, {@link
@@ -26,6 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeDockerGateway implements DockerGateway {
 
   private static final Set<String> DRIVERS = Set.of("bridge", "macvlan", "ipvlan");
+
+  /** Names Docker refuses to create a network under, whether or not such a network exists. */
+  private static final Set<String> PREDEFINED = Set.of("bridge", "host", "none", "default");
+
   private static final Set<String> WRITE_OPERATIONS =
       Set.of("createNetwork", "removeNetwork", "connect", "disconnect");
 
@@ -88,8 +95,9 @@ public final class FakeDockerGateway implements DockerGateway {
   @Override
   public synchronized List<NetworkInfo> listNetworks(Map<String, String> labels) {
     enter("listNetworks");
+    Map<String, String> wanted = orEmpty(labels);
     return networks.values().stream()
-        .filter(n -> n.labels.entrySet().containsAll(labels.entrySet()))
+        .filter(n -> n.labels.entrySet().containsAll(wanted.entrySet()))
         .map(this::info)
         .sorted(Comparator.comparing(NetworkInfo::name))
         .toList();
@@ -115,6 +123,10 @@ public final class FakeDockerGateway implements DockerGateway {
   @Override
   public synchronized String createNetwork(NetworkRequest request) {
     enter("createNetwork");
+    if (PREDEFINED.contains(request.name())) {
+      // Checked before the duplicate name, with 403: a refusal, not a conflict.
+      throw rejected("operation is not permitted on predefined " + request.name() + " network ");
+    }
     if (request.name() == null || request.name().isBlank()) {
       throw rejected("network name must not be empty");
     }
@@ -170,6 +182,9 @@ public final class FakeDockerGateway implements DockerGateway {
   @Override
   public synchronized Optional<ContainerInfo> findContainer(String nameOrId) {
     enter("findContainer");
+    if (nameOrId == null || nameOrId.isBlank()) {
+      return Optional.empty(); // as the real gateway: "" would match every ID as a prefix
+    }
     return lookupContainer(nameOrId).map(this::info);
   }
 
@@ -448,10 +463,13 @@ public final class FakeDockerGateway implements DockerGateway {
     return new FakePool(subnet, pool.gateway(), gateway, pool, range);
   }
 
-  /** Docker's default address pools, as the test bed configures them: 198.18.0.0/16 by /24. */
+  /**
+   * Docker's default address pool as the test bed configures it (hack/nodes.sh): 198.19.128.0/17 by
+   * /24, the lowest free one first; 198.18.0.0/16 is left to tests that pick explicit subnets.
+   */
   private FakePool automaticPool() {
-    for (int third = 0; third < 256; third++) {
-      Cidr candidate = Cidr.parse("198.18." + third + ".0/24");
+    for (int third = 128; third < 256; third++) {
+      Cidr candidate = Cidr.parse("198.19." + third + ".0/24");
       if (allPools(List.of()).noneMatch(p -> p.subnet != null && p.subnet.overlaps(candidate))) {
         int gateway = candidate.firstHost();
         return new FakePool(candidate, Ipv4.format(gateway), gateway, null, null);
@@ -676,12 +694,12 @@ public final class FakeDockerGateway implements DockerGateway {
     return new DockerEvent("network", action, network.id, Map.copyOf(attributes));
   }
 
+  /** Like Docker's: the container's labels, then its image and name. */
   private static DockerEvent containerEvent(String action, FakeContainer container) {
-    return new DockerEvent(
-        "container",
-        action,
-        container.id,
-        Map.of("name", container.name, "image", "dockernet/busybox:latest"));
+    Map<String, String> attributes = new HashMap<>(container.labels);
+    attributes.put("image", "dockernet/busybox:latest");
+    attributes.put("name", container.name);
+    return new DockerEvent("container", action, container.id, Map.copyOf(attributes));
   }
 
   private String newId() {

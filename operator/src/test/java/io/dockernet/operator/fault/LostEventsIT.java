@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import io.dockernet.operator.docker.DelegatingGateway;
+import io.dockernet.operator.docker.DockerEvent;
+import io.dockernet.operator.docker.DockerEventListener;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;

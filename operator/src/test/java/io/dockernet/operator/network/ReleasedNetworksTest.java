@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.docker.DockerGateway.DockerEvent;
+import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import java.time.Clock;
 import java.time.Instant;
