@@ -1,0 +1,201 @@
+package io.dockernet.operator;
+
+import io.dockernet.operator.attachment.ContainerAttachmentAgentReconciler;
+import io.dockernet.operator.config.OperatorConfig;
+import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerException;
+import io.dockernet.operator.docker.DockerGateway;
+import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.network.DockerNetworkAgentReconciler;
+import io.dockernet.operator.node.AgentHeartbeat;
+import io.dockernet.operator.node.NetworkGuard;
+import io.dockernet.operator.node.NodeLeaseKeeper;
+import io.dockernet.operator.node.NodeLeases;
+import io.dockernet.operator.node.NodeStates;
+import io.dockernet.operator.node.UnfinishedReplacements;
+import io.dockernet.operator.status.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent role on one node: its Docker gateway and event hub, the two agent reconcilers, the
+ * node's Lease (one agent acts for a node at a time) and the heartbeat the controller counts.
+ */
+final class AgentRole implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRole.class);
+
+  private final OperatorConfig config;
+  private final KubernetesClient client;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private DockerEventHub hub;
+  private NodeLeaseKeeper keeper;
+  private Operator operator;
+  private volatile boolean closing;
+  private volatile boolean stoodDown;
+
+  private AgentRole(OperatorConfig config, KubernetesClient client) {
+    this.config = config;
+    this.client = client;
+  }
+
+  /**
+   * Starts the agent; on failure what was started is closed again.
+   *
+   * @param decorate wraps the Docker gateway (fault tests stop or fail the agent at a chosen call)
+   */
+  static AgentRole start(
+      OperatorConfig config,
+      KubernetesClient client,
+      MeterRegistry metrics,
+      UnaryOperator<DockerGateway> decorate) {
+    AgentRole role = new AgentRole(config, client);
+    try {
+      role.startAll(metrics, decorate);
+      return role;
+    } catch (RuntimeException e) {
+      role.close();
+      throw e;
+    }
+  }
+
+  private void startAll(MeterRegistry metrics, UnaryOperator<DockerGateway> decorate) {
+    DockerJavaGateway gateway =
+        DockerJavaGateway.create(
+            config.dockerHost(),
+            metrics,
+            DockerJavaGateway.DEFAULT_CONNECT_TIMEOUT,
+            DockerJavaGateway.DEFAULT_RESPONSE_TIMEOUT,
+            config.reconcileThreads());
+    resources.add(gateway);
+    logDaemon(gateway);
+    DockerGateway docker = decorate.apply(gateway);
+    hub = new DockerEventHub(docker, metrics, config.driftCheckInterval());
+    resources.add(hub);
+    NetworkGuard guard = new NetworkGuard();
+    UnfinishedReplacements.mark(client, config.nodeName(), guard);
+    EventRecorder events = new EventRecorder(client, "dockernet-agent", config.nodeName());
+    resources.add(events);
+    AgentContext agent =
+        new AgentContext(
+            config.nodeName(),
+            client,
+            docker,
+            hub,
+            events,
+            new NodeStates(client, config.nodeName(), gateway::knownEngine),
+            guard,
+            metrics,
+            config.nodePolicy());
+    LOG.info("Agent for node {}: node policy {}", config.nodeName(), config.nodePolicy());
+    keeper =
+        new NodeLeaseKeeper(
+            client, config.leaseNamespace(), config.nodeName(), config.identity(), this::standDown);
+    operator = Operators.create(client, nodeLease(), config.reconcileThreads(), metrics);
+    operator.register(new DockerNetworkAgentReconciler(agent), Operators::leanCache);
+    operator.register(new ContainerAttachmentAgentReconciler(agent), Operators::leanCache);
+    operator.start();
+    hub.start();
+    AgentHeartbeat heartbeat =
+        new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());
+    resources.add(heartbeat);
+    heartbeat.start();
+  }
+
+  /** A daemon that cannot be used yet is not a reason to exit: see the log line. */
+  private void logDaemon(DockerJavaGateway gateway) {
+    try {
+      LOG.info(
+          "Agent for node {} using Docker at {} ({})",
+          config.nodeName(),
+          config.dockerHost(),
+          gateway.daemonInfo());
+    } catch (DockerException e) {
+      // A crash loop would say less: every object this node takes part in reports why
+      // (DockerUnavailable, EngineTooOld, ...) until the daemon can be used.
+      LOG.warn(
+          "Agent for node {}: Docker at {} cannot be used yet: {}",
+          config.nodeName(),
+          config.dockerHost(),
+          e.getMessage());
+    }
+  }
+
+  /**
+   * One agent acts for a node at a time: during a DaemonSet rollout with maxSurge, or when an old
+   * agent hangs, two could otherwise interleave the steps of a network replacement. The agent holds
+   * its node's Lease while it acts; another one for the same node waits for it. A restarted agent
+   * with the same identity (its pod's name) takes it back at once.
+   */
+  private LeaderElectionConfiguration nodeLease() {
+    return new LeaderElectionConfiguration(
+        NodeLeases.name(config.nodeName()),
+        config.leaseNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        config.identity(),
+        new LeaderCallbacks(
+            () -> LOG.info("Acting for node {}: holding its Lease", config.nodeName()),
+            () -> {
+              if (!closing) {
+                keeper.electorStopped();
+              }
+            },
+            holder -> LOG.info("Node {}'s Lease is held by {}", config.nodeName(), holder)),
+        false);
+  }
+
+  /**
+   * Another agent of this node holds its Lease now: this one stops acting and reports unhealthy, so
+   * its pod is restarted and waits for the Lease like any second agent.
+   */
+  private void standDown() {
+    stoodDown = true;
+    if (operator != null) {
+      operator.stop();
+    }
+  }
+
+  Operator operator() {
+    return operator;
+  }
+
+  /** Why this agent is not alive: it stood down for another agent of its node. */
+  List<String> livenessProblems() {
+    return stoodDown ? List.of("another agent holds this node's Lease") : List.of();
+  }
+
+  /** What keeps this agent from being ready, besides its informers. */
+  List<String> readinessProblems() {
+    return hub != null && !hub.isConnected()
+        ? List.of("Docker event stream not open (DockerUnavailable)")
+        : List.of();
+  }
+
+  /** Stops acting, hands the node's Lease back, then closes Docker and the rest. */
+  @Override
+  public void close() {
+    closing = true;
+    if (operator != null) {
+      try {
+        operator.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping the agent's operator", e);
+      }
+    }
+    if (keeper != null) {
+      keeper.close();
+      NodeLeases.release(client, config.leaseNamespace(), config.nodeName(), config.identity());
+    }
+    DockernetOperator.closeAll(resources);
+  }
+}

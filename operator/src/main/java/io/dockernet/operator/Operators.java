@@ -1,0 +1,58 @@
+package io.dockernet.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The JOSDK operators of both roles, built and tuned the same way. */
+final class Operators {
+
+  private Operators() {}
+
+  /**
+   * @param election who may act (the controller's leader, the node's one agent)
+   */
+  static Operator create(
+      KubernetesClient client,
+      LeaderElectionConfiguration election,
+      int threads,
+      MeterRegistry metrics) {
+    return new Operator(
+        o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              // A SIGTERM lets the step under way finish (the chart's grace period is longer).
+              .withReconciliationTerminationTimeout(DockernetOperator.TERMINATION_TIMEOUT)
+              .withConcurrentReconciliationThreads(threads)
+              .withConcurrentWorkflowExecutorThreads(threads)
+              .withMetrics(MicrometerMetricsV2.newBuilder(metrics).build());
+          if (election != null) {
+            o.withLeaderElectionConfiguration(election);
+          }
+        });
+  }
+
+  /** Primary informers keep objects without their managedFields (see the store's comment). */
+  static <P extends HasMetadata> void leanCache(ControllerConfigurationOverrider<P> o) {
+    o.withItemStore(new CacheWithoutManagedFields<>());
+  }
+
+  /**
+   * Lists what a role needs before its reconcilers start. A failed first list is an
+   * OperatorException, which {@link DockernetOperator#start} retries like JOSDK's own informers'
+   * (the same dropped-connection case).
+   */
+  static void startWatching(Runnable start, String what) {
+    try {
+      start.run();
+    } catch (KubernetesClientException e) {
+      throw new OperatorException("cannot list " + what, e);
+    }
+  }
+}
