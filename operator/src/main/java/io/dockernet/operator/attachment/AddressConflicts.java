@@ -42,7 +42,7 @@ final class AddressConflicts {
       if (onNode.containerId().equals(c.id())) {
         return new Report(
             Phase.Conflict,
-            "DuplicateAttachment",
+            AttachmentReason.DuplicateAttachment,
             "ContainerAttachment "
                 + claim.attachment()
                 + " (created earlier) already connects "
@@ -62,7 +62,7 @@ final class AddressConflicts {
               && DesiredEndpoint.differences(desired, current).isEmpty();
       return new Report(
           Phase.Conflict,
-          "AddressClaimed",
+          AttachmentReason.AddressClaimed,
           address
               + " on network "
               + net.name()

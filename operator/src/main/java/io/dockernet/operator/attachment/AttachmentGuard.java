@@ -45,7 +45,7 @@ final class AttachmentGuard {
     if (!asked.equals(c.name()) && !asked.equals("/" + c.name()) && !asked.equals(c.id())) {
       return Optional.of(
           new Refusal(
-              "ContainerNameNotExact",
+              AttachmentReason.ContainerNameNotExact,
               "container "
                   + asked
                   + " matches container "
@@ -59,7 +59,7 @@ final class AttachmentGuard {
         && !"true".equals(c.labels() == null ? null : c.labels().get(Keys.DOCKER_ATTACHABLE))) {
       return Optional.of(
           new Refusal(
-              "ContainerNotOptedIn",
+              AttachmentReason.ContainerNotOptedIn,
               "container "
                   + c.name()
                   + " does not carry the Docker label "
@@ -71,7 +71,7 @@ final class AttachmentGuard {
     if (DesiredEndpoint.DEFAULT_BRIDGE.equals(dockerNetwork) && !policy.allowDefaultBridge()) {
       return Optional.of(
           new Refusal(
-              "DefaultBridgeNotAllowed",
+              AttachmentReason.DefaultBridgeNotAllowed,
               "the cluster does not allow connecting containers to Docker's default bridge"
                   + " network, which gives them a way out of the node (chart value"
                   + " attachmentPolicy.allowDefaultBridge)"));
@@ -82,7 +82,7 @@ final class AttachmentGuard {
           if (alias.equals(e.containerName()) && !c.id().equals(e.containerId())) {
             return Optional.of(
                 new Refusal(
-                    "AliasTaken",
+                    AttachmentReason.AliasTaken,
                     "alias "
                         + alias
                         + " is the name of another container on network "

@@ -44,8 +44,9 @@ final class AttachmentPlan {
   sealed interface Decision {}
 
   /** Nothing to change in Docker: report this. {@code release}: give back our endpoint first. */
-  record Report(Phase phase, String reason, String message, boolean release) implements Decision {
-    Report(Phase phase, String reason, String message) {
+  record Report(Phase phase, AttachmentReason reason, String message, boolean release)
+      implements Decision {
+    Report(Phase phase, AttachmentReason reason, String message) {
       this(phase, reason, message, false);
     }
   }
@@ -82,21 +83,21 @@ final class AttachmentPlan {
     if (c == null) {
       return new Report(
           Phase.Waiting,
-          "ContainerNotFound",
+          AttachmentReason.ContainerNotFound,
           "no container " + containerName + " on this node (yet); it is attached when it appears");
     }
     String mode = c.networkMode() == null ? "default" : c.networkMode();
     if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
       return new Report(
           Phase.Error,
-          "IncompatibleNetworkMode",
+          AttachmentReason.IncompatibleNetworkMode,
           incompatible(c.name(), mode, observed.namespaceOwner()));
     }
     if (!target.declared()) {
       if (NOT_ATTACHABLE.contains(networkName)) {
         return new Report(
             Phase.Error,
-            "NotAttachable",
+            AttachmentReason.NotAttachable,
             "Docker's "
                 + networkName
                 + " network takes no connects: a container joins it only when it is created"
@@ -104,17 +105,20 @@ final class AttachmentPlan {
                 + networkName
                 + ")");
       }
-      return new Report(Phase.Waiting, "NetworkNotFound", "no DockerNetwork named " + networkName);
+      return new Report(
+          Phase.Waiting, AttachmentReason.NetworkNotFound, "no DockerNetwork named " + networkName);
     }
     if (target.deleting()) {
       return new Report(
-          Phase.Waiting, "NetworkDeleting", "DockerNetwork " + networkName + " is being deleted");
+          Phase.Waiting,
+          AttachmentReason.NetworkDeleting,
+          "DockerNetwork " + networkName + " is being deleted");
     }
     NetworkInfo net = observed.network();
     if (net == null) {
       return new Report(
           Phase.Waiting,
-          "NetworkNotOnNode",
+          AttachmentReason.NetworkNotOnNode,
           "Docker network "
               + target.dockerName()
               + " does not exist on this node (yet); is the node selected by its DockerNetwork?");
@@ -125,7 +129,7 @@ final class AttachmentPlan {
     StaticAddresses.Verdict verdict =
         StaticAddresses.check(desired, net, target.configuredSubnets());
     if (verdict.refused()) {
-      return new Report(Phase.Error, verdict.reason(), verdict.message());
+      return new Report(Phase.Error, verdict.refusal(), verdict.message());
     }
     ContainerEndpoint current = c.networks().get(net.name());
     Report lost =
@@ -144,7 +148,7 @@ final class AttachmentPlan {
       if (taker != null) {
         return new Report(
             Phase.Conflict,
-            "AddressTaken",
+            AttachmentReason.AddressTaken,
             AddressConflicts.addressOf(desired)
                 + " on network "
                 + net.name()
@@ -161,7 +165,9 @@ final class AttachmentPlan {
     String holder = AddressConflicts.holderOf(net, c.id(), desired);
     if (holder != null) {
       return new Report(
-          Phase.Conflict, "AddressInUse", AddressConflicts.inUse(desired, net.name(), holder));
+          Phase.Conflict,
+          AttachmentReason.AddressInUse,
+          AddressConflicts.inUse(desired, net.name(), holder));
     }
     if (current == null) {
       return new Connect(desired, verdict.warnings());
@@ -180,13 +186,13 @@ final class AttachmentPlan {
     boolean waitingLong =
         previous != null
             && previous.lastTransitionTime != null
-            && ("NetworkRecreating".equals(previous.reason)
-                || "NetworkRecreateStalled".equals(previous.reason))
+            && (AttachmentReason.NetworkRecreating.is(previous.reason)
+                || AttachmentReason.NetworkRecreateStalled.is(previous.reason))
             && Instant.parse(previous.lastTransitionTime).plus(RECREATE_PATIENCE).isBefore(now);
     if (waitingLong) {
       return new Report(
           Phase.Error,
-          "NetworkRecreateStalled",
+          AttachmentReason.NetworkRecreateStalled,
           "Docker network "
               + net.name()
               + " has been in replacement for over "
@@ -196,7 +202,7 @@ final class AttachmentPlan {
     }
     return new Report(
         Phase.Pending,
-        "NetworkRecreating",
+        AttachmentReason.NetworkRecreating,
         "Docker network " + net.name() + " is being replaced; connecting once it is back");
   }
 

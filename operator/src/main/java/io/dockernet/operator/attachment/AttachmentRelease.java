@@ -95,7 +95,7 @@ final class AttachmentRelease {
     return NodeOutcome.of(
         EndpointOwnership.identityOf(AttachmentReports.base(ca, c), previous),
         Phase.Pending,
-        "NetworkRecreating",
+        AttachmentReason.NetworkRecreating,
         "Docker network " + network + " is being replaced; releasing after");
   }
 
@@ -123,7 +123,7 @@ final class AttachmentRelease {
       return NodeOutcome.of(
           EndpointOwnership.identityOf(done.report, previous),
           Phase.Error,
-          "DisconnectRejected",
+          AttachmentReason.DisconnectRejected,
           "Docker refused: " + e.getMessage());
     }
     return done.normal("Detached", "disconnected " + c.name() + " from network " + net.name());

@@ -132,7 +132,11 @@ final class AttachmentReports {
     if (!all.isEmpty()) {
       message += "; warning: " + String.join("; ", all);
     }
-    return NodeOutcome.of(base, Phase.Ready, c.running() ? "Attached" : "Configured", message);
+    return NodeOutcome.of(
+        base,
+        Phase.Ready,
+        c.running() ? AttachmentReason.Attached : AttachmentReason.Configured,
+        message);
   }
 
   static String describeAddress(ContainerEndpoint e) {

@@ -69,7 +69,8 @@ public class ContainerAttachmentAgentReconciler
 
   /** Errors that only a change of the container or the object ends: no retry by time. */
   private static final Set<String> SETTLED_ERRORS =
-      Set.of("NotAttachable", "IncompatibleNetworkMode");
+      Set.of(
+          AttachmentReason.NotAttachable.name(), AttachmentReason.IncompatibleNetworkMode.name());
 
   /** How soon a Pending attachment (a plan under way, a container starting) is looked at again. */
   private static final Duration PENDING_RECHECK = Duration.ofSeconds(2);

@@ -61,7 +61,7 @@ final class JournaledConnect {
                 NodeOutcome.of(
                     base,
                     Phase.Pending,
-                    "NetworkRecreating",
+                    AttachmentReason.NetworkRecreating,
                     "Docker network "
                         + net.name()
                         + " is being replaced; connecting once it is back"));
@@ -147,7 +147,10 @@ final class JournaledConnect {
     } catch (DockerNotFoundException e) {
       base.journal = putBack == null ? null : journal;
       return NodeOutcome.of(
-          base, Phase.Pending, "Vanished", "container or network went away: " + e.getMessage());
+          base,
+          Phase.Pending,
+          AttachmentReason.Vanished,
+          "container or network went away: " + e.getMessage());
     }
     base.journal = null;
     ContainerInfo after = docker.findContainer(c.id()).orElse(c);
@@ -156,7 +159,7 @@ final class JournaledConnect {
       return NodeOutcome.of(
           base,
           Phase.Pending,
-          "NotVerified",
+          AttachmentReason.NotVerified,
           "connected " + c.name() + " to " + net.name() + " but Docker does not report it yet");
     }
     NodeOutcome<AttachmentNodeStatus> out =
@@ -185,7 +188,7 @@ final class JournaledConnect {
               + " outside the operator; reattached"
               + where);
     } else {
-      out.normal("Attached", "connected " + c.name() + " to " + net.name() + where);
+      out.normal(AttachmentReason.Attached, "connected " + c.name() + " to " + net.name() + where);
     }
     warnings.forEach(w -> out.warning(w.substring(0, w.indexOf(':')), w));
     return out;
@@ -206,10 +209,12 @@ final class JournaledConnect {
             : null;
     Phase phase =
         taker != null || e instanceof DockerConflictException ? Phase.Conflict : Phase.Error;
-    String reason =
+    AttachmentReason reason =
         taker != null
-            ? "AddressInUse"
-            : e instanceof DockerConflictException ? "ConnectConflict" : "ConnectRejected";
+            ? AttachmentReason.AddressInUse
+            : e instanceof DockerConflictException
+                ? AttachmentReason.ConnectConflict
+                : AttachmentReason.ConnectRejected;
     String message =
         taker != null
             ? AddressConflicts.inUse(request, net.name(), taker)
@@ -243,7 +248,7 @@ final class JournaledConnect {
       return NodeOutcome.of(
           base,
           Phase.Error,
-          "ReconnectFailed",
+          AttachmentReason.ReconnectFailed,
           message
               + "; putting the previous endpoint back failed too ("
               + again.getMessage()
@@ -254,7 +259,7 @@ final class JournaledConnect {
   private static AttachmentNodeStatus journalReport(
       AttachmentNodeStatus base, String what, ContainerInfo c, NetworkInfo net) {
     base.phase = Phase.Pending;
-    base.reason = "Connecting";
+    base.reason = AttachmentReason.Connecting.name();
     base.message = what + " " + c.name() + " to " + net.name();
     return base;
   }

@@ -19,9 +19,14 @@ import java.util.Optional;
 public final class StaticAddresses {
 
   /** The verdict: a refusal (reason and message) or warnings that do not stop the attachment. */
-  public record Verdict(String reason, String message, List<String> warnings) {
+  public record Verdict(AttachmentReason refusal, String message, List<String> warnings) {
     public boolean refused() {
-      return reason != null;
+      return refusal != null;
+    }
+
+    /** The refusal's word, as the report gives it; null when not refused. */
+    public String reason() {
+      return refused() ? refusal.name() : null;
     }
   }
 
@@ -52,12 +57,12 @@ public final class StaticAddresses {
       String text, NetworkInfo network, boolean configuredSubnets, List<String> warnings) {
     IPAddress address = Addresses.parse(text).map(IPAddress::withoutPrefixLength).orElse(null);
     if (address == null) {
-      return refuse("InvalidAddress", text + " is not an IP address");
+      return refuse(AttachmentReason.InvalidAddress, text + " is not an IP address");
     }
     String name = network.name();
     if (isDefaultBridge(network)) {
       return refuse(
-          "StaticAddressOnDefaultBridge",
+          AttachmentReason.StaticAddressOnDefaultBridge,
           "Docker's default bridge network does not support static addresses ("
               + text
               + "):"
@@ -82,7 +87,7 @@ public final class StaticAddresses {
     }
     if (subnets.isEmpty() || !configuredSubnets) {
       return refuse(
-          "NoConfiguredSubnet",
+          AttachmentReason.NoConfiguredSubnet,
           "network "
               + name
               + " has no configured "
@@ -91,7 +96,7 @@ public final class StaticAddresses {
               + " subnets (set ipam.config on the DockerNetwork)");
     }
     return refuse(
-        "AddressOutsideSubnets",
+        AttachmentReason.AddressOutsideSubnets,
         text
             + " is outside every subnet of network "
             + name
@@ -108,18 +113,16 @@ public final class StaticAddresses {
       String name,
       List<String> warnings) {
     if (address.equals(block.getLower().withoutPrefixLength())) {
-      return new Verdict(
-          "AddressIsNetworkAddress",
-          text + " is the network address of " + pool.subnet() + " on network " + name,
-          List.of());
+      return refusal(
+          AttachmentReason.AddressIsNetworkAddress,
+          text + " is the network address of " + pool.subnet() + " on network " + name);
     }
     if (address.isIPv4()
         && block.getNetworkPrefixLength() < 31
         && address.equals(block.getUpper().withoutPrefixLength())) {
-      return new Verdict(
-          "AddressIsBroadcast",
-          text + " is the broadcast address of " + pool.subnet() + " on network " + name,
-          List.of());
+      return refusal(
+          AttachmentReason.AddressIsBroadcast,
+          text + " is the broadcast address of " + pool.subnet() + " on network " + name);
     }
     // With a subnet but no gateway, Docker still reserves the first address for the bridge.
     IPAddress gateway =
@@ -127,20 +130,18 @@ public final class StaticAddresses {
             ? Addresses.parse(pool.gateway()).map(IPAddress::withoutPrefixLength).orElse(null)
             : block.getLower().withoutPrefixLength().increment(1);
     if (address.equals(gateway)) {
-      return new Verdict(
-          "AddressIsGateway",
-          text + " is the gateway of " + pool.subnet() + " on network " + name,
-          List.of());
+      return refusal(
+          AttachmentReason.AddressIsGateway,
+          text + " is the gateway of " + pool.subnet() + " on network " + name);
     }
     Map<String, String> aux = pool.auxAddresses() == null ? Map.of() : pool.auxAddresses();
     for (var e : aux.entrySet()) {
       if (Addresses.parse(e.getValue())
           .map(a -> a.withoutPrefixLength().equals(address))
           .orElse(false)) {
-        return new Verdict(
-            "AddressReserved",
-            text + " is reserved as auxiliary address \"" + e.getKey() + "\" of network " + name,
-            List.of());
+        return refusal(
+            AttachmentReason.AddressReserved,
+            text + " is reserved as auxiliary address \"" + e.getKey() + "\" of network " + name);
       }
     }
     IPAddress range = Addresses.parse(pool.ipRange()).map(IPAddress::toPrefixBlock).orElse(null);
@@ -165,7 +166,11 @@ public final class StaticAddresses {
         && (network.labels() == null || !network.labels().containsKey(Keys.DOCKER_MANAGED_BY));
   }
 
-  private static Optional<Verdict> refuse(String reason, String message) {
-    return Optional.of(new Verdict(reason, message, List.of()));
+  private static Optional<Verdict> refuse(AttachmentReason reason, String message) {
+    return Optional.of(refusal(reason, message));
+  }
+
+  private static Verdict refusal(AttachmentReason reason, String message) {
+    return new Verdict(reason, message, List.of());
   }
 }

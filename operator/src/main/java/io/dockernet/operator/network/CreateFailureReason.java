@@ -2,6 +2,8 @@ package io.dockernet.operator.network;
 
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.node.NodeReason;
+import io.dockernet.operator.node.ReportReason;
 import java.util.Locale;
 
 /** Docker's refusals turned into the one-word reasons users see in status. */
@@ -10,20 +12,20 @@ final class CreateFailureReason {
   private CreateFailureReason() {}
 
   /** A CamelCase reason for a refused network create. */
-  static String of(DockerException e) {
+  static ReportReason of(DockerException e) {
     String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
     if (m.contains("pool overlaps")) {
-      return "PoolOverlap";
+      return NetworkReason.PoolOverlap;
     }
     if (m.contains("same bridge name") || m.contains("bridge name")) {
-      return "BridgeNameTaken";
+      return NetworkReason.BridgeNameTaken;
     }
     if (m.contains("plugin") && m.contains("not found") || m.contains("could not find plugin")) {
-      return "DriverUnsupported";
+      return NetworkReason.DriverUnsupported;
     }
     if (e instanceof DockerUnavailableException) {
-      return "DockerUnavailable";
+      return NodeReason.DockerUnavailable;
     }
-    return "CreateRejected";
+    return NetworkReason.CreateRejected;
   }
 }

@@ -205,7 +205,7 @@ public class DockerNetworkAgentReconciler
               : "Docker refused the new network ("
                   + journal.rollback
                   + "); putting the old one back as it was";
-      reports.write(NodeOutcome.of(report, Phase.Pending, "Replacing", what));
+      reports.write(NodeOutcome.of(report, Phase.Pending, NetworkReason.Replacing, what));
     }
   }
 

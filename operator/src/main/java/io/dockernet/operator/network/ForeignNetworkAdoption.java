@@ -47,13 +47,13 @@ final class ForeignNetworkAdoption {
         List<String> differences = NetworkDifferences.between(spec, desired, actual, false);
         if (differences.isEmpty()) {
           return ready(dn, actual, true)
-              .normal("Adopted", "took over existing Docker network " + desired.name());
+              .normal(NetworkReason.Adopted, "took over existing Docker network " + desired.name());
         }
         NodeOutcome<NetworkNodeStatus> out =
             NodeOutcome.of(
                 base(dn, actual),
                 Phase.Conflict,
-                "NetworkMismatch",
+                NetworkReason.NetworkMismatch,
                 "existing Docker network "
                     + desired.name()
                     + " was not created by the operator and differs from the spec: "
@@ -72,7 +72,7 @@ final class ForeignNetworkAdoption {
             actual,
             desired,
             NetworkDifferences.between(spec, desired, actual, false),
-            "AdoptedByRecreate",
+            NetworkReason.AdoptedByRecreate,
             () -> AttachedEndpoints.NONE,
             store);
       }
@@ -80,7 +80,7 @@ final class ForeignNetworkAdoption {
         return NodeOutcome.of(
             base(dn, actual),
             Phase.Conflict,
-            "NetworkExists",
+            NetworkReason.NetworkExists,
             "a Docker network named "
                 + desired.name()
                 + " ("

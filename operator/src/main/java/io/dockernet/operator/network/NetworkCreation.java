@@ -77,7 +77,7 @@ final class NetworkCreation {
       return NodeOutcome.of(
           base(dn, null),
           Phase.Error,
-          "StaleEngineNetwork",
+          NetworkReason.StaleEngineNetwork,
           "Docker refused: "
               + e.getMessage()
               + "; network "

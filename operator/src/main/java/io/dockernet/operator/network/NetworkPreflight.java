@@ -15,17 +15,15 @@ import java.util.Optional;
  * I/O.
  *
  * <ul>
- *   <li>{@code InvalidSubnet}: a subnet or ipRange with host bits ({@code 198.18.37.5/24}). Engine
- *       25 and newer refuse it ("invalid subnet 198.18.37.5/24: it should be 198.18.37.0/24"),
- *       20.10 stores it as written; admission refuses it with the same words, so this catches only
- *       objects stored before that rule. The canonical form is never sent in its place: a typo is
- *       not fixed behind the user's back.
+ *   <li>{@link NetworkReason#InvalidSubnet}: a subnet or ipRange with host bits ({@code
+ *       198.18.37.5/24}). Engine 25 and newer refuse it ("invalid subnet 198.18.37.5/24: it should
+ *       be 198.18.37.0/24"), 20.10 stores it as written; admission refuses it with the same words,
+ *       so this catches only objects stored before that rule. The canonical form is never sent in
+ *       its place: a typo is not fixed behind the user's back.
  *   <li>{@link EngineCapabilities#UNSUPPORTED}: a feature the node's Engine lacks.
  * </ul>
  */
 public final class NetworkPreflight {
-
-  public static final String INVALID_SUBNET = "InvalidSubnet";
 
   private NetworkPreflight() {}
 
@@ -33,7 +31,7 @@ public final class NetworkPreflight {
   public static Optional<Refusal> check(NetworkRequest request, Engine engine) {
     List<String> hostBits = hostBits(request);
     if (!hostBits.isEmpty()) {
-      return Optional.of(new Refusal(INVALID_SUBNET, String.join("; ", hostBits)));
+      return Optional.of(new Refusal(NetworkReason.InvalidSubnet, String.join("; ", hostBits)));
     }
     return EngineCapabilities.check(request, engine);
   }

@@ -81,7 +81,7 @@ final class NetworkRelease {
       return NodeOutcome.of(
               base(dn, actual),
               Phase.Blocked,
-              "ForeignEndpoints",
+              NetworkReason.ForeignEndpoints,
               "not removing Docker network "
                   + name
                   + ": containers the operator does not manage are still attached: "
@@ -102,7 +102,10 @@ final class NetworkRelease {
       // Someone else removed it meanwhile: the goal is reached.
     } catch (DockerConflictException | DockerRejectedException e) {
       return NodeOutcome.of(
-          base(dn, actual), Phase.Error, "RemoveRejected", "Docker refused: " + e.getMessage());
+          base(dn, actual),
+          Phase.Error,
+          NetworkReason.RemoveRejected,
+          "Docker refused: " + e.getMessage());
     }
     return done;
   }

@@ -49,7 +49,7 @@ final class NetworkReplacement {
       NetworkInfo actual,
       NetworkRequest desired,
       List<String> differences,
-      String reason,
+      NetworkReason reason,
       Supplier<AttachedEndpoints> attachedEndpoints,
       JournalStore store) {
     Optional<Refusal> refusal =
@@ -73,7 +73,8 @@ final class NetworkReplacement {
           AttachedEndpoints attached = attachedEndpoints.get();
           NetworkInfo current = docker.findNetwork(actual.id()).orElse(actual);
           NetworkJournal journal =
-              journalFor(dn, current, reason.equals("Recreated") ? "Recreate" : "Adopt", attached);
+              journalFor(
+                  dn, current, reason == NetworkReason.Recreated ? "Recreate" : "Adopt", attached);
           store.save(journal);
           Result result = recreator.run(journal, desired, attached::live, store);
           return finish(dn, desired, result, reason, differences);
@@ -91,7 +92,10 @@ final class NetworkReplacement {
         desired.name(),
         () -> {
           Result result = recreator.run(journal, desired, attachedEndpoints.get()::live, store);
-          String reason = "Adopt".equals(journal.operation) ? "AdoptedByRecreate" : "Recreated";
+          NetworkReason reason =
+              "Adopt".equals(journal.operation)
+                  ? NetworkReason.AdoptedByRecreate
+                  : NetworkReason.Recreated;
           return finish(dn, desired, result, reason, List.of());
         });
   }
@@ -107,7 +111,7 @@ final class NetworkReplacement {
       List<String> differences,
       Supplier<AttachedEndpoints> attached,
       Phase phase,
-      String reason,
+      NetworkReason reason,
       String message,
       boolean adopted) {
     NodeOutcome<NetworkNodeStatus> out = NodeOutcome.of(base(dn, actual), phase, reason, message);
@@ -136,10 +140,10 @@ final class NetworkReplacement {
       DockerNetwork dn,
       NetworkRequest desired,
       Result result,
-      String reason,
+      NetworkReason reason,
       List<String> differences) {
     NetworkInfo now = docker.findNetwork(desired.name()).orElse(null);
     guard.unfinished(desired.name(), !result.finished());
-    return ReplacementReports.after(dn, desired.name(), result, reason, differences, now);
+    return ReplacementReports.after(dn, desired.name(), result, reason.name(), differences, now);
   }
 }

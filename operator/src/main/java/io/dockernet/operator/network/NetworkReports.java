@@ -44,7 +44,7 @@ public final class NetworkReports {
         NodeOutcome.of(
             base(dn, actual),
             Phase.Ready,
-            adopted ? "Adopted" : "NetworkReady",
+            adopted ? NetworkReason.Adopted : NetworkReason.NetworkReady,
             "Docker network " + actual.name() + " matches the spec");
     out.report.adopted = adopted ? true : null;
     return out;

@@ -92,7 +92,7 @@ public final class NodeGuard {
     } catch (java.io.IOException | RuntimeException e) {
       return Optional.of(
           new Refusal(
-              "HostNetworkUnreadable",
+              NetworkReason.HostNetworkUnreadable,
               "cannot read this node's interfaces and routes from "
                   + policy.hostNetDir()
                   + " ("
@@ -129,7 +129,7 @@ public final class NodeGuard {
     }
     return Optional.of(
         new Refusal(
-            "ParentInterfaceNotAllowed",
+            NetworkReason.ParentInterfaceNotAllowed,
             desired.driver()
                 + " parent "
                 + parent
@@ -149,7 +149,7 @@ public final class NodeGuard {
         if (Preflight.overlap(subnet, cidr)) {
           return Optional.of(
               new Refusal(
-                  "SubnetOverlapsCluster",
+                  NetworkReason.SubnetOverlapsCluster,
                   "subnet "
                       + subnet
                       + " overlaps the cluster's network "
@@ -170,7 +170,7 @@ public final class NodeGuard {
     }
     return Optional.of(
         new Refusal(
-            "HostInterfaceProtected",
+            NetworkReason.HostInterfaceProtected,
             "bridge name "
                 + bridge
                 + " is an interface of this node that no Docker network owns: Docker would take"
@@ -185,7 +185,7 @@ public final class NodeGuard {
         if (!dockerBridges.contains(route.device()) && Preflight.overlap(subnet, route.cidr())) {
           return Optional.of(
               new Refusal(
-                  "SubnetOverlapsHost",
+                  NetworkReason.SubnetOverlapsHost,
                   "subnet "
                       + subnet
                       + " overlaps "
@@ -217,7 +217,7 @@ public final class NodeGuard {
     }
     return Optional.of(
         new Refusal(
-            "ProtectedNetwork",
+            NetworkReason.ProtectedNetwork,
             "Docker network "
                 + foreign.name()
                 + " belongs to "

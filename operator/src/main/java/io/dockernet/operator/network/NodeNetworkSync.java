@@ -108,7 +108,7 @@ final class NodeNetworkSync {
       return NodeOutcome.of(
           base(dn, actual),
           Phase.Conflict,
-          "NetworkOwnedByOther",
+          NetworkReason.NetworkOwnedByOther,
           "Docker network "
               + desired.name()
               + " belongs to another DockerNetwork ("
@@ -131,7 +131,7 @@ final class NodeNetworkSync {
           differences,
           attached,
           Phase.OutOfSync,
-          "RecreateRequired",
+          NetworkReason.RecreateRequired,
           "the spec differs from the Docker network and recreatePolicy is Never: "
               + String.join("; ", differences),
           adopted);
@@ -146,13 +146,14 @@ final class NodeNetworkSync {
               differences,
               attached,
               Phase.Error,
-              "RecreateRefused",
+              NetworkReason.RecreateRefused,
               previous.message,
               adopted);
       out.report.refusedGeneration = previous.refusedGeneration;
       return out;
     }
-    return replacement.replace(dn, actual, desired, differences, "Recreated", attached, store);
+    return replacement.replace(
+        dn, actual, desired, differences, NetworkReason.Recreated, attached, store);
   }
 
   /**

@@ -47,7 +47,7 @@ final class Preflight {
         .map(
             holder ->
                 new Refusal(
-                    "BridgeNameTaken",
+                    NetworkReason.BridgeNameTaken,
                     "bridge name "
                         + bridge
                         + " is the bridge of Docker network "
@@ -65,7 +65,7 @@ final class Preflight {
           if (overlap(want.subnet(), have.subnet())) {
             return Optional.of(
                 new Refusal(
-                    "PoolOverlap",
+                    NetworkReason.PoolOverlap,
                     "subnet "
                         + want.subnet()
                         + " overlaps "

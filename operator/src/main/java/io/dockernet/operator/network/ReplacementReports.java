@@ -23,7 +23,8 @@ final class ReplacementReports {
 
   /**
    * @param name the Docker network's name
-   * @param reason the reason a finished replacement reports (Recreated or AdoptedByRecreate)
+   * @param reason the reason a finished replacement reports ({@link NetworkReason#Recreated} or
+   *     {@link NetworkReason#AdoptedByRecreate})
    * @param differences what the replacement changed, or empty when resumed
    * @param now the network of that name on the node now, or null
    */
@@ -60,17 +61,17 @@ final class ReplacementReports {
                 + back
                 + ". Not tried again until the spec changes";
         NodeOutcome<NetworkNodeStatus> out =
-            NodeOutcome.of(base(dn, now), Phase.Error, "RecreateRefused", what);
+            NodeOutcome.of(base(dn, now), Phase.Error, NetworkReason.RecreateRefused, what);
         out.report.refusedGeneration = dn.getMetadata().getGeneration();
         out.report.differences = differences.isEmpty() ? null : differences;
-        yield out.warning("RecreateRefused", what);
+        yield out.warning(NetworkReason.RecreateRefused, what);
       }
       case INCOMPLETE, ROLLBACK_FAILED, BLOCKED -> {
-        String why =
+        NetworkReason why =
             switch (result.outcome()) {
-              case INCOMPLETE -> "EndpointsNotRestored";
-              case ROLLBACK_FAILED -> "RollbackFailed";
-              default -> "NetworkExists";
+              case INCOMPLETE -> NetworkReason.EndpointsNotRestored;
+              case ROLLBACK_FAILED -> NetworkReason.RollbackFailed;
+              default -> NetworkReason.NetworkExists;
             };
         NodeOutcome<NetworkNodeStatus> out =
             NodeOutcome.of(

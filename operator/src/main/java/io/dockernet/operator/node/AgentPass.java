@@ -159,7 +159,8 @@ public final class AgentPass<
       if (pending.latest == null && !held) {
         return null;
       }
-      String why = primary.isMarkedForDeletion() ? "Deleted" : "NodeNotSelected";
+      String why =
+          (primary.isMarkedForDeletion() ? NodeReason.Deleted : NodeReason.NodeNotSelected).name();
       NodeOutcome<S> out = kind.release(primary, context, pending.stored(), pending, why);
       agent.events().record(primary, out.notes);
       if (out.released) {

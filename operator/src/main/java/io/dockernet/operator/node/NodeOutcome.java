@@ -22,12 +22,36 @@ public final class NodeOutcome<R extends NodeReport> {
     this.report = report;
   }
 
+  /**
+   * The outcome reporting {@code reason}. Assertions (on in tests) hold each reason to the phase
+   * its documentation gives.
+   */
+  public static <R extends NodeReport> NodeOutcome<R> of(
+      R base, Phase phase, ReportReason reason, String message) {
+    assert reason.phase() == phase
+        : reason + " is documented with " + reason.phase() + ", reported with " + phase;
+    return of(base, phase, reason.name(), message);
+  }
+
+  /**
+   * For a reason passed on as a string: a docker exception's or a {@link Refusal}'s, or the {@code
+   * why} of a release. {@code ReasonLiteralsTest} keeps literals out of the main code.
+   */
   public static <R extends NodeReport> NodeOutcome<R> of(
       R base, Phase phase, String reason, String message) {
     base.phase = phase;
     base.reason = reason;
     base.message = message;
     return new NodeOutcome<>(base);
+  }
+
+  /** An Event with the same word as a report reason. */
+  public NodeOutcome<R> normal(ReportReason reason, String message) {
+    return normal(reason.name(), message);
+  }
+
+  public NodeOutcome<R> warning(ReportReason reason, String message) {
+    return warning(reason.name(), message);
   }
 
   public NodeOutcome<R> normal(String reason, String message) {

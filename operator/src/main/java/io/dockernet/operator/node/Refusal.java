@@ -8,10 +8,14 @@ import io.dockernet.operator.api.v1alpha1.Phase;
  * node's report ({@link Phase#Error}), retried with backoff like any error, so a node whose Engine
  * is upgraded in place picks the object up.
  *
- * @param reason one CamelCase word, e.g. {@code UnsupportedByEngine}
+ * @param reason a {@link ReportReason}'s word, e.g. {@code UnsupportedByEngine}
  * @param message for humans: what is refused and what would be needed
  */
 public record Refusal(String reason, String message) {
+
+  public Refusal(ReportReason reason, String message) {
+    this(reason.name(), message);
+  }
 
   /** The report of a node refusing: {@code base} with phase Error, this reason and message. */
   public <R extends NodeReport> NodeOutcome<R> outcome(R base) {
