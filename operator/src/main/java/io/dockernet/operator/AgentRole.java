@@ -185,13 +185,7 @@ final class AgentRole implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    if (operator != null) {
-      try {
-        operator.stop();
-      } catch (RuntimeException e) {
-        LOG.warn("stopping the agent's operator", e);
-      }
-    }
+    Operators.stop(operator, "agent");
     if (keeper != null) {
       keeper.close();
       NodeLeases.release(client, config.leaseNamespace(), config.nodeName(), config.identity());

@@ -113,13 +113,7 @@ final class ControllerRole implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    if (operator != null) {
-      try {
-        operator.stop();
-      } catch (RuntimeException e) {
-        LOG.warn("stopping the controller's operator", e);
-      }
-    }
+    Operators.stop(operator, "controller");
     DockernetOperator.closeAll(resources);
   }
 }

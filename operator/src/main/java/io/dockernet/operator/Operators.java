@@ -9,9 +9,13 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The JOSDK operators of both roles, built and tuned the same way. */
 final class Operators {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Operators.class);
 
   private Operators() {}
 
@@ -53,6 +57,18 @@ final class Operators {
       start.run();
     } catch (KubernetesClientException e) {
       throw new OperatorException("cannot list " + what, e);
+    }
+  }
+
+  /** Stops an operator (null: never built); a failure is logged, closing goes on. */
+  static void stop(Operator operator, String whose) {
+    if (operator == null) {
+      return;
+    }
+    try {
+      operator.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("stopping the {} operator", whose, e);
     }
   }
 }

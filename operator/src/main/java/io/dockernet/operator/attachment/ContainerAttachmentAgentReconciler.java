@@ -191,14 +191,7 @@ public class ContainerAttachmentAgentReconciler
     }
     AttachmentNodeStatus report = new AttachmentNodeStatus();
     report.containerAttachment = ca.getMetadata().getName();
-    report.containerId = previous.containerId;
-    report.containerName = previous.containerName;
-    report.networkId = previous.networkId;
-    report.endpointId = previous.endpointId;
-    report.adopted = previous.adopted;
-    report.adoptedEndpoint = previous.adoptedEndpoint;
-    report.journal = previous.journal;
-    return report;
+    return EndpointOwnership.identityOf(report, previous);
   }
 
   @Override

@@ -9,10 +9,8 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.node.AgentOnFakeDocker;
-import io.dockernet.operator.node.NodeStates;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * daemon ({@link AgentOnFakeDocker}). What the integration tests show on real daemons, in seconds.
  */
 class ContainerAttachmentAgentReconcilerTest {
-
-  private static final Duration SOON = Duration.ofSeconds(20);
 
   private final KubernetesClient kube = AgentOnFakeDocker.kube();
   private AgentOnFakeDocker node;
@@ -77,7 +73,7 @@ class ContainerAttachmentAgentReconcilerTest {
     kube.resources(ContainerAttachment.class).withName("fast-leaving-left").delete();
 
     await()
-        .atMost(SOON)
+        .atMost(AgentOnFakeDocker.SOON)
         .until(
             () ->
                 !AttachmentTestSupport.exists(
@@ -96,7 +92,9 @@ class ContainerAttachmentAgentReconcilerTest {
 
     node.docker().disconnect(ready.networkId, ready.containerId, true);
 
-    await().atMost(SOON).until(() -> endpoint("fast-cut", "fast-repair").isPresent());
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> endpoint("fast-cut", "fast-repair").isPresent());
     awaitReport("fast-cut-repair", Phase.Ready);
   }
 
@@ -110,20 +108,10 @@ class ContainerAttachmentAgentReconcilerTest {
   }
 
   private AttachmentNodeStatus awaitReport(String name, Phase phase) {
-    await()
-        .atMost(SOON)
-        .untilAsserted(
-            () ->
-                assertThat(report(name))
-                    .hasValueSatisfying(r -> assertThat(r.phase).isEqualTo(phase)));
-    return report(name).orElseThrow();
+    return node.awaitReport(ContainerAttachmentNodeState.class, name, phase);
   }
 
   private Optional<AttachmentNodeStatus> report(String name) {
-    return Optional.ofNullable(
-            kube.resources(ContainerAttachmentNodeState.class)
-                .withName(NodeStates.nameFor(name, AgentOnFakeDocker.NODE))
-                .get())
-        .map(ContainerAttachmentNodeState::getStatus);
+    return node.report(ContainerAttachmentNodeState.class, name);
   }
 }

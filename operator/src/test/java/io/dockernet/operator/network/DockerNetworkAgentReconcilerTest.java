@@ -9,9 +9,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.node.NodeFinalizer;
-import io.dockernet.operator.node.NodeStates;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,8 +20,6 @@ import org.junit.jupiter.api.Test;
  * ({@link AgentOnFakeDocker}). What the integration tests show on real daemons, here in seconds.
  */
 class DockerNetworkAgentReconcilerTest {
-
-  private static final Duration SOON = Duration.ofSeconds(20);
 
   private final KubernetesClient kube = AgentOnFakeDocker.kube();
   private AgentOnFakeDocker node;
@@ -58,7 +54,9 @@ class DockerNetworkAgentReconcilerTest {
 
     kube.resources(DockerNetwork.class).withName("fast-gone").delete();
 
-    await().atMost(SOON).until(() -> NetworkTestSupport.find(kube, "fast-gone").isEmpty());
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> NetworkTestSupport.find(kube, "fast-gone").isEmpty());
     assertThat(node.docker().findNetwork("fast-gone")).isEmpty();
     assertThat(report("fast-gone")).isEmpty();
   }
@@ -84,7 +82,7 @@ class DockerNetworkAgentReconcilerTest {
     node.docker().removeNetwork(first);
 
     await()
-        .atMost(SOON)
+        .atMost(AgentOnFakeDocker.SOON)
         .untilAsserted(
             () ->
                 assertThat(node.docker().findNetwork("fast-drift"))
@@ -93,20 +91,10 @@ class DockerNetworkAgentReconcilerTest {
   }
 
   private NetworkNodeStatus awaitReport(String name, Phase phase) {
-    await()
-        .atMost(SOON)
-        .untilAsserted(
-            () ->
-                assertThat(report(name))
-                    .hasValueSatisfying(r -> assertThat(r.phase).isEqualTo(phase)));
-    return report(name).orElseThrow();
+    return node.awaitReport(DockerNetworkNodeState.class, name, phase);
   }
 
   private Optional<NetworkNodeStatus> report(String name) {
-    return Optional.ofNullable(
-            kube.resources(DockerNetworkNodeState.class)
-                .withName(NodeStates.nameFor(name, AgentOnFakeDocker.NODE))
-                .get())
-        .map(DockerNetworkNodeState::getStatus);
+    return node.report(DockerNetworkNodeState.class, name);
   }
 }

@@ -1,10 +1,13 @@
 package io.dockernet.operator.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.api.v1alpha1.NodeReport;
+import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.FakeDockerGateway;
@@ -13,6 +16,7 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent reconcilers' fast loop: one agent, for node {@value #NODE}, in the test JVM, against a
@@ -32,6 +37,9 @@ import java.util.Map;
 public final class AgentOnFakeDocker implements AutoCloseable {
 
   public static final String NODE = "node-a";
+
+  /** Far longer than a pass on the fake takes, for a loaded machine. */
+  public static final Duration SOON = Duration.ofSeconds(20);
 
   private static KubernetesClient kube;
 
@@ -95,6 +103,26 @@ public final class AgentOnFakeDocker implements AutoCloseable {
 
   public DockernetOperator agent() {
     return agent;
+  }
+
+  /** Waits until this node's report on {@code parent} is in {@code phase}; returns it. */
+  public <S extends NodeReport, R extends CustomResource<Void, S>> S awaitReport(
+      Class<R> type, String parent, Phase phase) {
+    await()
+        .atMost(SOON)
+        .untilAsserted(
+            () ->
+                assertThat(report(type, parent))
+                    .hasValueSatisfying(r -> assertThat(r.phase).isEqualTo(phase)));
+    return report(type, parent).orElseThrow();
+  }
+
+  /** This node's report on {@code parent}, if it has one. */
+  public <S extends NodeReport, R extends CustomResource<Void, S>> Optional<S> report(
+      Class<R> type, String parent) {
+    return Optional.ofNullable(
+            kube.resources(type).withName(NodeStates.nameFor(parent, NODE)).get())
+        .map(CustomResource::getStatus);
   }
 
   /** Deletes every object while the agent still runs (it holds their finalizers), then stops. */
