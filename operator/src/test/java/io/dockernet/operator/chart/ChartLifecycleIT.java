@@ -9,6 +9,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Network;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
+import io.dockernet.operator.testbed.ChartRbac;
+import io.dockernet.operator.testbed.Repo;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestBed;

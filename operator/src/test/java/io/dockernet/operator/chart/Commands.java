@@ -1,5 +1,6 @@
 package io.dockernet.operator.chart;
 
+import io.dockernet.operator.testbed.Repo;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

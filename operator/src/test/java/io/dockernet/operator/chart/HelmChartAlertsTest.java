@@ -2,6 +2,7 @@ package io.dockernet.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dockernet.operator.testbed.HelmChart;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import io.dockernet.operator.node.AgentHeartbeat;
+import io.dockernet.operator.testbed.ChartRbac;
 import io.dockernet.operator.testbed.Edits;
+import io.dockernet.operator.testbed.HelmChart;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestBed;

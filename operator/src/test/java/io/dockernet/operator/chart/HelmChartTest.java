@@ -19,6 +19,8 @@ import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NetworkGuard;
+import io.dockernet.operator.testbed.HelmChart;
+import io.dockernet.operator.testbed.Repo;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -2,6 +2,7 @@ package io.dockernet.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dockernet.operator.testbed.Repo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.dockernet.operator.chart;
 
+import io.dockernet.operator.testbed.HelmChart;
 import io.dockernet.operator.testbed.TestBed;
 import java.nio.file.Files;
 import java.nio.file.Path;

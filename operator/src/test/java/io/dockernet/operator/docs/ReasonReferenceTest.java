@@ -2,7 +2,7 @@ package io.dockernet.operator.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.chart.Repo;
+import io.dockernet.operator.testbed.Repo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

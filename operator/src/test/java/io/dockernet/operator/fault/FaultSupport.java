@@ -14,7 +14,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.chart.ChartRbac;
+import io.dockernet.operator.testbed.ChartRbac;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestNode;

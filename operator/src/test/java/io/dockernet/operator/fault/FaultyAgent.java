@@ -1,13 +1,13 @@
 package io.dockernet.operator.fault;
 
 import io.dockernet.operator.DockernetOperator;
-import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.docker.DelegatingGateway;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.FaultPoint;
 import io.dockernet.operator.docker.FaultPoint.Fault;
+import io.dockernet.operator.testbed.ChartRbac;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

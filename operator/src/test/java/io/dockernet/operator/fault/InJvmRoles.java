@@ -1,11 +1,11 @@
 package io.dockernet.operator.fault;
 
 import io.dockernet.operator.DockernetOperator;
-import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerGateway;
+import io.dockernet.operator.testbed.ChartRbac;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.fabric8.kubernetes.client.Config;

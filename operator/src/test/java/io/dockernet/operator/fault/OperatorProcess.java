@@ -2,7 +2,7 @@ package io.dockernet.operator.fault;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dockernet.operator.chart.ChartRbac;
+import io.dockernet.operator.testbed.ChartRbac;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestNode;

@@ -2,7 +2,7 @@ package io.dockernet.operator.gitops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.chart.Repo;
+import io.dockernet.operator.testbed.Repo;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;

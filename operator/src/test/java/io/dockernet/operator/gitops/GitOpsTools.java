@@ -3,7 +3,7 @@ package io.dockernet.operator.gitops;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dockernet.operator.chart.Commands;
 import io.dockernet.operator.chart.Kubectl;
-import io.dockernet.operator.chart.Repo;
+import io.dockernet.operator.testbed.Repo;
 import io.dockernet.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;

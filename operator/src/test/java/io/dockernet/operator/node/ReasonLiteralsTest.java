@@ -3,8 +3,8 @@ package io.dockernet.operator.node;
 import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.chart.Repo;
 import io.dockernet.operator.docs.ReasonReference;
+import io.dockernet.operator.testbed.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package io.dockernet.operator.testbed;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
-import io.dockernet.operator.chart.ChartRbac;
 import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;

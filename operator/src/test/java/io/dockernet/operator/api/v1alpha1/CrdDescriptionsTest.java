@@ -2,7 +2,7 @@ package io.dockernet.operator.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.chart.Repo;
+import io.dockernet.operator.testbed.Repo;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;

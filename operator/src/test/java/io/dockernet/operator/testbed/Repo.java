@@ -1,4 +1,4 @@
-package io.dockernet.operator.chart;
+package io.dockernet.operator.testbed;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.dockernet.operator.chart;
+package io.dockernet.operator.testbed;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
