@@ -489,7 +489,11 @@ abstract class DockerGatewayContract {
               () ->
                   assertThat(listener.networkEvents(network))
                       .extracting(DockerEvent::action)
-                      .containsExactly("create", "connect", "disconnect", "destroy"));
+                      // Engines 20.10 and 26.1 announce one disconnect twice: callers must not
+                      // count events, only react to them.
+                      .startsWith("create")
+                      .containsSubsequence("create", "connect", "disconnect", "destroy")
+                      .endsWith("destroy"));
       assertThat(listener.networkEvents(network))
           .allSatisfy(
               e -> {
