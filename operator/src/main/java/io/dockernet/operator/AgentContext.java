@@ -4,7 +4,7 @@ import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeStates;
+import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +19,7 @@ public record AgentContext(
     DockerGateway docker,
     DockerEventHub dockerEvents,
     EventRecorder events,
-    NodeStates nodeStates,
+    ReportStore reportStore,
     NetworkGuard guard,
     MeterRegistry metrics,
     NodePolicy nodePolicy) {
@@ -31,7 +31,7 @@ public record AgentContext(
       DockerGateway docker,
       DockerEventHub dockerEvents,
       EventRecorder events,
-      NodeStates nodeStates,
+      ReportStore reportStore,
       NetworkGuard guard,
       MeterRegistry metrics) {
     this(
@@ -40,7 +40,7 @@ public record AgentContext(
         docker,
         dockerEvents,
         events,
-        nodeStates,
+        reportStore,
         guard,
         metrics,
         NodePolicy.DEFAULTS);

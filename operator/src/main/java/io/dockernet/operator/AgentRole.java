@@ -11,7 +11,7 @@ import io.dockernet.operator.node.AgentHeartbeat;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeLeaseKeeper;
 import io.dockernet.operator.node.NodeLeases;
-import io.dockernet.operator.node.NodeStates;
+import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.node.UnfinishedReplacements;
 import io.dockernet.operator.status.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,7 +91,7 @@ final class AgentRole implements AutoCloseable {
             docker,
             hub,
             events,
-            new NodeStates(client, config.nodeName(), gateway::knownEngine),
+            new ReportStore(client, config.nodeName(), gateway::knownEngine),
             guard,
             metrics,
             config.nodePolicy());

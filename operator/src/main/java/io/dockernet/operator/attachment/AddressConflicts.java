@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.AttachmentPlan.ClaimOnNode;
 import io.dockernet.operator.attachment.AttachmentPlan.Report;
@@ -25,7 +25,7 @@ final class AddressConflicts {
   /**
    * An earlier attachment asking for the same address (or the same container) on this network wins
    * wherever its container exists; this one then reports the Conflict and gives back an address it
-   * holds, so the outcome does not depend on which agent pass ran first. Null: nobody earlier.
+   * holds, so the report does not depend on which agent pass ran first. Null: nobody earlier.
    */
   static Report yieldToEarlier(
       ContainerInfo c,
@@ -33,7 +33,7 @@ final class AddressConflicts {
       ContainerEndpoint current,
       EndpointRequest desired,
       List<ClaimOnNode> claims,
-      AttachmentNodeStatus previous) {
+      AttachmentReport previous) {
     for (ClaimOnNode onNode : claims) {
       if (onNode.containerId() == null) {
         continue;

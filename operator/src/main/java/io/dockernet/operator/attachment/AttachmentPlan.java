@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.Phase;
@@ -74,7 +74,7 @@ final class AttachmentPlan {
       ContainerAttachment ca,
       Target target,
       Observed observed,
-      AttachmentNodeStatus previous,
+      AttachmentReport previous,
       Instant now) {
     String containerName = DesiredEndpoint.specOf(ca).container;
     String networkName = DesiredEndpoint.specOf(ca).network;
@@ -182,7 +182,7 @@ final class AttachmentPlan {
   }
 
   /** Waits while the network's endpoints are being put back; says so when it takes too long. */
-  private static Report replacing(NetworkInfo net, AttachmentNodeStatus previous, Instant now) {
+  private static Report replacing(NetworkInfo net, AttachmentReport previous, Instant now) {
     boolean waitingLong =
         previous != null
             && previous.lastTransitionTime != null

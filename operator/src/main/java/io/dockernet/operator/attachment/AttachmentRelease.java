@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.Phase;
@@ -14,7 +14,7 @@ import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.network.EndpointSnapshots;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.Optional;
 
 /**
@@ -41,10 +41,10 @@ final class AttachmentRelease {
    * connected, put back as it was if the attachment had changed it. Other endpoints and other
    * containers are never touched.
    */
-  NodeOutcome<AttachmentNodeStatus> release(
-      ContainerAttachment ca, Target target, AttachmentNodeStatus previous, String why) {
-    NodeOutcome<AttachmentNodeStatus> done =
-        NodeOutcome.of(AttachmentReports.base(ca, null), Phase.Deleting, why, "released");
+  PassReport<AttachmentReport> release(
+      ContainerAttachment ca, Target target, AttachmentReport previous, String why) {
+    PassReport<AttachmentReport> done =
+        PassReport.of(AttachmentReports.base(ca, null), Phase.Deleting, why, "released");
     done.released = true;
     if (previous == null || previous.containerId == null) {
       return done;
@@ -66,7 +66,7 @@ final class AttachmentRelease {
     if (net.isEmpty()) {
       return done;
     }
-    Optional<NodeOutcome<AttachmentNodeStatus>> result =
+    Optional<PassReport<AttachmentReport>> result =
         guard.unlessReplacing(
             net.get().name(),
             () ->
@@ -80,7 +80,7 @@ final class AttachmentRelease {
    * An earlier attachment's claim won: the endpoint this one made goes, and the report stops
    * calling it ours; while the network is being replaced it stays, and the next pass tries again.
    */
-  void yieldEndpoint(ContainerInfo c, NetworkInfo net, AttachmentNodeStatus base) {
+  void yieldEndpoint(ContainerInfo c, NetworkInfo net, AttachmentReport base) {
     Optional<Boolean> released =
         guard.unlessReplacing(net.name(), () -> writes.disconnectQuietly(net.id(), c.id()));
     if (released.isPresent()) {
@@ -90,9 +90,9 @@ final class AttachmentRelease {
     }
   }
 
-  private static NodeOutcome<AttachmentNodeStatus> recreatingMeanwhile(
-      ContainerAttachment ca, ContainerInfo c, AttachmentNodeStatus previous, String network) {
-    return NodeOutcome.of(
+  private static PassReport<AttachmentReport> recreatingMeanwhile(
+      ContainerAttachment ca, ContainerInfo c, AttachmentReport previous, String network) {
+    return PassReport.of(
         EndpointOwnership.identityOf(AttachmentReports.base(ca, c), previous),
         Phase.Pending,
         AttachmentReason.NetworkRecreating,
@@ -101,7 +101,7 @@ final class AttachmentRelease {
 
   /** The network the container's endpoint of ours is on: the reported one, else by name. */
   private Optional<NetworkInfo> networkOf(
-      ContainerInfo c, AttachmentNodeStatus previous, Target target) {
+      ContainerInfo c, AttachmentReport previous, Target target) {
     String reported = previous.journal != null ? previous.journal.networkId : previous.networkId;
     Optional<NetworkInfo> byId = reported == null ? Optional.empty() : docker.findNetwork(reported);
     if (byId.isPresent() && c.networks().containsKey(byId.get().name())) {
@@ -110,17 +110,17 @@ final class AttachmentRelease {
     return docker.findNetwork(target.dockerName()).filter(n -> c.networks().containsKey(n.name()));
   }
 
-  private NodeOutcome<AttachmentNodeStatus> disconnect(
+  private PassReport<AttachmentReport> disconnect(
       ContainerInfo c,
       NetworkInfo net,
-      AttachmentNodeStatus previous,
-      NodeOutcome<AttachmentNodeStatus> done) {
+      AttachmentReport previous,
+      PassReport<AttachmentReport> done) {
     try {
       docker.disconnect(net.id(), c.id(), true);
     } catch (DockerNotFoundException gone) {
       return done;
     } catch (DockerConflictException | DockerRejectedException e) {
-      return NodeOutcome.of(
+      return PassReport.of(
           EndpointOwnership.identityOf(done.report, previous),
           Phase.Error,
           AttachmentReason.DisconnectRejected,
@@ -130,12 +130,12 @@ final class AttachmentRelease {
   }
 
   /** An adopted endpoint stays; if the attachment changed it, it goes back to how it was. */
-  private NodeOutcome<AttachmentNodeStatus> putBackAdopted(
+  private PassReport<AttachmentReport> putBackAdopted(
       ContainerInfo c,
       NetworkInfo net,
-      AttachmentNodeStatus previous,
+      AttachmentReport previous,
       Target target,
-      NodeOutcome<AttachmentNodeStatus> done) {
+      PassReport<AttachmentReport> done) {
     EndpointSnapshot was = previous.adoptedEndpoint;
     ContainerEndpoint current = c.networks().get(net.name());
     if (was == null

@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
@@ -12,7 +12,7 @@ import io.dockernet.operator.docker.Overview;
 import io.dockernet.operator.docker.Overview.ListedContainer;
 import io.dockernet.operator.docker.Overview.ListedEndpoint;
 import io.dockernet.operator.ip.Addresses;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,8 @@ final class AttachmentReports {
   private AttachmentReports() {}
 
   /** Identity, and the container as Docker describes it ({@code c} may be null). */
-  static AttachmentNodeStatus base(ContainerAttachment ca, ContainerInfo c) {
-    AttachmentNodeStatus s = new AttachmentNodeStatus();
+  static AttachmentReport base(ContainerAttachment ca, ContainerInfo c) {
+    AttachmentReport s = new AttachmentReport();
     s.containerAttachment = ca.getMetadata().getName();
     s.observedGeneration = ca.getMetadata().getGeneration();
     if (c != null) {
@@ -46,7 +46,7 @@ final class AttachmentReports {
    * the network it named (by ID, or by that network's name for a container never started since),
    * with the IPv4 address it reported while it runs.
    */
-  static boolean stillTrue(AttachmentNodeStatus report, Overview overview) {
+  static boolean stillTrue(AttachmentReport report, Overview overview) {
     if (report.containerId == null || report.networkId == null) {
       return true; // nothing on the daemon to compare with (e.g. network mode host)
     }
@@ -71,7 +71,7 @@ final class AttachmentReports {
 
   /** Where the endpoint is plugged in: addresses, MAC, gateway, bridge and host-side veth. */
   static void fillEndpoint(
-      AttachmentNodeStatus s,
+      AttachmentReport s,
       ContainerInfo c,
       NetworkInfo net,
       ContainerEndpoint endpoint,
@@ -92,11 +92,11 @@ final class AttachmentReports {
   }
 
   /**
-   * The Ready outcome for an endpoint that is as declared, with the warnings that go with it: the
+   * The Ready report for an endpoint that is as declared, with the warnings that go with it: the
    * same whether the agent just connected it or found it so.
    */
-  static NodeOutcome<AttachmentNodeStatus> ready(
-      AttachmentNodeStatus base,
+  static PassReport<AttachmentReport> ready(
+      AttachmentReport base,
       ContainerInfo c,
       NetworkInfo net,
       ContainerEndpoint endpoint,
@@ -132,7 +132,7 @@ final class AttachmentReports {
     if (!all.isEmpty()) {
       message += "; warning: " + String.join("; ", all);
     }
-    return NodeOutcome.of(
+    return PassReport.of(
         base,
         Phase.Ready,
         c.running() ? AttachmentReason.Attached : AttachmentReason.Configured,

@@ -2,7 +2,7 @@ package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.AgentContext;
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
@@ -15,7 +15,7 @@ import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.node.AgentKind;
 import io.dockernet.operator.node.AgentPass;
 import io.dockernet.operator.node.LabelSelectors;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.ReportWriter;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -63,7 +63,7 @@ import java.util.stream.Stream;
     maxInterval = 30_000)
 public class ContainerAttachmentAgentReconciler
     implements Reconciler<ContainerAttachment>,
-        AgentKind<ContainerAttachment, AttachmentNodeStatus, ContainerAttachmentNodeState> {
+        AgentKind<ContainerAttachment, AttachmentReport, ContainerAttachmentNodeState> {
 
   public static final String NAME = "containerattachment-agent";
 
@@ -77,8 +77,7 @@ public class ContainerAttachmentAgentReconciler
 
   private final AgentContext agent;
   private final NodeAttachmentSync sync;
-  private final AgentPass<ContainerAttachment, AttachmentNodeStatus, ContainerAttachmentNodeState>
-      pass;
+  private final AgentPass<ContainerAttachment, AttachmentReport, ContainerAttachmentNodeState> pass;
   private final AttachmentEvents dockerEvents;
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
 
@@ -139,42 +138,42 @@ public class ContainerAttachmentAgentReconciler
   }
 
   @Override
-  public NodeOutcome<AttachmentNodeStatus> ensure(
+  public PassReport<AttachmentReport> ensure(
       ContainerAttachment ca,
       Context<ContainerAttachment> context,
-      AttachmentNodeStatus previous,
-      ReportWriter<AttachmentNodeStatus> pending) {
-    NodeOutcome<AttachmentNodeStatus> out =
+      AttachmentReport previous,
+      ReportWriter<AttachmentReport> pending) {
+    PassReport<AttachmentReport> out =
         sync.ensure(
             ca,
             target(ca, context),
             Claims.earlierThan(ca, context.getPrimaryCache().list()),
             previous,
-            report -> pending.write(new NodeOutcome<>(report)));
+            report -> pending.write(new PassReport<>(report)));
     dockerEvents.saw(ca.getMetadata().getName(), out.report.containerId);
     return out;
   }
 
   @Override
-  public NodeOutcome<AttachmentNodeStatus> release(
+  public PassReport<AttachmentReport> release(
       ContainerAttachment ca,
       Context<ContainerAttachment> context,
-      AttachmentNodeStatus previous,
-      ReportWriter<AttachmentNodeStatus> pending,
+      AttachmentReport previous,
+      ReportWriter<AttachmentReport> pending,
       String why) {
     return sync.release(ca, target(ca, context), previous, why);
   }
 
   /** Waiting ends by an event (container, network or object), not by time. */
   @Override
-  public boolean settled(AttachmentNodeStatus report) {
+  public boolean settled(AttachmentReport report) {
     return report.phase == Phase.Ready
         || report.phase == Phase.Waiting
         || (report.phase == Phase.Error && SETTLED_ERRORS.contains(report.reason));
   }
 
   @Override
-  public Optional<Duration> recheck(AttachmentNodeStatus report) {
+  public Optional<Duration> recheck(AttachmentReport report) {
     return report.phase == Phase.Pending ? Optional.of(PENDING_RECHECK) : Optional.empty();
   }
 
@@ -184,12 +183,12 @@ public class ContainerAttachmentAgentReconciler
    * silent: without Docker it cannot tell whether the container is here.
    */
   @Override
-  public AttachmentNodeStatus unavailable(
-      ContainerAttachment ca, AttachmentNodeStatus previous, boolean selected) {
+  public AttachmentReport unavailable(
+      ContainerAttachment ca, AttachmentReport previous, boolean selected) {
     if (previous == null) {
       return null;
     }
-    AttachmentNodeStatus report = new AttachmentNodeStatus();
+    AttachmentReport report = new AttachmentReport();
     report.containerAttachment = ca.getMetadata().getName();
     return EndpointOwnership.identityOf(report, previous);
   }
@@ -200,7 +199,7 @@ public class ContainerAttachmentAgentReconciler
   }
 
   @Override
-  public boolean stillTrue(AttachmentNodeStatus report, Overview overview) {
+  public boolean stillTrue(AttachmentReport report, Overview overview) {
     return AttachmentReports.stillTrue(report, overview);
   }
 

@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
@@ -86,12 +86,12 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
    */
   static ContainerAttachmentStatus summarise(
       ContainerAttachment ca,
-      List<AttachmentNodeStatus> reports,
+      List<AttachmentReport> reports,
       SelectedNodes selected,
       Set<String> liveAgents) {
     ContainerAttachmentStatus previous = ca.getStatus();
     NodeSummary summary =
-        new NodeSummary.Builder<AttachmentNodeStatus>(
+        new NodeSummary.Builder<AttachmentReport>(
                 ca.getMetadata().getGeneration(),
                 previous == null ? null : previous.conditions,
                 new SummaryConditions.Wording(

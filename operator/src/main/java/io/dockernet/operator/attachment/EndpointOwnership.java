@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
@@ -16,7 +16,7 @@ final class EndpointOwnership {
   private EndpointOwnership() {}
 
   /** True when the endpoint the container has is one this attachment made (or is making). */
-  static boolean ours(AttachmentNodeStatus previous, String containerId) {
+  static boolean ours(AttachmentReport previous, String containerId) {
     return previous != null
         && containerId.equals(previous.containerId)
         && !Boolean.TRUE.equals(previous.adopted)
@@ -30,8 +30,8 @@ final class EndpointOwnership {
    * someone else's.
    */
   static void keepIdentity(
-      AttachmentNodeStatus base,
-      AttachmentNodeStatus previous,
+      AttachmentReport base,
+      AttachmentReport previous,
       NetworkInfo net,
       ContainerEndpoint current) {
     if (previous == null || !base.containerId.equals(previous.containerId)) {
@@ -51,8 +51,8 @@ final class EndpointOwnership {
 
   /** An endpoint found as declared that this attachment never made was there before it. */
   static void adoptAtFirstSight(
-      AttachmentNodeStatus base,
-      AttachmentNodeStatus previous,
+      AttachmentReport base,
+      AttachmentReport previous,
       ContainerInfo c,
       ContainerEndpoint current) {
     if (base.networkId != null || ours(previous, c.id())) {
@@ -63,8 +63,7 @@ final class EndpointOwnership {
   }
 
   /** A report that keeps what the last one said the attachment owns, so a retry still knows. */
-  static AttachmentNodeStatus identityOf(
-      AttachmentNodeStatus report, AttachmentNodeStatus previous) {
+  static AttachmentReport identityOf(AttachmentReport report, AttachmentReport previous) {
     report.containerId = previous.containerId;
     report.containerName = previous.containerName;
     report.networkId = previous.networkId;

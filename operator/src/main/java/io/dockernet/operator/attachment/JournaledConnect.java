@@ -1,7 +1,7 @@
 package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.api.v1alpha1.AttachmentJournal;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.AttachmentPlan.Connect;
@@ -20,7 +20,7 @@ import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,20 +45,20 @@ final class JournaledConnect {
   }
 
   /** Carries out a {@link Connect} or {@link Reconnect}, unless the network is being replaced. */
-  NodeOutcome<AttachmentNodeStatus> apply(
+  PassReport<AttachmentReport> apply(
       Target target,
       Decision decision,
       ContainerInfo c,
       NetworkInfo net,
-      AttachmentNodeStatus previous,
-      AttachmentNodeStatus base,
+      AttachmentReport previous,
+      AttachmentReport base,
       JournalStore store) {
     return guard
         .unlessReplacing(
             net.name(), () -> journaled(target, decision, c, net, previous, base, store))
         .orElseGet(
             () ->
-                NodeOutcome.of(
+                PassReport.of(
                     base,
                     Phase.Pending,
                     AttachmentReason.NetworkRecreating,
@@ -73,7 +73,7 @@ final class JournaledConnect {
    * it replaced goes back as it was.
    */
   void putBackAfterInterruptedReconnect(
-      Target target, ContainerInfo c, NetworkInfo net, AttachmentNodeStatus base) {
+      Target target, ContainerInfo c, NetworkInfo net, AttachmentReport base) {
     if (net == null) {
       return;
     }
@@ -87,13 +87,13 @@ final class JournaledConnect {
         });
   }
 
-  private NodeOutcome<AttachmentNodeStatus> journaled(
+  private PassReport<AttachmentReport> journaled(
       Target target,
       Decision decision,
       ContainerInfo c,
       NetworkInfo net,
-      AttachmentNodeStatus previous,
-      AttachmentNodeStatus base,
+      AttachmentReport previous,
+      AttachmentReport base,
       JournalStore store) {
     EndpointSnapshot putBack;
     EndpointRequest request;
@@ -146,7 +146,7 @@ final class JournaledConnect {
       return refused(base, target, c, net, request, putBack, e);
     } catch (DockerNotFoundException e) {
       base.journal = putBack == null ? null : journal;
-      return NodeOutcome.of(
+      return PassReport.of(
           base,
           Phase.Pending,
           AttachmentReason.Vanished,
@@ -156,13 +156,13 @@ final class JournaledConnect {
     ContainerInfo after = docker.findContainer(c.id()).orElse(c);
     ContainerEndpoint endpoint = after.networks().get(net.name());
     if (endpoint == null) {
-      return NodeOutcome.of(
+      return PassReport.of(
           base,
           Phase.Pending,
           AttachmentReason.NotVerified,
           "connected " + c.name() + " to " + net.name() + " but Docker does not report it yet");
     }
-    NodeOutcome<AttachmentNodeStatus> out =
+    PassReport<AttachmentReport> out =
         AttachmentReports.ready(
             base, after, net, endpoint, request, new ArrayList<>(warnings), hosts);
     String where = " (" + AttachmentReports.describeAddress(endpoint) + ")";
@@ -195,8 +195,8 @@ final class JournaledConnect {
   }
 
   /** Docker refused the connect: say why, and put back the endpoint a reconnect replaced. */
-  private NodeOutcome<AttachmentNodeStatus> refused(
-      AttachmentNodeStatus base,
+  private PassReport<AttachmentReport> refused(
+      AttachmentReport base,
       Target target,
       ContainerInfo c,
       NetworkInfo net,
@@ -222,7 +222,7 @@ final class JournaledConnect {
     if (putBack == null) {
       base.journal = null;
       base.networkId = null;
-      return NodeOutcome.of(base, phase, reason, message);
+      return PassReport.of(base, phase, reason, message);
     }
     try {
       NetworkInfo now = docker.findNetwork(net.id()).orElse(net);
@@ -237,7 +237,7 @@ final class JournaledConnect {
                 .map(ContainerEndpoint::endpointId)
                 .orElse(null);
       }
-      return NodeOutcome.of(
+      return PassReport.of(
               base,
               phase,
               reason,
@@ -245,7 +245,7 @@ final class JournaledConnect {
           .warning(reason, message + "; the previous endpoint was put back");
     } catch (DockerException again) {
       // The journal stays: the next pass tries the change, then the way back, again.
-      return NodeOutcome.of(
+      return PassReport.of(
           base,
           Phase.Error,
           AttachmentReason.ReconnectFailed,
@@ -256,8 +256,8 @@ final class JournaledConnect {
     }
   }
 
-  private static AttachmentNodeStatus journalReport(
-      AttachmentNodeStatus base, String what, ContainerInfo c, NetworkInfo net) {
+  private static AttachmentReport journalReport(
+      AttachmentReport base, String what, ContainerInfo c, NetworkInfo net) {
     base.phase = Phase.Pending;
     base.reason = AttachmentReason.Connecting.name();
     base.message = what + " " + c.name() + " to " + net.name();

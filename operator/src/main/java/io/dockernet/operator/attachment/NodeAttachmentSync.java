@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.attachment.AttachmentPlan.AsDeclared;
 import io.dockernet.operator.attachment.AttachmentPlan.ClaimOnNode;
@@ -14,7 +14,7 @@ import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.EngineCapabilities;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.Refusal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ final class NodeAttachmentSync {
    * Saves a report carrying the journal of a connect before Docker is asked; throws if it cannot.
    */
   interface JournalStore {
-    void save(AttachmentNodeStatus pending);
+    void save(AttachmentReport pending);
   }
 
   private final DockerGateway docker;
@@ -84,18 +84,18 @@ final class NodeAttachmentSync {
     this.releasing = new AttachmentRelease(docker, guard, writes);
   }
 
-  /** As {@link #ensure(ContainerAttachment, Target, List, AttachmentNodeStatus, JournalStore)}. */
-  NodeOutcome<AttachmentNodeStatus> ensure(
-      ContainerAttachment ca, Target target, List<Claim> earlier, AttachmentNodeStatus previous) {
+  /** As {@link #ensure(ContainerAttachment, Target, List, AttachmentReport, JournalStore)}. */
+  PassReport<AttachmentReport> ensure(
+      ContainerAttachment ca, Target target, List<Claim> earlier, AttachmentReport previous) {
     return ensure(ca, target, earlier, previous, pending -> {});
   }
 
   /** Ensures the container is connected as specified. */
-  NodeOutcome<AttachmentNodeStatus> ensure(
+  PassReport<AttachmentReport> ensure(
       ContainerAttachment ca,
       Target target,
       List<Claim> earlier,
-      AttachmentNodeStatus previous,
+      AttachmentReport previous,
       JournalStore store) {
     Optional<Refusal> refused = EngineCapabilities.check(DesiredEndpoint.from(ca), docker.engine());
     if (refused.isPresent()) {
@@ -122,7 +122,7 @@ final class NodeAttachmentSync {
         new Observed(
             c, namespaceOwner(c), net, onNode(earlier, ca), guard.busy(target.dockerName()));
     Decision decision = AttachmentPlan.decide(ca, target, observed, previous, Instant.now());
-    AttachmentNodeStatus base = AttachmentReports.base(ca, c);
+    AttachmentReport base = AttachmentReports.base(ca, c);
     ContainerEndpoint current = c == null || net == null ? null : c.networks().get(net.name());
     if (c != null) {
       EndpointOwnership.keepIdentity(base, previous, net, current);
@@ -133,7 +133,7 @@ final class NodeAttachmentSync {
       } else if (base.journal != null && base.journal.previous != null && current == null) {
         connecting.putBackAfterInterruptedReconnect(target, c, net, base);
       }
-      return NodeOutcome.of(base, r.phase(), r.reason(), r.message());
+      return PassReport.of(base, r.phase(), r.reason(), r.message());
     }
     if (decision instanceof AsDeclared d) {
       base.journal = null;
@@ -145,8 +145,8 @@ final class NodeAttachmentSync {
   }
 
   /** As {@link AttachmentRelease#release}. */
-  NodeOutcome<AttachmentNodeStatus> release(
-      ContainerAttachment ca, Target target, AttachmentNodeStatus previous, String why) {
+  PassReport<AttachmentReport> release(
+      ContainerAttachment ca, Target target, AttachmentReport previous, String why) {
     return releasing.release(ca, target, previous, why);
   }
 
@@ -154,13 +154,13 @@ final class NodeAttachmentSync {
    * Refused before any Docker write (by the engine or the policy): an endpoint made earlier stays,
    * and what the attachment owns stays said.
    */
-  private static NodeOutcome<AttachmentNodeStatus> refusedBeforeAnyWrite(
-      Refusal refusal, ContainerAttachment ca, ContainerInfo c, AttachmentNodeStatus previous) {
-    AttachmentNodeStatus report = AttachmentReports.base(ca, c);
+  private static PassReport<AttachmentReport> refusedBeforeAnyWrite(
+      Refusal refusal, ContainerAttachment ca, ContainerInfo c, AttachmentReport previous) {
+    AttachmentReport report = AttachmentReports.base(ca, c);
     if (previous != null) {
       EndpointOwnership.identityOf(report, previous);
     }
-    return refusal.outcome(report);
+    return refusal.report(report);
   }
 
   private List<ClaimOnNode> onNode(List<Claim> earlier, ContainerAttachment ca) {

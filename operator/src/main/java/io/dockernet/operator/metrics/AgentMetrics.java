@@ -1,7 +1,7 @@
 package io.dockernet.operator.metrics;
 
 import io.dockernet.operator.api.v1alpha1.Phase;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -95,10 +95,10 @@ public final class AgentMetrics {
   /**
    * Records what a pass ended in: in place or not, a per-node error by reason, drift repaired.
    *
-   * @param result the pass's outcome; null when the node had nothing to do with the object
+   * @param result the pass's report; null when the node had nothing to do with the object
    * @param driftCause the cause tag for this kind's drift repairs
    */
-  public void outcome(String name, long generation, NodeOutcome<?> result, String driftCause) {
+  public void report(String name, long generation, PassReport<?> result, String driftCause) {
     if (result == null || result.released) {
       forget(name);
       return;

@@ -1,7 +1,7 @@
 package io.dockernet.operator.network;
 
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,7 +47,7 @@ public interface AttachedEndpoints {
         .getItems()
         .forEach(
             s -> {
-              AttachmentNodeStatus st = s.getStatus();
+              AttachmentReport st = s.getStatus();
               if (st != null
                   && st.networkId != null
                   && st.containerId != null

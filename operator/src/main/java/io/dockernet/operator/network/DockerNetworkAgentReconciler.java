@@ -6,7 +6,7 @@ import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.Overview;
@@ -14,7 +14,7 @@ import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.AgentKind;
 import io.dockernet.operator.node.AgentPass;
 import io.dockernet.operator.node.LabelSelectors;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.ReportWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -55,13 +55,13 @@ import java.util.stream.Stream;
     maxInterval = 30_000)
 public class DockerNetworkAgentReconciler
     implements Reconciler<DockerNetwork>,
-        AgentKind<DockerNetwork, NetworkNodeStatus, DockerNetworkNodeState> {
+        AgentKind<DockerNetwork, NetworkReport, DockerNetworkNodeState> {
 
   public static final String NAME = "dockernetwork-agent";
 
   private final AgentContext agent;
   private final NodeNetworkSync sync;
-  private final AgentPass<DockerNetwork, NetworkNodeStatus, DockerNetworkNodeState> pass;
+  private final AgentPass<DockerNetwork, NetworkReport, DockerNetworkNodeState> pass;
   private final ReleasedNetworks released;
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
@@ -107,11 +107,11 @@ public class DockerNetworkAgentReconciler
   }
 
   @Override
-  public NodeOutcome<NetworkNodeStatus> ensure(
+  public PassReport<NetworkReport> ensure(
       DockerNetwork dn,
       Context<DockerNetwork> context,
-      NetworkNodeStatus previous,
-      ReportWriter<NetworkNodeStatus> pending) {
+      NetworkReport previous,
+      ReportWriter<NetworkReport> pending) {
     return sync.ensure(
         dn,
         previous,
@@ -121,13 +121,13 @@ public class DockerNetworkAgentReconciler
   }
 
   @Override
-  public NodeOutcome<NetworkNodeStatus> release(
+  public PassReport<NetworkReport> release(
       DockerNetwork dn,
       Context<DockerNetwork> context,
-      NetworkNodeStatus previous,
-      ReportWriter<NetworkNodeStatus> pending,
+      NetworkReport previous,
+      ReportWriter<NetworkReport> pending,
       String why) {
-    NodeOutcome<NetworkNodeStatus> out =
+    PassReport<NetworkReport> out =
         sync.release(dn, previous, this::attachedEndpoints, new Journal(dn, pending), why);
     if (out.released && dn.isMarkedForDeletion()) {
       released.released(dn);
@@ -140,12 +140,11 @@ public class DockerNetworkAgentReconciler
    * is down would otherwise show only "no report yet" from this node.
    */
   @Override
-  public NetworkNodeStatus unavailable(
-      DockerNetwork dn, NetworkNodeStatus previous, boolean selected) {
+  public NetworkReport unavailable(DockerNetwork dn, NetworkReport previous, boolean selected) {
     if (previous == null && !selected) {
       return null;
     }
-    NetworkNodeStatus report = new NetworkNodeStatus();
+    NetworkReport report = new NetworkReport();
     report.dockerNetwork = dn.getMetadata().getName();
     report.networkName = dn.dockerName();
     if (previous != null) {
@@ -177,7 +176,7 @@ public class DockerNetworkAgentReconciler
   }
 
   @Override
-  public boolean stillTrue(NetworkNodeStatus report, Overview overview) {
+  public boolean stillTrue(NetworkReport report, Overview overview) {
     return NetworkReports.stillTrue(report, overview);
   }
 
@@ -185,12 +184,12 @@ public class DockerNetworkAgentReconciler
    * Saves a network replacement's journal in this node's report before anything destructive runs,
    * as a Pending report naming what is being done; a failed write stops the replacement.
    */
-  private record Journal(DockerNetwork dn, ReportWriter<NetworkNodeStatus> reports)
+  private record Journal(DockerNetwork dn, ReportWriter<NetworkReport> reports)
       implements NetworkRecreator.JournalStore {
 
     @Override
     public void save(NetworkJournal journal) {
-      NetworkNodeStatus report = NetworkReports.base(dn, null);
+      NetworkReport report = NetworkReports.base(dn, null);
       if (reports.stored() != null) {
         report.networkId = reports.stored().networkId;
       }
@@ -205,7 +204,7 @@ public class DockerNetworkAgentReconciler
               : "Docker refused the new network ("
                   + journal.rollback
                   + "); putting the old one back as it was";
-      reports.write(NodeOutcome.of(report, Phase.Pending, NetworkReason.Replacing, what));
+      reports.write(PassReport.of(report, Phase.Pending, NetworkReason.Replacing, what));
     }
   }
 

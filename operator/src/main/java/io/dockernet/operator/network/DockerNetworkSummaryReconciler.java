@@ -3,7 +3,7 @@ package io.dockernet.operator.network;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkStatus;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.LiveAgentsEventSource;
@@ -90,12 +90,12 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
    */
   static DockerNetworkStatus summarise(
       DockerNetwork dn,
-      List<NetworkNodeStatus> reports,
+      List<NetworkReport> reports,
       SelectedNodes selected,
       Set<String> liveAgents) {
     DockerNetworkStatus previous = dn.getStatus();
     NodeSummary summary =
-        new NodeSummary.Builder<NetworkNodeStatus>(
+        new NodeSummary.Builder<NetworkReport>(
                 dn.getMetadata().getGeneration(),
                 previous == null ? null : previous.conditions,
                 WORDING)

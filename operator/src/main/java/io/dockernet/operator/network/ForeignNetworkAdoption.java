@@ -6,12 +6,12 @@ import static io.dockernet.operator.network.NetworkReports.ready;
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.network.NetworkRecreator.JournalStore;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.Refusal;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +34,7 @@ final class ForeignNetworkAdoption {
    * Adopts {@code actual} as it is (IfMatches), by replacing it (Recreate), or not at all (Never,
    * the default): then the report names the conflict.
    */
-  NodeOutcome<NetworkNodeStatus> adopt(
+  PassReport<NetworkReport> adopt(
       DockerNetwork dn,
       DockerNetworkSpec spec,
       NetworkRequest desired,
@@ -49,8 +49,8 @@ final class ForeignNetworkAdoption {
           return ready(dn, actual, true)
               .normal(NetworkReason.Adopted, "took over existing Docker network " + desired.name());
         }
-        NodeOutcome<NetworkNodeStatus> out =
-            NodeOutcome.of(
+        PassReport<NetworkReport> out =
+            PassReport.of(
                 base(dn, actual),
                 Phase.Conflict,
                 NetworkReason.NetworkMismatch,
@@ -64,7 +64,7 @@ final class ForeignNetworkAdoption {
       case Recreate -> {
         Optional<Refusal> owned = nodeGuard.protectedNetwork(actual);
         if (owned.isPresent()) {
-          return owned.get().outcome(base(dn, actual));
+          return owned.get().report(base(dn, actual));
         }
         // Nothing of ours is on a foreign network: every endpoint on it is put back as it was.
         return replacement.replace(
@@ -77,7 +77,7 @@ final class ForeignNetworkAdoption {
             store);
       }
       default -> {
-        return NodeOutcome.of(
+        return PassReport.of(
             base(dn, actual),
             Phase.Conflict,
             NetworkReason.NetworkExists,

@@ -4,7 +4,7 @@ import static io.dockernet.operator.network.NetworkReports.base;
 import static io.dockernet.operator.network.NetworkReports.ready;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerConflictException;
 import io.dockernet.operator.docker.DockerException;
@@ -13,7 +13,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.metrics.AgentMetrics;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.Refusal;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +40,12 @@ final class NetworkCreation {
    *
    * @param previous this node's last report, or null
    */
-  NodeOutcome<NetworkNodeStatus> create(
-      DockerNetwork dn, NetworkRequest desired, NetworkNodeStatus previous) {
+  PassReport<NetworkReport> create(
+      DockerNetwork dn, NetworkRequest desired, NetworkReport previous) {
     if (desired.options().containsKey("com.docker.network.bridge.name")) {
       Optional<Refusal> refusal = Preflight.check(desired, docker.listNetworks(Map.of()), null);
       if (refusal.isPresent()) {
-        return refusal.get().outcome(base(dn, null));
+        return refusal.get().report(base(dn, null));
       }
     }
     try {
@@ -54,7 +54,7 @@ final class NetworkCreation {
       return refused(dn, e);
     }
     NetworkInfo created = docker.findNetwork(desired.name()).orElseThrow();
-    NodeOutcome<NetworkNodeStatus> out = ready(dn, created, false);
+    PassReport<NetworkReport> out = ready(dn, created, false);
     if (previous != null && previous.networkId != null) {
       out.warning(
           AgentMetrics.DRIFT_REPAIRED,
@@ -70,11 +70,11 @@ final class NetworkCreation {
     return out;
   }
 
-  private NodeOutcome<NetworkNodeStatus> refused(DockerNetwork dn, DockerException e) {
+  private PassReport<NetworkReport> refused(DockerNetwork dn, DockerException e) {
     Matcher m = CONFLICTS_WITH.matcher(String.valueOf(e.getMessage()));
     if (m.find() && docker.findNetwork(m.group(1)).isEmpty()) {
       // Not the admin's network, not ours, but one the Engine lost track of.
-      return NodeOutcome.of(
+      return PassReport.of(
           base(dn, null),
           Phase.Error,
           NetworkReason.StaleEngineNetwork,
@@ -86,7 +86,7 @@ final class NetworkCreation {
               + " keep it in its bridge driver (moby/moby#27975), holding that subnet until it is"
               + " removed from the Engine's network store (see README, troubleshooting)");
     }
-    return NodeOutcome.of(
+    return PassReport.of(
         base(dn, null),
         Phase.Error,
         CreateFailureReason.of(e),

@@ -5,7 +5,7 @@ import static io.dockernet.operator.network.NetworkReports.base;
 import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerConflictException;
 import io.dockernet.operator.docker.DockerGateway;
@@ -14,7 +14,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerNotFoundException;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.network.NetworkRecreator.JournalStore;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -40,14 +40,14 @@ final class NetworkRelease {
    * unfinished replacement is finished first, so that its endpoints are back before anything is
    * judged.
    */
-  NodeOutcome<NetworkNodeStatus> release(
+  PassReport<NetworkReport> release(
       DockerNetwork dn,
-      NetworkNodeStatus previous,
+      NetworkReport previous,
       Supplier<AttachedEndpoints> attachedEndpoints,
       JournalStore store,
       String why) {
     if (previous != null && previous.journal != null) {
-      NodeOutcome<NetworkNodeStatus> resumed =
+      PassReport<NetworkReport> resumed =
           replacement.resume(dn, previous.journal, attachedEndpoints, store);
       if (resumed.report.journal != null) {
         return resumed;
@@ -56,8 +56,7 @@ final class NetworkRelease {
     }
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     String name = dn.dockerName();
-    NodeOutcome<NetworkNodeStatus> done =
-        NodeOutcome.of(base(dn, null), Phase.Deleting, why, "released");
+    PassReport<NetworkReport> done = PassReport.of(base(dn, null), Phase.Deleting, why, "released");
     done.released = true;
     if (spec.deletionPolicy == DeletionPolicy.Orphan) {
       return done;
@@ -78,7 +77,7 @@ final class NetworkRelease {
     if (!foreign.isEmpty()) {
       String names =
           String.join(", ", foreign.stream().map(NetworkEndpoint::containerName).toList());
-      return NodeOutcome.of(
+      return PassReport.of(
               base(dn, actual),
               Phase.Blocked,
               NetworkReason.ForeignEndpoints,
@@ -101,7 +100,7 @@ final class NetworkRelease {
     } catch (DockerNotFoundException gone) {
       // Someone else removed it meanwhile: the goal is reached.
     } catch (DockerConflictException | DockerRejectedException e) {
-      return NodeOutcome.of(
+      return PassReport.of(
           base(dn, actual),
           Phase.Error,
           NetworkReason.RemoveRejected,

@@ -4,7 +4,7 @@ import static io.dockernet.operator.network.NetworkReports.base;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
@@ -14,7 +14,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.network.NetworkRecreator.JournalStore;
 import io.dockernet.operator.network.NetworkRecreator.Result;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.Refusal;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ final class NetworkReplacement {
    *
    * @param reason Recreated for a network of ours, AdoptedByRecreate for a foreign one
    */
-  NodeOutcome<NetworkNodeStatus> replace(
+  PassReport<NetworkReport> replace(
       DockerNetwork dn,
       NetworkInfo actual,
       NetworkRequest desired,
@@ -55,8 +55,8 @@ final class NetworkReplacement {
     Optional<Refusal> refusal =
         Preflight.check(desired, docker.listNetworks(Map.of()), actual.id());
     if (refusal.isPresent()) {
-      NodeOutcome<NetworkNodeStatus> out =
-          NodeOutcome.of(
+      PassReport<NetworkReport> out =
+          PassReport.of(
               base(dn, actual),
               Phase.Error,
               refusal.get().reason(),
@@ -82,7 +82,7 @@ final class NetworkReplacement {
   }
 
   /** Resumes a replacement an earlier pass (or agent process) left unfinished. */
-  NodeOutcome<NetworkNodeStatus> resume(
+  PassReport<NetworkReport> resume(
       DockerNetwork dn,
       NetworkJournal journal,
       Supplier<AttachedEndpoints> attachedEndpoints,
@@ -105,7 +105,7 @@ final class NetworkReplacement {
    *
    * @param adopted the network was adopted earlier
    */
-  NodeOutcome<NetworkNodeStatus> unchanged(
+  PassReport<NetworkReport> unchanged(
       DockerNetwork dn,
       NetworkInfo actual,
       List<String> differences,
@@ -114,7 +114,7 @@ final class NetworkReplacement {
       NetworkReason reason,
       String message,
       boolean adopted) {
-    NodeOutcome<NetworkNodeStatus> out = NodeOutcome.of(base(dn, actual), phase, reason, message);
+    PassReport<NetworkReport> out = PassReport.of(base(dn, actual), phase, reason, message);
     out.report.differences = differences;
     out.report.adopted = adopted ? true : null;
     out.report.plan =
@@ -136,7 +136,7 @@ final class NetworkReplacement {
   }
 
   /** The report after a replacement ran as far as it could. */
-  private NodeOutcome<NetworkNodeStatus> finish(
+  private PassReport<NetworkReport> finish(
       DockerNetwork dn,
       NetworkRequest desired,
       Result result,

@@ -1,13 +1,13 @@
 package io.dockernet.operator.network;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.Overview;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.List;
 
 /** The parts of a node's DockerNetwork report built from what the daemon has. Pure: no I/O. */
@@ -16,8 +16,8 @@ public final class NetworkReports {
   private NetworkReports() {}
 
   /** Identity and what the daemon has for the network ({@code actual} may be null). */
-  static NetworkNodeStatus base(DockerNetwork dn, NetworkInfo actual) {
-    NetworkNodeStatus s = new NetworkNodeStatus();
+  static NetworkReport base(DockerNetwork dn, NetworkInfo actual) {
+    NetworkReport s = new NetworkReport();
     s.dockerNetwork = dn.getMetadata().getName();
     s.networkName = dn.dockerName();
     s.observedGeneration = dn.getMetadata().getGeneration();
@@ -38,10 +38,9 @@ public final class NetworkReports {
     return s;
   }
 
-  static NodeOutcome<NetworkNodeStatus> ready(
-      DockerNetwork dn, NetworkInfo actual, boolean adopted) {
-    NodeOutcome<NetworkNodeStatus> out =
-        NodeOutcome.of(
+  static PassReport<NetworkReport> ready(DockerNetwork dn, NetworkInfo actual, boolean adopted) {
+    PassReport<NetworkReport> out =
+        PassReport.of(
             base(dn, actual),
             Phase.Ready,
             adopted ? NetworkReason.Adopted : NetworkReason.NetworkReady,
@@ -55,7 +54,7 @@ public final class NetworkReports {
    * Whether a Ready report still describes the daemon: its network is there under its name, with
    * the ID it reported (a network removed, or removed and created again by hand, is not).
    */
-  static boolean stillTrue(NetworkNodeStatus report, Overview overview) {
+  static boolean stillTrue(NetworkReport report, Overview overview) {
     return report.networkId == null
         || report.networkId.equals(overview.networkIds().get(report.networkName));
   }

@@ -6,7 +6,7 @@ import static io.dockernet.operator.network.NetworkReports.ready;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
 import io.dockernet.operator.config.NodePolicy;
@@ -15,7 +15,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.network.NetworkRecreator.JournalStore;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.node.Refusal;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +61,9 @@ final class NodeNetworkSync {
     this.release = new NetworkRelease(docker, replacement);
   }
 
-  /** As {@link #ensure(DockerNetwork, NetworkNodeStatus, Predicate, Supplier, JournalStore)}. */
-  NodeOutcome<NetworkNodeStatus> ensure(
-      DockerNetwork dn, NetworkNodeStatus previous, Predicate<String> liveOwner) {
+  /** As {@link #ensure(DockerNetwork, NetworkReport, Predicate, Supplier, JournalStore)}. */
+  PassReport<NetworkReport> ensure(
+      DockerNetwork dn, NetworkReport previous, Predicate<String> liveOwner) {
     return ensure(dn, previous, liveOwner, () -> AttachedEndpoints.NONE, journal -> {});
   }
 
@@ -75,17 +75,16 @@ final class NodeNetworkSync {
    * @param attached the endpoints ContainerAttachments made on this node (read when needed)
    * @param store saves a replacement's journal in this node's report
    */
-  NodeOutcome<NetworkNodeStatus> ensure(
+  PassReport<NetworkReport> ensure(
       DockerNetwork dn,
-      NetworkNodeStatus previous,
+      NetworkReport previous,
       Predicate<String> liveOwner,
       Supplier<AttachedEndpoints> attached,
       JournalStore store) {
     NetworkRequest desired = DesiredNetwork.from(dn);
     if (previous != null && previous.journal != null) {
       // Endpoints a replacement took off come back first, whatever else is now refused.
-      NodeOutcome<NetworkNodeStatus> resumed =
-          replacement.resume(dn, previous.journal, attached, store);
+      PassReport<NetworkReport> resumed = replacement.resume(dn, previous.journal, attached, store);
       if (resumed.report.journal != null || resumed.report.phase != Phase.Ready) {
         return resumed;
       }
@@ -95,7 +94,7 @@ final class NodeNetworkSync {
         NetworkPreflight.check(desired, docker.engine())
             .or(() -> nodeGuard.check(desired, () -> docker.listNetworks(Map.of())));
     if (refused.isPresent()) {
-      return refused.get().outcome(base(dn, null)); // before any Docker write
+      return refused.get().report(base(dn, null)); // before any Docker write
     }
     DockerNetworkSpec spec = DesiredNetwork.specOf(dn);
     Optional<NetworkInfo> found = docker.findNetwork(desired.name());
@@ -105,7 +104,7 @@ final class NodeNetworkSync {
     NetworkInfo actual = found.get();
     Ownership ownership = Ownership.of(actual, dn.getMetadata().getUid(), previous);
     if (ownership == Ownership.OTHER_OBJECT && liveOwner.test(Ownership.ownerUidOf(actual))) {
-      return NodeOutcome.of(
+      return PassReport.of(
           base(dn, actual),
           Phase.Conflict,
           NetworkReason.NetworkOwnedByOther,
@@ -139,7 +138,7 @@ final class NodeNetworkSync {
     if (previous != null
         && dn.getMetadata().getGeneration() != null
         && dn.getMetadata().getGeneration().equals(previous.refusedGeneration)) {
-      NodeOutcome<NetworkNodeStatus> out =
+      PassReport<NetworkReport> out =
           replacement.unchanged(
               dn,
               actual,
@@ -161,9 +160,9 @@ final class NodeNetworkSync {
    *
    * @param why the reason the report gives (Deleted, NodeNotSelected)
    */
-  NodeOutcome<NetworkNodeStatus> release(
+  PassReport<NetworkReport> release(
       DockerNetwork dn,
-      NetworkNodeStatus previous,
+      NetworkReport previous,
       Supplier<AttachedEndpoints> attachedEndpoints,
       JournalStore store,
       String why) {

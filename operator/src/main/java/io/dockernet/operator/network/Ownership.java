@@ -1,7 +1,7 @@
 package io.dockernet.operator.network;
 
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import java.util.Map;
 
@@ -16,7 +16,7 @@ enum Ownership {
   /** Not created by the operator. */
   FOREIGN;
 
-  static Ownership of(NetworkInfo network, String ownerUid, NetworkNodeStatus previous) {
+  static Ownership of(NetworkInfo network, String ownerUid, NetworkReport previous) {
     Map<String, String> labels = network.labels() == null ? Map.of() : network.labels();
     if (Keys.DOCKER_MANAGED_BY_VALUE.equals(labels.get(Keys.DOCKER_MANAGED_BY))) {
       return ownerUid.equals(labels.get(Keys.DOCKER_OWNER_UID)) ? OURS : OTHER_OBJECT;

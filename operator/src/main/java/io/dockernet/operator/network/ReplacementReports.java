@@ -6,11 +6,11 @@ import static io.dockernet.operator.network.NetworkReports.ready;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.network.NetworkRecreator.Result;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.List;
 
 /**
@@ -28,7 +28,7 @@ final class ReplacementReports {
    * @param differences what the replacement changed, or empty when resumed
    * @param now the network of that name on the node now, or null
    */
-  static NodeOutcome<NetworkNodeStatus> after(
+  static PassReport<NetworkReport> after(
       DockerNetwork dn,
       String name,
       Result result,
@@ -45,9 +45,9 @@ final class ReplacementReports {
                 + (differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")")
                 + "; "
                 + back;
-        NodeOutcome<NetworkNodeStatus> out =
+        PassReport<NetworkReport> out =
             now == null
-                ? NodeOutcome.of(base(dn, null), Phase.Pending, reason, what)
+                ? PassReport.of(base(dn, null), Phase.Pending, reason, what)
                 : ready(dn, now, false);
         yield lostOnes(journal).isEmpty()
             ? out.normal(reason, what)
@@ -60,8 +60,8 @@ final class ReplacementReports {
                 + "); the network is back as it was; "
                 + back
                 + ". Not tried again until the spec changes";
-        NodeOutcome<NetworkNodeStatus> out =
-            NodeOutcome.of(base(dn, now), Phase.Error, NetworkReason.RecreateRefused, what);
+        PassReport<NetworkReport> out =
+            PassReport.of(base(dn, now), Phase.Error, NetworkReason.RecreateRefused, what);
         out.report.refusedGeneration = dn.getMetadata().getGeneration();
         out.report.differences = differences.isEmpty() ? null : differences;
         yield out.warning(NetworkReason.RecreateRefused, what);
@@ -73,8 +73,8 @@ final class ReplacementReports {
               case ROLLBACK_FAILED -> NetworkReason.RollbackFailed;
               default -> NetworkReason.NetworkExists;
             };
-        NodeOutcome<NetworkNodeStatus> out =
-            NodeOutcome.of(
+        PassReport<NetworkReport> out =
+            PassReport.of(
                 base(dn, now),
                 result.outcome() == NetworkRecreator.Outcome.BLOCKED ? Phase.Conflict : Phase.Error,
                 why,

@@ -39,10 +39,10 @@ public interface AgentKind<
   }
 
   /** Makes this node's Docker match the object. */
-  NodeOutcome<S> ensure(P primary, Context<P> context, S previous, ReportWriter<S> pending);
+  PassReport<S> ensure(P primary, Context<P> context, S previous, ReportWriter<S> pending);
 
   /** Lets go of what this node holds for the object (deleted, or no longer selecting the node). */
-  NodeOutcome<S> release(
+  PassReport<S> release(
       P primary, Context<P> context, S previous, ReportWriter<S> pending, String why);
 
   /** Whether a report ends the retries: what moves the object on now is an event, not time. */

@@ -95,15 +95,15 @@ public final class AgentPass<
       }
       long started = System.nanoTime();
       long generation = generationOf(primary);
-      String outcome = "error";
+      String report = "error";
       metrics.seen(name, generation);
       try {
-        NodeOutcome<S> result = onNode(primary, context);
-        outcome = result == null ? "skipped" : result.report.phase.name();
-        metrics.outcome(name, generation, result, reportKind.driftCause());
+        PassReport<S> result = onNode(primary, context);
+        report = result == null ? "skipped" : result.report.phase.name();
+        metrics.report(name, generation, result, reportKind.driftCause());
         return next(name, result);
       } finally {
-        metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), outcome);
+        metrics.reconciled(Duration.ofNanos(System.nanoTime() - started), report);
       }
     }
   }
@@ -126,8 +126,8 @@ public final class AgentPass<
               primary, previous == null ? null : previous.getStatus(), selected(primary, context));
       if (report != null) {
         report.observedGeneration = primary.getMetadata().getGeneration();
-        NodeOutcome<S> out =
-            NodeOutcome.of(report, Phase.Error, unavailable.reason(), unavailable.reportMessage());
+        PassReport<S> out =
+            PassReport.of(report, Phase.Error, unavailable.reason(), unavailable.reportMessage());
         try {
           write(primary, out, previous);
         } catch (RuntimeException ignored) {
@@ -148,7 +148,7 @@ public final class AgentPass<
     return null;
   }
 
-  private NodeOutcome<S> onNode(P primary, Context<P> context) {
+  private PassReport<S> onNode(P primary, Context<P> context) {
     if (context.getSecondaryResource(Node.class).isEmpty()) {
       return null; // not (or no longer) registered: the controller cleans up after this node
     }
@@ -161,10 +161,10 @@ public final class AgentPass<
       }
       String why =
           (primary.isMarkedForDeletion() ? NodeReason.Deleted : NodeReason.NodeNotSelected).name();
-      NodeOutcome<S> out = kind.release(primary, context, pending.stored(), pending, why);
+      PassReport<S> out = kind.release(primary, context, pending.stored(), pending, why);
       agent.events().record(primary, out.notes);
       if (out.released) {
-        agent.nodeStates().delete(reportKind.type(), primary.getMetadata().getName());
+        agent.reportStore().delete(reportKind.type(), primary.getMetadata().getName());
         NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer);
       } else {
         pending.write(out);
@@ -177,7 +177,7 @@ public final class AgentPass<
     if (!held && !NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName())) {
       return null; // deleted meanwhile: make nothing on its behalf
     }
-    NodeOutcome<S> out = kind.ensure(primary, context, pending.stored(), pending);
+    PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
     pending.write(out);
     agent.events().record(primary, out.notes);
     return out;
@@ -191,7 +191,7 @@ public final class AgentPass<
             .orElse(false);
   }
 
-  private UpdateControl<P> next(String name, NodeOutcome<S> result) {
+  private UpdateControl<P> next(String name, PassReport<S> result) {
     if (result == null || result.released || kind.settled(result.report)) {
       backoff.succeeded(name);
       return UpdateControl.noUpdate();
@@ -200,9 +200,9 @@ public final class AgentPass<
     return UpdateControl.<P>noUpdate().rescheduleAfter(after);
   }
 
-  private R write(P primary, NodeOutcome<S> out, R previous) {
+  private R write(P primary, PassReport<S> out, R previous) {
     return agent
-        .nodeStates()
+        .reportStore()
         .write(
             reportKind.factory(), primary, reportKind.parentLabel(), out.report, previous, reports);
   }
@@ -233,8 +233,8 @@ public final class AgentPass<
     }
 
     @Override
-    public void write(NodeOutcome<S> outcome) {
-      latest = AgentPass.this.write(primary, outcome, latest);
+    public void write(PassReport<S> report) {
+      latest = AgentPass.this.write(primary, report, latest);
     }
   }
 }

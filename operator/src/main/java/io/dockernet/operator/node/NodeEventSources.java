@@ -43,7 +43,7 @@ public final class NodeEventSources {
 
   /**
    * This node's report objects of one kind, mapped to their parents by owner reference. The agent
-   * writes them through this source ({@link NodeStates#write}), so its own writes wake nobody.
+   * writes them through this source ({@link ReportStore#write}), so its own writes wake nobody.
    */
   public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> ownReports(
       EventSourceContext<P> context, Class<R> reportType, String nodeName) {

@@ -18,7 +18,7 @@ public record Refusal(String reason, String message) {
   }
 
   /** The report of a node refusing: {@code base} with phase Error, this reason and message. */
-  public <R extends NodeReport> NodeOutcome<R> outcome(R base) {
-    return NodeOutcome.of(base, Phase.Error, reason, message);
+  public <R extends NodeReport> PassReport<R> report(R base) {
+    return PassReport.of(base, Phase.Error, reason, message);
   }
 }

@@ -11,5 +11,5 @@ public interface ReportWriter<S extends NodeReport> {
   /** The report as stored now, or null before the first. */
   S stored();
 
-  void write(NodeOutcome<S> outcome);
+  void write(PassReport<S> report);
 }

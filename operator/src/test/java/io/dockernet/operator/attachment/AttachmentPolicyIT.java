@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
@@ -86,7 +86,7 @@ class AttachmentPolicyIT {
     kube.resource(attachment("policy-legacy", "policy-legacy", NETWORK, null)).create();
     kube.resource(attachment("policy-app", "policy-app", NETWORK, "198.18.253.10")).create();
 
-    AttachmentNodeStatus refused =
+    AttachmentReport refused =
         awaitReport(kube, "policy-legacy", NODE, Phase.Error, "ContainerNotOptedIn");
     awaitReport(kube, "policy-app", NODE, Phase.Ready, "Attached");
 
@@ -106,7 +106,7 @@ class AttachmentPolicyIT {
         c -> c.withLabels(OPTED_IN).getHostConfig().withNetworkMode(NETWORK));
     kube.resource(attachment("policy-egress", "policy-internal", "bridge", null)).create();
 
-    AttachmentNodeStatus refused =
+    AttachmentReport refused =
         awaitReport(kube, "policy-egress", NODE, Phase.Error, "DefaultBridgeNotAllowed");
 
     assertThat(refused.message).contains("Docker's default bridge");
@@ -125,10 +125,9 @@ class AttachmentPolicyIT {
         attachment("policy-impostor", "policy-impostor", NETWORK, null, "policy-db");
     kube.resource(impostor).create();
 
-    AttachmentNodeStatus prefixed =
+    AttachmentReport prefixed =
         awaitReport(kube, "policy-prefixed", NODE, Phase.Error, "ContainerNameNotExact");
-    AttachmentNodeStatus alias =
-        awaitReport(kube, "policy-impostor", NODE, Phase.Error, "AliasTaken");
+    AttachmentReport alias = awaitReport(kube, "policy-impostor", NODE, Phase.Error, "AliasTaken");
 
     assertThat(prefixed.message).contains("only by an ID prefix");
     assertThat(alias.message)

@@ -4,7 +4,7 @@ import static io.dockernet.operator.attachment.Attachments.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
@@ -55,8 +55,8 @@ class AttachmentPolicyTest {
         docker, (pid, mac) -> Optional.empty(), new NetworkGuard(), policy);
   }
 
-  private AttachmentNodeStatus ensure(NodePolicy policy, ContainerAttachment ca, Target target) {
-    AttachmentNodeStatus report = sync(policy).ensure(ca, target, List.of(), null).report;
+  private AttachmentReport ensure(NodePolicy policy, ContainerAttachment ca, Target target) {
+    AttachmentReport report = sync(policy).ensure(ca, target, List.of(), null).report;
     return report;
   }
 
@@ -66,7 +66,7 @@ class AttachmentPolicyTest {
     docker.addContainer("app", "default", OPTED_IN);
     docker.resetWriteCount();
 
-    AttachmentNodeStatus refused =
+    AttachmentReport refused =
         ensure(NodePolicy.DEFAULTS, attachment("legacy", "legacy", "mynetwork", null), MYNETWORK);
 
     assertThat(refused.phase).isEqualTo(Phase.Error);
@@ -98,7 +98,7 @@ class AttachmentPolicyTest {
     egress.getSpec().aliases = List.of();
     docker.resetWriteCount();
 
-    AttachmentNodeStatus refused = ensure(NodePolicy.DEFAULTS, egress, BRIDGE);
+    AttachmentReport refused = ensure(NodePolicy.DEFAULTS, egress, BRIDGE);
 
     assertThat(refused.reason).isEqualTo("DefaultBridgeNotAllowed");
     assertThat(refused.message).contains("default bridge", "attachmentPolicy.allowDefaultBridge");
@@ -112,7 +112,7 @@ class AttachmentPolicyTest {
     String id = docker.addContainer("app", "default", OPTED_IN);
     docker.resetWriteCount();
 
-    AttachmentNodeStatus refused =
+    AttachmentReport refused =
         ensure(
             NodePolicy.DEFAULTS,
             attachment("by-prefix", id.substring(0, 12), "mynetwork", null),
@@ -138,7 +138,7 @@ class AttachmentPolicyTest {
     ca.getSpec().aliases = List.of("cache", "db");
     docker.resetWriteCount();
 
-    AttachmentNodeStatus refused = ensure(NodePolicy.DEFAULTS, ca, MYNETWORK);
+    AttachmentReport refused = ensure(NodePolicy.DEFAULTS, ca, MYNETWORK);
 
     assertThat(refused.reason).isEqualTo("AliasTaken");
     assertThat(refused.message)

@@ -10,7 +10,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Network;
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
@@ -102,7 +102,7 @@ final class AttachmentTestSupport {
 
   // ---- what a user reads ----
 
-  static List<AttachmentNodeStatus> reports(KubernetesClient kube, String name) {
+  static List<AttachmentReport> reports(KubernetesClient kube, String name) {
     return kube
         .resources(ContainerAttachmentNodeState.class)
         .withLabel(Keys.ATTACHMENT_LABEL, name)
@@ -114,17 +114,17 @@ final class AttachmentTestSupport {
         .toList();
   }
 
-  static Optional<AttachmentNodeStatus> report(KubernetesClient kube, String name, String node) {
+  static Optional<AttachmentReport> report(KubernetesClient kube, String name, String node) {
     return reports(kube, name).stream().filter(s -> node.equals(s.nodeName)).findFirst();
   }
 
   /** Waits for the node's report on the current generation to show this phase and reason. */
-  static AttachmentNodeStatus awaitReport(
+  static AttachmentReport awaitReport(
       KubernetesClient kube, String name, String node, Phase phase, String reason) {
     return awaitReport(kube, name, node, phase, reason, CONVERGE);
   }
 
-  static AttachmentNodeStatus awaitReport(
+  static AttachmentReport awaitReport(
       KubernetesClient kube,
       String name,
       String node,
@@ -308,10 +308,10 @@ final class AttachmentTestSupport {
     }
   }
 
-  /** Reconciliations of ContainerAttachments an operator instance ran, by outcome (null: all). */
-  static long reconciles(MeterRegistry metrics, String outcome) {
+  /** Reconciliations of ContainerAttachments an operator instance ran, by report (null: all). */
+  static long reconciles(MeterRegistry metrics, String report) {
     return metrics.find("dockernet.reconcile").tag("kind", "ContainerAttachment").timers().stream()
-        .filter(t -> outcome == null || outcome.equals(t.getId().getTag("outcome")))
+        .filter(t -> report == null || report.equals(t.getId().getTag("report")))
         .mapToLong(Timer::count)
         .sum();
   }

@@ -3,7 +3,7 @@ package io.dockernet.operator.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.Phase;
@@ -41,7 +41,7 @@ class ContainerAttachmentAgentReconcilerTest {
     kube.resource(AttachmentTestSupport.network("fast-net", "198.18.34.0/24", null)).create();
     kube.resource(attachment("fast-app-net", "fast-app", "fast-net", "198.18.34.10")).create();
 
-    AttachmentNodeStatus report = awaitReport("fast-app-net", Phase.Ready);
+    AttachmentReport report = awaitReport("fast-app-net", Phase.Ready);
 
     assertThat(endpoint("fast-app", "fast-net"))
         .hasValueSatisfying(e -> assertThat(e.ipv4Address()).isEqualTo("198.18.34.10"));
@@ -88,7 +88,7 @@ class ContainerAttachmentAgentReconcilerTest {
     kube.resource(AttachmentTestSupport.network("fast-repair", "198.18.39.0/24", null)).create();
     kube.resource(attachment("fast-cut-repair", "fast-cut", "fast-repair", "198.18.39.10"))
         .create();
-    AttachmentNodeStatus ready = awaitReport("fast-cut-repair", Phase.Ready);
+    AttachmentReport ready = awaitReport("fast-cut-repair", Phase.Ready);
 
     node.docker().disconnect(ready.networkId, ready.containerId, true);
 
@@ -107,11 +107,11 @@ class ContainerAttachmentAgentReconcilerTest {
     return node.docker().findContainer(container).map(c -> c.networks().get(network));
   }
 
-  private AttachmentNodeStatus awaitReport(String name, Phase phase) {
+  private AttachmentReport awaitReport(String name, Phase phase) {
     return node.awaitReport(ContainerAttachmentNodeState.class, name, phase);
   }
 
-  private Optional<AttachmentNodeStatus> report(String name) {
+  private Optional<AttachmentReport> report(String name) {
     return node.report(ContainerAttachmentNodeState.class, name);
   }
 }

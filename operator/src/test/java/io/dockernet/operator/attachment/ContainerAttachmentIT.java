@@ -21,7 +21,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.RestartPolicy;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
@@ -125,7 +125,7 @@ class ContainerAttachmentIT {
 
     for (String node : engines()) {
       DockerClient a = docker(node);
-      AttachmentNodeStatus r = awaitReport(kube, "test2-mynetwork", node, Phase.Ready, "Attached");
+      AttachmentReport r = awaitReport(kube, "test2-mynetwork", node, Phase.Ready, "Attached");
       ContainerNetwork inspected = endpoint(a, "test2", "mynetwork").orElseThrow();
       assertThat(inspected.getIpAddress()).as(node).isEqualTo("198.18.100.10");
       assertThat(inspected.getIpamConfig().getIpv4Address()).isEqualTo("198.18.100.10");
@@ -221,7 +221,7 @@ class ContainerAttachmentIT {
 
     for (String node : engines()) {
       DockerClient b = docker(node);
-      AttachmentNodeStatus r = awaitReport(kube, "app-change", node, Phase.Ready, "Attached");
+      AttachmentReport r = awaitReport(kube, "app-change", node, Phase.Ready, "Attached");
       assertThat(r.ipv4Address).as(node).isEqualTo("198.18.102.20");
       ContainerNetwork now = endpoint(b, "app", "change").orElseThrow();
       assertThat(now.getIpAddress()).as(node).isEqualTo("198.18.102.20");
@@ -256,7 +256,7 @@ class ContainerAttachmentIT {
             .build();
     kube.resource(ca).create();
     for (String node : engines()) {
-      AttachmentNodeStatus waiting =
+      AttachmentReport waiting =
           awaitReport(kube, "late-app", node, Phase.Waiting, "ContainerNotFound");
       assertThat(waiting.message).contains("late-app");
     }
@@ -283,7 +283,7 @@ class ContainerAttachmentIT {
       awaitReport(kube, "late-app", node, Phase.Waiting, "ContainerNotFound");
       String second = run(b, "late-app");
 
-      AttachmentNodeStatus back =
+      AttachmentReport back =
           awaitReport(kube, "late-app", node, Phase.Ready, "Attached", PROMPTLY);
       assertThat(back.containerId).isEqualTo(second).isNotEqualTo(first);
       assertThat(back.ipv4Address).isEqualTo("198.18.103.10");
@@ -381,16 +381,16 @@ class ContainerAttachmentIT {
 
     for (String node : engines()) {
       for (var e : cases.entrySet()) {
-        AttachmentNodeStatus r = awaitReport(kube, e.getKey(), node, Phase.Error, e.getValue()[1]);
+        AttachmentReport r = awaitReport(kube, e.getKey(), node, Phase.Error, e.getValue()[1]);
         assertThat(r.message).contains(e.getValue()[0]);
         assertThat(endpoint(docker(node), e.getKey(), "checks"))
             .as("%s on %s", e.getKey(), node)
             .isEmpty();
       }
-      AttachmentNodeStatus bridge =
+      AttachmentReport bridge =
           awaitReport(kube, "defaultbr", node, Phase.Error, "StaticAddressOnDefaultBridge");
       assertThat(bridge.message).contains("default bridge");
-      AttachmentNodeStatus ranged = awaitReport(kube, "ranged", node, Phase.Ready, "Attached");
+      AttachmentReport ranged = awaitReport(kube, "ranged", node, Phase.Ready, "Attached");
       assertThat(ranged.warnings)
           .as(node)
           .singleElement()
@@ -434,8 +434,7 @@ class ContainerAttachmentIT {
     kube.resource(attachment("wanter", "wanter", "busy", "198.18.107.10")).create();
 
     for (String node : engines()) {
-      AttachmentNodeStatus conflict =
-          awaitReport(kube, "wanter", node, Phase.Conflict, "AddressInUse");
+      AttachmentReport conflict = awaitReport(kube, "wanter", node, Phase.Conflict, "AddressInUse");
       assertThat(conflict.message).as(node).contains("198.18.107.10").contains("squatter");
     }
     for (String node : engines()) {
@@ -462,8 +461,7 @@ class ContainerAttachmentIT {
 
     for (String node : engines()) {
       awaitReport(kube, "claim-a", node, Phase.Ready, "Attached");
-      AttachmentNodeStatus loser =
-          awaitReport(kube, "claim-b", node, Phase.Conflict, "AddressClaimed");
+      AttachmentReport loser = awaitReport(kube, "claim-b", node, Phase.Conflict, "AddressClaimed");
       assertThat(loser.message).as(node).contains("claim-a").contains("first");
     }
     await()
@@ -551,7 +549,7 @@ class ContainerAttachmentIT {
         .atMost(AttachmentTestSupport.CONVERGE)
         .untilAsserted(
             () -> {
-              AttachmentNodeStatus one = report(kube, "one", "node-a").orElseThrow();
+              AttachmentReport one = report(kube, "one", "node-a").orElseThrow();
               assertThat(one.phase).isEqualTo(Phase.Ready);
               assertThat(one.networkId).isNotEqualTo(oldId);
               assertThat(one.ipv4Address).isEqualTo("198.18.110.11");
@@ -725,7 +723,7 @@ class ContainerAttachmentIT {
 
     for (int i = 0; i < count; i++) {
       String node = nodes.get(i % nodes.size());
-      List<AttachmentNodeStatus> r = reports(kube, name(i));
+      List<AttachmentReport> r = reports(kube, name(i));
       assertThat(r).as("reports of %s", name(i)).hasSize(1);
       assertThat(r.get(0).nodeName).isEqualTo(node);
       assertThat(r.get(0).phase).isEqualTo(Phase.Ready);

@@ -3,7 +3,7 @@ package io.dockernet.operator.attachment;
 import static io.dockernet.operator.attachment.Attachments.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.api.v1alpha1.Phase;
@@ -39,7 +39,7 @@ class ContainerAttachmentSummaryReconcilerTest {
 
   @Test
   void aConflictDegradesAndWarningsSurface() {
-    AttachmentNodeStatus warned = report("node-a", Phase.Ready, "Attached");
+    AttachmentReport warned = report("node-a", Phase.Ready, "Attached");
     warned.warnings = List.of("StaticAddressInIpRange: 172.18.0.130 is inside ...");
     ContainerAttachmentStatus s =
         ContainerAttachmentSummaryReconciler.summarise(
@@ -86,8 +86,8 @@ class ContainerAttachmentSummaryReconcilerTest {
     assertThat(condition(s, "Warning").getReason()).isEqualTo("NodesWithoutAgent");
   }
 
-  private static AttachmentNodeStatus report(String node, Phase phase, String reason) {
-    AttachmentNodeStatus r = new AttachmentNodeStatus();
+  private static AttachmentReport report(String node, Phase phase, String reason) {
+    AttachmentReport r = new AttachmentReport();
     r.nodeName = node;
     r.phase = phase;
     r.reason = reason;

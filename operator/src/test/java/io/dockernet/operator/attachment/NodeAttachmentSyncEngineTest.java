@@ -3,7 +3,7 @@ package io.dockernet.operator.attachment;
 import static io.dockernet.operator.attachment.Attachments.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
@@ -12,7 +12,7 @@ import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.Engine;
 import io.dockernet.operator.docker.FakeDockerGateway;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,7 @@ class NodeAttachmentSyncEngineTest {
     Target target = new Target("mynetwork", true, false, true);
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> on2010 = sync.ensure(ca, target, List.of(), null);
+    PassReport<AttachmentReport> on2010 = sync.ensure(ca, target, List.of(), null);
 
     assertThat(on2010.report.phase).isEqualTo(Phase.Error);
     assertThat(on2010.report.reason).isEqualTo("UnsupportedByEngine");

@@ -4,7 +4,7 @@ import static io.dockernet.operator.attachment.Attachments.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Claim;
@@ -19,7 +19,7 @@ import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.node.NetworkGuard;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.status.EventRecorder;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +42,17 @@ class NodeAttachmentSyncTest {
     networkId = createNetwork("mynetwork", "hash-1");
   }
 
-  private NodeOutcome<AttachmentNodeStatus> ensure(
-      ContainerAttachment ca, NodeOutcome<AttachmentNodeStatus> previous) {
+  private PassReport<AttachmentReport> ensure(
+      ContainerAttachment ca, PassReport<AttachmentReport> previous) {
     return ensure(ca, MYNETWORK, List.of(), previous);
   }
 
-  private NodeOutcome<AttachmentNodeStatus> ensure(
+  private PassReport<AttachmentReport> ensure(
       ContainerAttachment ca,
       Target target,
       List<Claim> claims,
-      NodeOutcome<AttachmentNodeStatus> previous) {
-    AttachmentNodeStatus before = previous == null ? null : previous.report;
+      PassReport<AttachmentReport> previous) {
+    AttachmentReport before = previous == null ? null : previous.report;
     return sync.ensure(ca, target, claims, before);
   }
 
@@ -60,7 +60,7 @@ class NodeAttachmentSyncTest {
   void aReadyReportStaysTrueUntilTheDaemonListsSomethingElse() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    AttachmentNodeStatus report = ensure(ca, null).report;
+    AttachmentReport report = ensure(ca, null).report;
     assertThat(AttachmentReports.stillTrue(report, docker.overview())).isTrue();
 
     docker.stopContainer(test2); // no address while stopped: still the endpoint it reported
@@ -94,9 +94,9 @@ class NodeAttachmentSyncTest {
     ca.getSpec().aliases = List.of("test2", "db");
     ca.getSpec().driverOpts = Map.of("com.example.opt", "1");
 
-    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
+    PassReport<AttachmentReport> first = ensure(ca, null);
 
-    AttachmentNodeStatus r = first.report;
+    AttachmentReport r = first.report;
     assertThat(r.phase).isEqualTo(Phase.Ready);
     assertThat(r.reason).isEqualTo("Attached");
     assertThat(r.containerId).isEqualTo(test2);
@@ -117,7 +117,7 @@ class NodeAttachmentSyncTest {
     assertThat(e.driverOpts()).containsEntry("com.example.opt", "1");
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> second = ensure(ca, first);
+    PassReport<AttachmentReport> second = ensure(ca, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.notes).isEmpty();
@@ -128,13 +128,13 @@ class NodeAttachmentSyncTest {
   void aChangedSpecReconnectsAndLeavesTheContainersOtherNetworksAlone() {
     docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
+    PassReport<AttachmentReport> first = ensure(ca, null);
     String bridgeEndpoint = endpoint("test2", "bridge").endpointId();
     docker.resetWriteCount();
 
     ca.getSpec().ipv4Address = "198.18.100.11";
     ca.getSpec().aliases = List.of("renamed");
-    NodeOutcome<AttachmentNodeStatus> second = ensure(ca, first);
+    PassReport<AttachmentReport> second = ensure(ca, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.report.ipv4Address).isEqualTo("198.18.100.11");
@@ -155,13 +155,13 @@ class NodeAttachmentSyncTest {
   void aMissingContainerIsWaitingAndAStoppedOneIsConnectedWithItsAddressBeforeItStarts() {
     ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
 
-    NodeOutcome<AttachmentNodeStatus> missing = ensure(ca, null);
+    PassReport<AttachmentReport> missing = ensure(ca, null);
     docker.addContainer("late", "default");
     docker.stopContainer("late");
-    NodeOutcome<AttachmentNodeStatus> stopped = ensure(ca, missing);
+    PassReport<AttachmentReport> stopped = ensure(ca, missing);
     ContainerEndpoint configured = endpoint("late", "mynetwork");
     docker.startContainer("late");
-    NodeOutcome<AttachmentNodeStatus> started = ensure(ca, stopped);
+    PassReport<AttachmentReport> started = ensure(ca, stopped);
 
     assertThat(missing.report.phase).isEqualTo(Phase.Waiting);
     assertThat(missing.report.reason).isEqualTo("ContainerNotFound");
@@ -180,11 +180,11 @@ class NodeAttachmentSyncTest {
     ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
     docker.addContainer("late", "default");
     docker.stopContainer("late");
-    NodeOutcome<AttachmentNodeStatus> configured = ensure(ca, null);
+    PassReport<AttachmentReport> configured = ensure(ca, null);
     String taker = docker.addContainer("taker", "default");
     docker.connect(networkId, taker, request("198.18.100.10"));
 
-    NodeOutcome<AttachmentNodeStatus> taken = ensure(ca, configured);
+    PassReport<AttachmentReport> taken = ensure(ca, configured);
 
     assertThat(taken.report.phase).isEqualTo(Phase.Conflict);
     assertThat(taken.report.reason).isEqualTo("AddressTaken");
@@ -196,7 +196,7 @@ class NodeAttachmentSyncTest {
     docker.addContainer("test2", "default");
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> host =
+    PassReport<AttachmentReport> host =
         ensure(
             attachment("h", "test2", "host", null),
             new Target("host", false, false, false),
@@ -216,11 +216,10 @@ class NodeAttachmentSyncTest {
     docker.addContainer("sidecar", "container:" + app);
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> host =
-        ensure(attachment("h", "on-host", "mynetwork", null), null);
-    NodeOutcome<AttachmentNodeStatus> none =
+    PassReport<AttachmentReport> host = ensure(attachment("h", "on-host", "mynetwork", null), null);
+    PassReport<AttachmentReport> none =
         ensure(attachment("n", "isolated", "mynetwork", null), null);
-    NodeOutcome<AttachmentNodeStatus> shared =
+    PassReport<AttachmentReport> shared =
         ensure(attachment("s", "sidecar", "mynetwork", null), null);
 
     assertThat(List.of(host, none, shared))
@@ -243,7 +242,7 @@ class NodeAttachmentSyncTest {
     docker.addContainer("test2", "default");
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> out =
+    PassReport<AttachmentReport> out =
         ensure(attachment("test2", "test2", "mynetwork", "198.18.100.10"), null);
 
     assertThat(out.report.phase).isEqualTo(Phase.Conflict);
@@ -257,15 +256,15 @@ class NodeAttachmentSyncTest {
     docker.addContainer("first", "default");
     docker.addContainer("second", "default");
     ContainerAttachment later = attachment("b", "second", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> alone =
+    PassReport<AttachmentReport> alone =
         ensure(later, null); // the earlier one's container was not there
     assertThat(alone.report.phase).isEqualTo(Phase.Ready);
     Claim earlier = new Claim("a", "first", "198.18.100.10", null);
 
-    NodeOutcome<AttachmentNodeStatus> lost = ensure(later, MYNETWORK, List.of(earlier), alone);
-    NodeOutcome<AttachmentNodeStatus> won =
+    PassReport<AttachmentReport> lost = ensure(later, MYNETWORK, List.of(earlier), alone);
+    PassReport<AttachmentReport> won =
         ensure(attachment("a", "first", "mynetwork", "198.18.100.10"), MYNETWORK, List.of(), null);
-    NodeOutcome<AttachmentNodeStatus> stillLost = ensure(later, MYNETWORK, List.of(earlier), lost);
+    PassReport<AttachmentReport> stillLost = ensure(later, MYNETWORK, List.of(earlier), lost);
 
     assertThat(lost.report.phase).isEqualTo(Phase.Conflict);
     assertThat(lost.report.reason).isEqualTo("AddressClaimed");
@@ -281,7 +280,7 @@ class NodeAttachmentSyncTest {
   void anEarlierClaimWhoseContainerIsNotOnThisNodeDoesNotBlock() {
     docker.addContainer("second", "default");
     Claim elsewhere = new Claim("a", "first", "198.18.100.10", null);
-    NodeOutcome<AttachmentNodeStatus> out =
+    PassReport<AttachmentReport> out =
         ensure(
             attachment("b", "second", "mynetwork", "198.18.100.10"),
             MYNETWORK,
@@ -294,10 +293,10 @@ class NodeAttachmentSyncTest {
   void aHandRunDisconnectIsRepairedWithAWarningEvent() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
+    PassReport<AttachmentReport> first = ensure(ca, null);
 
     docker.disconnect(networkId, test2, false);
-    NodeOutcome<AttachmentNodeStatus> repaired = ensure(ca, first);
+    PassReport<AttachmentReport> repaired = ensure(ca, first);
 
     assertThat(repaired.report.phase).isEqualTo(Phase.Ready);
     assertThat(repaired.report.ipv4Address).isEqualTo("198.18.100.10");
@@ -315,17 +314,17 @@ class NodeAttachmentSyncTest {
   void aNetworkBeingReplacedIsLeftAloneAndTheContainerComesBackAtTheSameAddressAfter() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> first = ensure(ca, null);
+    PassReport<AttachmentReport> first = ensure(ca, null);
     docker.disconnect(networkId, test2, true);
     docker.removeNetwork(networkId);
     String newId = createNetwork("mynetwork", "hash-2");
     docker.resetWriteCount();
 
     guard.unfinished("mynetwork", true);
-    NodeOutcome<AttachmentNodeStatus> waiting = ensure(ca, first);
+    PassReport<AttachmentReport> waiting = ensure(ca, first);
     int writesWhileReplaced = docker.writeCount();
     guard.unfinished("mynetwork", false);
-    NodeOutcome<AttachmentNodeStatus> back = ensure(ca, waiting);
+    PassReport<AttachmentReport> back = ensure(ca, waiting);
 
     assertThat(waiting.report.reason).isEqualTo("NetworkRecreating");
     assertThat(writesWhileReplaced).isZero();
@@ -340,11 +339,11 @@ class NodeAttachmentSyncTest {
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
     guard.unfinished("mynetwork", true);
     docker.resetWriteCount();
-    NodeOutcome<AttachmentNodeStatus> waiting = ensure(ca, null);
+    PassReport<AttachmentReport> waiting = ensure(ca, null);
     waiting.report.lastTransitionTime =
         java.time.Instant.now().minus(java.time.Duration.ofMinutes(6)).toString();
 
-    NodeOutcome<AttachmentNodeStatus> stalled = ensure(ca, waiting);
+    PassReport<AttachmentReport> stalled = ensure(ca, waiting);
 
     assertThat(waiting.report.phase).isEqualTo(Phase.Pending);
     assertThat(stalled.report.phase).isEqualTo(Phase.Error);
@@ -356,16 +355,16 @@ class NodeAttachmentSyncTest {
   void anEndpointPutBackByAReplacementStaysTheAttachmentsToRelease() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
     // The DockerNetwork agent replaces the network: endpoint off, network anew, endpoint back.
     guard.unfinished("mynetwork", true);
     docker.disconnect(networkId, test2, true);
-    NodeOutcome<AttachmentNodeStatus> during = ensure(ca, ready);
+    PassReport<AttachmentReport> during = ensure(ca, ready);
     docker.removeNetwork(networkId);
     String replaced = createNetwork("mynetwork", "hash-2");
     docker.connect(replaced, test2, DesiredEndpoint.from(ca));
     guard.unfinished("mynetwork", false);
-    NodeOutcome<AttachmentNodeStatus> after = ensure(ca, during);
+    PassReport<AttachmentReport> after = ensure(ca, during);
 
     sync.release(ca, MYNETWORK, after.report, "Deleted");
 
@@ -381,16 +380,16 @@ class NodeAttachmentSyncTest {
     // its endpoint disconnected; the replacement put it back and nobody owned it any more.
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
     guard.unfinished("mynetwork", true);
     docker.disconnect(networkId, test2, true);
 
-    NodeOutcome<AttachmentNodeStatus> during = sync.release(ca, MYNETWORK, ready.report, "Deleted");
+    PassReport<AttachmentReport> during = sync.release(ca, MYNETWORK, ready.report, "Deleted");
     docker.removeNetwork(networkId);
     String replaced = createNetwork("mynetwork", "hash-2");
     docker.connect(replaced, test2, DesiredEndpoint.from(ca));
     guard.unfinished("mynetwork", false);
-    NodeOutcome<AttachmentNodeStatus> after = sync.release(ca, MYNETWORK, during.report, "Deleted");
+    PassReport<AttachmentReport> after = sync.release(ca, MYNETWORK, during.report, "Deleted");
 
     assertThat(during.released).as("not released while the endpoint is away").isFalse();
     assertThat(during.report.reason).isEqualTo("NetworkRecreating");
@@ -404,11 +403,11 @@ class NodeAttachmentSyncTest {
     ContainerAttachment ca = attachment("test2", "test2", "other", null);
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> undeclared =
+    PassReport<AttachmentReport> undeclared =
         ensure(ca, new Target("other", false, false, true), List.of(), null);
-    NodeOutcome<AttachmentNodeStatus> notOnNode =
+    PassReport<AttachmentReport> notOnNode =
         ensure(ca, new Target("other", true, false, true), List.of(), null);
-    NodeOutcome<AttachmentNodeStatus> deleting =
+    PassReport<AttachmentReport> deleting =
         ensure(ca, new Target("mynetwork", true, true, true), List.of(), null);
 
     assertThat(undeclared.report.reason).isEqualTo("NetworkNotFound");
@@ -424,9 +423,9 @@ class NodeAttachmentSyncTest {
     docker.addContainer("test2", "default");
     docker.resetWriteCount();
 
-    NodeOutcome<AttachmentNodeStatus> gateway =
+    PassReport<AttachmentReport> gateway =
         ensure(attachment("g", "test2", "mynetwork", "198.18.100.1"), null);
-    NodeOutcome<AttachmentNodeStatus> onBridge =
+    PassReport<AttachmentReport> onBridge =
         ensure(
             attachment("b", "test2", "bridge", "172.17.0.10"),
             new Target("bridge", true, false, false),
@@ -443,7 +442,7 @@ class NodeAttachmentSyncTest {
   void anAddressInIpRangeIsAttachedWithAWarning() {
     createNetwork("ranged", "198.18.101.0/24", "198.18.101.128/25");
     docker.addContainer("test2", "default");
-    NodeOutcome<AttachmentNodeStatus> out =
+    PassReport<AttachmentReport> out =
         ensure(
             attachment("r", "test2", "ranged", "198.18.101.200"),
             new Target("ranged", true, false, true),
@@ -463,11 +462,10 @@ class NodeAttachmentSyncTest {
     String other = docker.addContainer("other", "default");
     docker.connect(networkId, other, request("198.18.100.20"));
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
 
-    NodeOutcome<AttachmentNodeStatus> released =
-        sync.release(ca, MYNETWORK, ready.report, "Deleted");
-    NodeOutcome<AttachmentNodeStatus> again = sync.release(ca, MYNETWORK, ready.report, "Deleted");
+    PassReport<AttachmentReport> released = sync.release(ca, MYNETWORK, ready.report, "Deleted");
+    PassReport<AttachmentReport> again = sync.release(ca, MYNETWORK, ready.report, "Deleted");
 
     assertThat(released.released).isTrue();
     assertThat(again.released).isTrue();
@@ -480,7 +478,7 @@ class NodeAttachmentSyncTest {
   void releasingARefusedAttachmentLeavesTheEndpointItNeverMade() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment onBridge = attachment("b", "test2", "bridge", "172.17.0.10");
-    NodeOutcome<AttachmentNodeStatus> refused =
+    PassReport<AttachmentReport> refused =
         ensure(onBridge, new Target("bridge", true, false, false), List.of(), null);
     docker.resetWriteCount();
 
@@ -495,9 +493,9 @@ class NodeAttachmentSyncTest {
   void anEndpointItMadeStaysItsToReleaseAfterTheSpecBecomesInvalid() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
     ca.getSpec().ipv4Address = "198.18.100.1"; // now the gateway: refused, endpoint left as is
-    NodeOutcome<AttachmentNodeStatus> refused = ensure(ca, ready);
+    PassReport<AttachmentReport> refused = ensure(ca, ready);
 
     sync.release(ca, MYNETWORK, refused.report, "Deleted");
 
@@ -511,7 +509,7 @@ class NodeAttachmentSyncTest {
     docker.connect(networkId, legacy, request("198.18.100.50"));
     ContainerAttachment same = attachment("legacy", "legacy", "mynetwork", "198.18.100.50");
 
-    NodeOutcome<AttachmentNodeStatus> adopted = ensure(same, null);
+    PassReport<AttachmentReport> adopted = ensure(same, null);
     sync.release(same, MYNETWORK, adopted.report, "Deleted");
 
     assertThat(adopted.report.phase).isEqualTo(Phase.Ready);
@@ -525,7 +523,7 @@ class NodeAttachmentSyncTest {
     docker.connect(networkId, legacy, request("198.18.100.50"));
     ContainerAttachment moved = attachment("legacy", "legacy", "mynetwork", "198.18.100.60");
 
-    NodeOutcome<AttachmentNodeStatus> changed = ensure(moved, null);
+    PassReport<AttachmentReport> changed = ensure(moved, null);
     ContainerEndpoint during = endpoint("legacy", "mynetwork");
     sync.release(moved, MYNETWORK, changed.report, "Deleted");
 
@@ -539,11 +537,11 @@ class NodeAttachmentSyncTest {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
     ca.getSpec().aliases = List.of("db");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
     ca.getSpec().ipv4Address = "198.18.100.11";
     docker.failNext("connect", new DockerRejectedException("driver refused the option", null));
 
-    NodeOutcome<AttachmentNodeStatus> refused = ensure(ca, ready);
+    PassReport<AttachmentReport> refused = ensure(ca, ready);
 
     assertThat(refused.report.phase).isEqualTo(Phase.Error);
     assertThat(refused.report.reason).isEqualTo("ConnectRejected");
@@ -562,9 +560,9 @@ class NodeAttachmentSyncTest {
   void aReconnectInterruptedAfterTheDisconnectIsFinishedFromTheJournal() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
     ca.getSpec().ipv4Address = "198.18.100.11";
-    AttachmentNodeStatus[] saved = new AttachmentNodeStatus[1];
+    AttachmentReport[] saved = new AttachmentReport[1];
     docker.failNext("connect", new DockerUnavailableException("agent killed", null));
     try {
       sync.ensure(ca, MYNETWORK, List.of(), ready.report, pending -> saved[0] = copy(pending));
@@ -574,7 +572,7 @@ class NodeAttachmentSyncTest {
     assertThat(docker.findContainer(test2).orElseThrow().networks()).doesNotContainKey("mynetwork");
     docker.failNext("connect", new DockerRejectedException("still refused", null));
 
-    NodeOutcome<AttachmentNodeStatus> resumed = sync.ensure(ca, MYNETWORK, List.of(), saved[0]);
+    PassReport<AttachmentReport> resumed = sync.ensure(ca, MYNETWORK, List.of(), saved[0]);
 
     assertThat(saved[0].journal.action).isEqualTo("Reconnect");
     assertThat(resumed.report.message).contains("put back");
@@ -585,8 +583,8 @@ class NodeAttachmentSyncTest {
   void aDeleteAfterAnOutageReleasesExactlyTheEndpointTheAttachmentMade() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
-    AttachmentNodeStatus outage = new AttachmentNodeStatus();
+    PassReport<AttachmentReport> ready = ensure(ca, null);
+    AttachmentReport outage = new AttachmentReport();
     outage.phase = Phase.Error;
     outage.reason = "DockerUnavailable";
     outage.containerId = ready.report.containerId;
@@ -598,16 +596,16 @@ class NodeAttachmentSyncTest {
     assertThat(docker.findContainer(test2).orElseThrow().networks()).containsOnlyKeys("bridge");
   }
 
-  private static AttachmentNodeStatus copy(AttachmentNodeStatus s) {
+  private static AttachmentReport copy(AttachmentReport s) {
     return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
-        .convertValue(s, AttachmentNodeStatus.class);
+        .convertValue(s, AttachmentReport.class);
   }
 
   @Test
   void anEndpointRestoredOnARecreatedNetworkIsStillReleased() {
     String test2 = docker.addContainer("test2", "default");
     ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
-    NodeOutcome<AttachmentNodeStatus> ready = ensure(ca, null);
+    PassReport<AttachmentReport> ready = ensure(ca, null);
     // The DockerNetwork agent recreates the network (new ID) and restores the endpoint as it was.
     docker.disconnect(networkId, test2, true);
     docker.removeNetwork(networkId);

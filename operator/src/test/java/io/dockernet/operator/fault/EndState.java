@@ -5,12 +5,12 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
 import io.dockernet.operator.Keys;
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.node.LabelSelectors;
@@ -67,7 +67,7 @@ final class EndState {
     Map<String, DockerNetworkNodeState> netReports = new HashMap<>();
     for (DockerNetworkNodeState s :
         kube.resources(DockerNetworkNodeState.class).list().getItems()) {
-      NetworkNodeStatus st = s.getStatus();
+      NetworkReport st = s.getStatus();
       String key = st == null ? s.getMetadata().getName() : st.dockerNetwork + "@" + st.nodeName;
       if (netReports.put(key, s) != null) {
         out.add("two network reports for " + key);
@@ -76,7 +76,7 @@ final class EndState {
     Map<String, ContainerAttachmentNodeState> attReports = new HashMap<>();
     for (ContainerAttachmentNodeState s :
         kube.resources(ContainerAttachmentNodeState.class).list().getItems()) {
-      AttachmentNodeStatus st = s.getStatus();
+      AttachmentReport st = s.getStatus();
       String key =
           st == null ? s.getMetadata().getName() : st.containerAttachment + "@" + st.nodeName;
       if (attReports.put(key, s) != null) {
@@ -182,7 +182,7 @@ final class EndState {
         if (report == null) {
           out.add(name + ": no report from " + node);
         } else {
-          NetworkNodeStatus st = report.getStatus();
+          NetworkReport st = report.getStatus();
           if (st.phase != Phase.Ready
               || !Objects.equals(st.observedGeneration, dn.getMetadata().getGeneration())
               || !n.getId().equals(st.networkId)) {
@@ -352,7 +352,7 @@ final class EndState {
       out.add(name + ": no report from " + node);
       return;
     }
-    AttachmentNodeStatus st = report.getStatus();
+    AttachmentReport st = report.getStatus();
     if (st.phase != Phase.Ready
         || !Objects.equals(st.observedGeneration, ca.getMetadata().getGeneration())
         || !c.getId().equals(st.containerId)

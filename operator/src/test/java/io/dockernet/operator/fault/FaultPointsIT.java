@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.docker.FaultPoint.Fault;
-import io.dockernet.operator.node.NodeStates;
+import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -253,7 +253,7 @@ class FaultPointsIT {
   private static boolean refused(String node) {
     DockerNetworkNodeState report =
         kube.resources(DockerNetworkNodeState.class)
-            .withName(NodeStates.nameFor(network(node), node))
+            .withName(ReportStore.nameFor(network(node), node))
             .get();
     return report != null
         && report.getStatus() != null

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -119,7 +119,7 @@ class NodeCutOffIT {
               () -> {
                 for (String node : List.of("node-a", "node-c", "node-e")) {
                   for (String net : List.of(name(1), name(4))) {
-                    NetworkNodeStatus r =
+                    NetworkReport r =
                         report(net, node)
                             .orElseThrow(() -> new AssertionError("no report " + net + "@" + node));
                     assertThat(r.phase).as(net + "@" + node).isEqualTo(Phase.Ready);
@@ -132,7 +132,7 @@ class NodeCutOffIT {
                                 .getGeneration());
                   }
                 }
-                NetworkNodeStatus hung =
+                NetworkReport hung =
                     report(name(4), FROZEN)
                         .orElseThrow(() -> new AssertionError("no report from " + FROZEN));
                 assertThat(hung.phase).isEqualTo(Phase.Error);
@@ -160,7 +160,7 @@ class NodeCutOffIT {
         .isEmpty();
   }
 
-  private static Optional<NetworkNodeStatus> report(String network, String node) {
+  private static Optional<NetworkReport> report(String network, String node) {
     return kube
         .resources(DockerNetworkNodeState.class)
         .withLabel(Keys.DOCKER_NETWORK_LABEL, network)

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.node.NodeFinalizer;
@@ -38,7 +38,7 @@ class DockerNetworkAgentReconcilerTest {
   void aNewObjectGetsItsNetworkTheNodesFinalizerAndAReadyReport() {
     kube.resource(NetworkTestSupport.seed("fast-new", "198.18.30.0/24", "fast1")).create();
 
-    NetworkNodeStatus report = awaitReport("fast-new", Phase.Ready);
+    NetworkReport report = awaitReport("fast-new", Phase.Ready);
 
     var network = node.docker().findNetwork("fast-new").orElseThrow();
     assertThat(report.networkId).isEqualTo(network.id());
@@ -66,7 +66,7 @@ class DockerNetworkAgentReconcilerTest {
     node.docker().setAvailable(false);
     kube.resource(NetworkTestSupport.seed("fast-down", "198.18.32.0/24", null)).create();
 
-    NetworkNodeStatus down = awaitReport("fast-down", Phase.Error);
+    NetworkReport down = awaitReport("fast-down", Phase.Error);
     assertThat(down.reason).isEqualTo("DockerUnavailable");
 
     node.docker().setAvailable(true);
@@ -90,11 +90,11 @@ class DockerNetworkAgentReconcilerTest {
     awaitReport("fast-drift", Phase.Ready);
   }
 
-  private NetworkNodeStatus awaitReport(String name, Phase phase) {
+  private NetworkReport awaitReport(String name, Phase phase) {
     return node.awaitReport(DockerNetworkNodeState.class, name, phase);
   }
 
-  private Optional<NetworkNodeStatus> report(String name) {
+  private Optional<NetworkReport> report(String name) {
     return node.report(DockerNetworkNodeState.class, name);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkStatus;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
@@ -35,7 +35,7 @@ class DockerNetworkSummaryReconcilerTest {
 
   @Test
   void aStatusIsWrittenOnlyWhenTheReportsChangeIt() {
-    List<NetworkNodeStatus> reports =
+    List<NetworkReport> reports =
         List.of(report("node-a", Phase.Ready), report("node-b", Phase.Ready));
     SelectedNodes selected = new SelectedNodes(AB, List.of());
     dn.setStatus(DockerNetworkSummaryReconciler.summarise(dn, reports, selected, AB));
@@ -49,8 +49,8 @@ class DockerNetworkSummaryReconcilerTest {
     assertThat(NodeSummary.changes(dn.getStatus(), moved)).isTrue();
   }
 
-  private static NetworkNodeStatus report(String node, Phase phase) {
-    NetworkNodeStatus r = new NetworkNodeStatus();
+  private static NetworkReport report(String node, Phase phase) {
+    NetworkReport r = new NetworkReport();
     r.nodeName = node;
     r.phase = phase;
     r.reason = phase.toString();

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Network;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.chart.Kubectl;
 import io.dockernet.operator.docker.ScriptedDaemon;
@@ -77,7 +77,7 @@ class EnginesIT {
     NetworkTestSupport.awaitReady(kube, "engines", bed.nodeNames().size());
 
     for (TestNode node : bed.nodes().values()) {
-      NetworkNodeStatus r = NetworkTestSupport.report(kube, "engines", node.name());
+      NetworkReport r = NetworkTestSupport.report(kube, "engines", node.name());
       assertThat(r.engineVersion).as(node.name()).startsWith(node.engineVersion());
       assertThat(r.apiVersion).as(node.name()).isEqualTo(expectedApi(node));
     }
@@ -114,7 +114,7 @@ class EnginesIT {
         .untilAsserted(
             () -> {
               for (TestNode node : bed.nodes().values()) {
-                NetworkNodeStatus r = NetworkTestSupport.report(kube, "v6only", node.name());
+                NetworkReport r = NetworkTestSupport.report(kube, "v6only", node.name());
                 if (node.engineVersion().equals("28.5.2")) {
                   assertThat(r.phase).as("%s: %s", node.name(), r.message).isEqualTo(Phase.Ready);
                 } else {
@@ -162,7 +162,7 @@ class EnginesIT {
                 .build();
         kube.resource(dn).create();
         NetworkTestSupport.awaitReady(kube, "upgraded", 1);
-        NetworkNodeStatus before = NetworkTestSupport.report(kube, "upgraded", node.name());
+        NetworkReport before = NetworkTestSupport.report(kube, "upgraded", node.name());
         assertThat(before.engineVersion).startsWith("20.10");
         assertThat(before.apiVersion).isEqualTo("1.41");
         String id = dockerNetwork(node, "upgraded").orElseThrow().getId();
@@ -175,7 +175,7 @@ class EnginesIT {
             .atMost(CONVERGE)
             .untilAsserted(
                 () -> {
-                  NetworkNodeStatus r = NetworkTestSupport.report(kube, "upgraded", node.name());
+                  NetworkReport r = NetworkTestSupport.report(kube, "upgraded", node.name());
                   assertThat(r.engineVersion).startsWith("28.5.2");
                   assertThat(r.apiVersion).isEqualTo("1.51");
                   assertThat(r.phase).as(r.message).isEqualTo(Phase.Ready);
@@ -229,7 +229,7 @@ class EnginesIT {
             .atMost(CONVERGE)
             .untilAsserted(
                 () -> {
-                  NetworkNodeStatus r = NetworkTestSupport.report(kube, "on-legacy", name);
+                  NetworkReport r = NetworkTestSupport.report(kube, "on-legacy", name);
                   assertThat(r.phase).isEqualTo(Phase.Error);
                   assertThat(r.reason).isEqualTo("EngineTooOld");
                   assertThat(r.message)

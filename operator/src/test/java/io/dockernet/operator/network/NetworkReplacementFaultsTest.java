@@ -2,14 +2,14 @@ package io.dockernet.operator.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.docker.FaultPoint;
 import io.dockernet.operator.docker.FaultPoint.Fault;
 import io.dockernet.operator.network.ReplacementScenario.Member;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,7 @@ class NetworkReplacementFaultsTest {
     String newcomer = s.docker.addContainer("newcomer", "default");
     AtomicBoolean joined = new AtomicBoolean();
 
-    NodeOutcome<NetworkNodeStatus> out =
+    PassReport<NetworkReport> out =
         s.converge(
             docker ->
                 FaultPoint.inProcess(
@@ -90,7 +90,7 @@ class NetworkReplacementFaultsTest {
     ReplacementScenario s = new ReplacementScenario(mixed());
     s.dn.getSpec().internal = true;
 
-    NodeOutcome<NetworkNodeStatus> out = s.converge(docker -> docker);
+    PassReport<NetworkReport> out = s.converge(docker -> docker);
 
     assertThat(out.report.phase).isEqualTo(Phase.Ready);
     assertThat(s.lostOrChanged()).isEmpty();
@@ -106,17 +106,17 @@ class NetworkReplacementFaultsTest {
     s.dn.getMetadata().setGeneration(2L);
     s.docker.failNext("createNetwork", new DockerRejectedException("invalid option", null));
 
-    NodeOutcome<NetworkNodeStatus> refused = s.converge(docker -> docker);
+    PassReport<NetworkReport> refused = s.converge(docker -> docker);
     boolean internalAfterRefusal = s.docker.findNetwork("mynetwork").orElseThrow().internal();
     List<String> lostAfterRefusal = s.lostOrChanged();
     s.docker.resetWriteCount();
-    NodeOutcome<NetworkNodeStatus> again =
+    PassReport<NetworkReport> again =
         new NodeNetworkSync(s.docker)
             .ensure(s.dn, refused.report, uid -> false, s::attached, j -> {});
     int writesWhileRefused = s.docker.writeCount();
     s.dn.getSpec().attachable = true;
     s.dn.getMetadata().setGeneration(3L);
-    NodeOutcome<NetworkNodeStatus> changed =
+    PassReport<NetworkReport> changed =
         new NodeNetworkSync(s.docker)
             .ensure(s.dn, again.report, uid -> false, s::attached, j -> {});
 
@@ -142,7 +142,7 @@ class NetworkReplacementFaultsTest {
     s.dn.getSpec().ipam.config.get(0).subnet = "198.18.41.0/25";
     s.docker.resetWriteCount();
 
-    NodeOutcome<NetworkNodeStatus> out = s.converge(docker -> docker);
+    PassReport<NetworkReport> out = s.converge(docker -> docker);
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("PoolOverlap");
@@ -156,7 +156,7 @@ class NetworkReplacementFaultsTest {
     s.dn.getSpec().internal = true;
     s.dn.getSpec().recreatePolicy = io.dockernet.operator.api.v1alpha1.RecreatePolicy.Never;
 
-    NodeOutcome<NetworkNodeStatus> out = s.converge(docker -> docker);
+    PassReport<NetworkReport> out = s.converge(docker -> docker);
 
     assertThat(out.report.phase).isEqualTo(Phase.OutOfSync);
     assertThat(out.report.plan)

@@ -8,7 +8,7 @@ import com.github.dockerjava.api.model.Network;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.testbed.Edits;
@@ -105,7 +105,7 @@ final class NetworkTestSupport {
         .toList();
   }
 
-  static NetworkNodeStatus report(KubernetesClient kube, String name, String node) {
+  static NetworkReport report(KubernetesClient kube, String name, String node) {
     return reports(kube, name).stream()
         .map(DockerNetworkNodeState::getStatus)
         .filter(s -> node.equals(s.nodeName))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.chart.Commands;
 import io.dockernet.operator.config.NodePolicy;
@@ -81,7 +81,7 @@ class NodeGuardIT {
             onNodeA(NetworkTestSupport.seed("guard-takeover", "198.18.251.0/24", HOST_INTERFACE)))
         .create();
 
-    NetworkNodeStatus report = awaitReport("guard-takeover", "HostInterfaceProtected");
+    NetworkReport report = awaitReport("guard-takeover", "HostInterfaceProtected");
 
     assertThat(report.phase).isEqualTo(Phase.Error);
     assertThat(report.reason).isEqualTo("HostInterfaceProtected");
@@ -99,7 +99,7 @@ class NodeGuardIT {
     kube.resource(onNodeA(NetworkTestSupport.seed("guard-ordinary", "198.18.252.0/24", null)))
         .create();
 
-    NetworkNodeStatus shadow = awaitReport("guard-shadow", "SubnetOverlapsHost");
+    NetworkReport shadow = awaitReport("guard-shadow", "SubnetOverlapsHost");
     await()
         .atMost(CONVERGE)
         .untilAsserted(
@@ -117,7 +117,7 @@ class NodeGuardIT {
   }
 
   /** Node-a's report once it gives {@code reason}. */
-  private static NetworkNodeStatus awaitReport(String name, String reason) {
+  private static NetworkReport awaitReport(String name, String reason) {
     await()
         .atMost(CONVERGE)
         .ignoreExceptions()

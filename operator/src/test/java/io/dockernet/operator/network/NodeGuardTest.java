@@ -155,7 +155,7 @@ class NodeGuardTest {
   }
 
   private void assertRefused(
-      io.dockernet.operator.api.v1alpha1.NetworkNodeStatus report, String reason, String... words) {
+      io.dockernet.operator.api.v1alpha1.NetworkReport report, String reason, String... words) {
     assertThat(report.phase).isEqualTo(Phase.Error);
     assertThat(report.reason).isEqualTo(reason);
     assertThat(report.message).contains(words);

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.Engine;
 import io.dockernet.operator.docker.EngineUnsupportedException;
 import io.dockernet.operator.docker.FakeDockerGateway;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class NodeNetworkSyncEngineTest {
   private final FakeDockerGateway docker = new FakeDockerGateway();
   private final NodeNetworkSync sync = new NodeNetworkSync(docker);
 
-  private NodeOutcome<NetworkNodeStatus> ensure(DockerNetwork dn) {
+  private PassReport<NetworkReport> ensure(DockerNetwork dn) {
     return sync.ensure(dn, null, uid -> false);
   }
 
@@ -31,7 +31,7 @@ class NodeNetworkSyncEngineTest {
     dn.getSpec().enableIPv6 = true;
     dn.getSpec().enableIPv4 = false;
 
-    NodeOutcome<NetworkNodeStatus> out = ensure(dn);
+    PassReport<NetworkReport> out = ensure(dn);
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("UnsupportedByEngine");
@@ -62,7 +62,7 @@ class NodeNetworkSyncEngineTest {
     DockerNetwork dn = network("routed", "198.18.41.0/24");
     dn.getSpec().options = Map.of("com.docker.network.bridge.gateway_mode_ipv4", "routed");
 
-    NodeOutcome<NetworkNodeStatus> out = ensure(dn);
+    PassReport<NetworkReport> out = ensure(dn);
 
     assertThat(out.report.reason).isEqualTo("UnsupportedByEngine");
     assertThat(out.report.message).contains("needs Docker Engine 27.0 (API 1.46)");
@@ -71,7 +71,7 @@ class NodeNetworkSyncEngineTest {
 
   @Test
   void hostBitsInTheSubnetAreRefusedNotMaskedOff() {
-    NodeOutcome<NetworkNodeStatus> out = ensure(network("typo", "198.18.37.5/24"));
+    PassReport<NetworkReport> out = ensure(network("typo", "198.18.37.5/24"));
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("InvalidSubnet");

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
 import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.docker.FakeDockerGateway;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.status.EventRecorder;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +25,20 @@ class NodeNetworkSyncTest {
   private final FakeDockerGateway docker = new FakeDockerGateway();
   private final NodeNetworkSync sync = new NodeNetworkSync(docker);
 
-  private NodeOutcome<NetworkNodeStatus> ensure(
-      DockerNetwork dn, NodeOutcome<NetworkNodeStatus> previous) {
+  private PassReport<NetworkReport> ensure(DockerNetwork dn, PassReport<NetworkReport> previous) {
     return sync.ensure(dn, previous == null ? null : previous.report, uid -> false);
   }
 
   @Test
   void createsTheNetworkOnceAndThenChangesNothing() {
     DockerNetwork dn = Networks.withBridge(network("mynetwork", "198.18.0.0/24"), "docker1");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     assertThat(first.report.phase).isEqualTo(Phase.Ready);
     assertThat(first.report.subnets).containsExactly("198.18.0.0/24");
     assertThat(first.report.bridge).isEqualTo("docker1");
     docker.resetWriteCount();
 
-    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
+    PassReport<NetworkReport> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(docker.writeCount()).as("Docker writes when nothing changed").isZero();
@@ -48,7 +47,7 @@ class NodeNetworkSyncTest {
   @Test
   void aReadyReportStaysTrueUntilTheNetworkIsRemovedOrReplacedByHand() {
     DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
-    NetworkNodeStatus report = ensure(dn, null).report;
+    NetworkReport report = ensure(dn, null).report;
     assertThat(NetworkReports.stillTrue(report, docker.overview())).isTrue();
 
     docker.removeNetwork(report.networkId);
@@ -64,7 +63,7 @@ class NodeNetworkSyncTest {
   void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
     docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));
     docker.resetWriteCount();
-    NodeOutcome<NetworkNodeStatus> out = ensure(network("mynetwork", "198.18.0.0/24"), null);
+    PassReport<NetworkReport> out = ensure(network("mynetwork", "198.18.0.0/24"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Conflict);
     assertThat(out.report.reason).isEqualTo("NetworkExists");
     assertThat(out.report.message).contains("mynetwork").contains("adoptionPolicy");
@@ -81,8 +80,8 @@ class NodeNetworkSyncTest {
     other.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
     docker.resetWriteCount();
 
-    NodeOutcome<NetworkNodeStatus> adopted = ensure(same, null);
-    NodeOutcome<NetworkNodeStatus> refused = ensure(other, null);
+    PassReport<NetworkReport> adopted = ensure(same, null);
+    PassReport<NetworkReport> refused = ensure(other, null);
 
     assertThat(adopted.report.phase).isEqualTo(Phase.Ready);
     assertThat(adopted.report.adopted).isTrue();
@@ -95,7 +94,7 @@ class NodeNetworkSyncTest {
   @Test
   void aSpecChangeRecreatesTheNetworkAndReconnectsEveryContainerAsItWas() {
     DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     String legacy = docker.addContainer("legacy", "bridge");
     docker.connect(
         first.report.networkId,
@@ -104,7 +103,7 @@ class NodeNetworkSyncTest {
             "198.18.0.10", null, List.of(), List.of("db"), List.of(), null, Map.of()));
     dn.getSpec().internal = true;
 
-    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
+    PassReport<NetworkReport> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.report.networkId).isNotEqualTo(first.report.networkId);
@@ -117,7 +116,7 @@ class NodeNetworkSyncTest {
   @Test
   void aRecreatePutsBackEndpointsOfLiveAttachmentsButNotThoseOfDeletedOnes() {
     DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     String attached = docker.addContainer("attached", "default");
     String gone = docker.addContainer("gone", "default");
     String legacy = docker.addContainer("legacy", "default");
@@ -130,7 +129,7 @@ class NodeNetworkSyncTest {
             Map.of(attached, "attached-mynetwork", gone, "gone-mynetwork"),
             Set.of("attached-mynetwork"));
 
-    NodeOutcome<NetworkNodeStatus> second =
+    PassReport<NetworkReport> second =
         sync.ensure(dn, first.report, uid -> false, () -> endpoints, journal -> {});
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
@@ -145,12 +144,12 @@ class NodeNetworkSyncTest {
   @Test
   void recreatePolicyNeverReportsTheDifferenceAndChangesNothing() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     dn.getSpec().recreatePolicy = RecreatePolicy.Never;
     dn.getSpec().ipam.config.get(0).subnet = "198.18.1.0/24";
     docker.resetWriteCount();
 
-    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
+    PassReport<NetworkReport> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.OutOfSync);
     assertThat(second.report.differences).singleElement().asString().contains("198.18.1.0/24");
@@ -160,21 +159,21 @@ class NodeNetworkSyncTest {
   @Test
   void deletionIsBlockedByAContainerTheOperatorDoesNotManage() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     String legacy = docker.addContainer("legacy", "bridge");
     docker.connect(
         first.report.networkId,
         legacy,
         new EndpointRequest(null, null, null, null, null, null, null));
 
-    NodeOutcome<NetworkNodeStatus> blocked =
+    PassReport<NetworkReport> blocked =
         sync.release(dn, first.report, () -> AttachedEndpoints.NONE, j -> {}, "Deleted");
     assertThat(blocked.released).isFalse();
     assertThat(blocked.report.phase).isEqualTo(Phase.Blocked);
     assertThat(blocked.report.message).contains("legacy");
     assertThat(docker.findNetwork("n")).isPresent();
 
-    NodeOutcome<NetworkNodeStatus> released =
+    PassReport<NetworkReport> released =
         sync.release(
             dn,
             first.report,
@@ -188,7 +187,7 @@ class NodeNetworkSyncTest {
   @Test
   void orphanLeavesTheNetworkAndAForeignNetworkIsNeverRemoved() {
     DockerNetwork dn = network("n", "198.18.0.0/24");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
     assertThat(
             sync.release(dn, first.report, () -> AttachedEndpoints.NONE, j -> {}, "Deleted")
@@ -212,7 +211,7 @@ class NodeNetworkSyncTest {
   @Test
   void aPoolOverlapBecomesAReadableReason() {
     docker.createNetwork(foreign("first", "198.18.0.0/24"));
-    NodeOutcome<NetworkNodeStatus> out = ensure(network("second", "198.18.0.0/25"), null);
+    PassReport<NetworkReport> out = ensure(network("second", "198.18.0.0/25"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("PoolOverlap");
   }
@@ -228,7 +227,7 @@ class NodeNetworkSyncTest {
                 + " (br-d6a74083e332): networks have overlapping IPv4",
             null));
 
-    NodeOutcome<NetworkNodeStatus> out = ensure(network("bulk", "198.18.0.0/26"), null);
+    PassReport<NetworkReport> out = ensure(network("bulk", "198.18.0.0/26"), null);
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("StaleEngineNetwork");
@@ -246,7 +245,7 @@ class NodeNetworkSyncTest {
                 + " (br-admins): networks have overlapping IPv4",
             null));
 
-    NodeOutcome<NetworkNodeStatus> out = ensure(network("bulk", "198.18.0.0/26"), null);
+    PassReport<NetworkReport> out = ensure(network("bulk", "198.18.0.0/26"), null);
 
     assertThat(out.report.reason).isEqualTo("CreateRejected");
     assertThat(out.report.message).doesNotContain("not listed");
@@ -256,13 +255,13 @@ class NodeNetworkSyncTest {
   void anEditThatChangesOnlyTheSpecHashNeedsNoDockerChange() {
     DockerNetwork dn = network("hashonly", "198.18.0.0/24");
     dn.getSpec().options = Map.of("com.docker.network.bridge.enable_icc", "false");
-    NodeOutcome<NetworkNodeStatus> first = ensure(dn, null);
+    PassReport<NetworkReport> first = ensure(dn, null);
     dn.getSpec().ipam.driver = "default";
     dn.getSpec().options = Map.of("com.docker.network.bridge.enable_icc", "False");
     dn.getMetadata().setGeneration(2L);
     docker.resetWriteCount();
 
-    NodeOutcome<NetworkNodeStatus> second = ensure(dn, first);
+    PassReport<NetworkReport> second = ensure(dn, first);
 
     assertThat(second.report.phase).isEqualTo(Phase.Ready);
     assertThat(second.report.observedGeneration).isEqualTo(2L);

@@ -7,12 +7,12 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.network.NetworkRecreator.Outcome;
 import io.dockernet.operator.network.NetworkRecreator.Result;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.status.EventRecorder.Note;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ class ReplacementReportsTest {
 
   @Test
   void aFinishedReplacementIsReadyAndSaysWhatChangedAndWhoIsBack() {
-    NodeOutcome<NetworkNodeStatus> out =
+    PassReport<NetworkReport> out =
         after(
             Outcome.DONE,
             List.of("internal: false -> true"),
@@ -64,7 +64,7 @@ class ReplacementReportsTest {
     EndpointSnapshot lost = endpoint("tool", State.Lost);
     lost.message = "container removed";
 
-    NodeOutcome<NetworkNodeStatus> out = after(Outcome.DONE, List.of(), lost);
+    PassReport<NetworkReport> out = after(Outcome.DONE, List.of(), lost);
 
     assertThat(out.report.phase).isEqualTo(Phase.Ready);
     assertThat(out.notes).extracting(Note::reason).containsExactly("EndpointsLost");
@@ -75,8 +75,7 @@ class ReplacementReportsTest {
   void aRefusedChangeIsNotTriedAgainForThisGeneration() {
     dn.getMetadata().setGeneration(3L);
 
-    NodeOutcome<NetworkNodeStatus> out =
-        after(Outcome.ROLLED_BACK, List.of("internal: false -> true"));
+    PassReport<NetworkReport> out = after(Outcome.ROLLED_BACK, List.of("internal: false -> true"));
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("RecreateRefused");
@@ -94,7 +93,7 @@ class ReplacementReportsTest {
     assertThat(after(Outcome.ROLLBACK_FAILED, List.of()).report.reason).isEqualTo("RollbackFailed");
   }
 
-  private NodeOutcome<NetworkNodeStatus> after(
+  private PassReport<NetworkReport> after(
       Outcome outcome, List<String> differences, EndpointSnapshot... endpoints) {
     NetworkJournal journal = new NetworkJournal();
     journal.operation = "Recreate";

@@ -4,13 +4,13 @@ import static io.dockernet.operator.network.Networks.network;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.docker.FakeDockerGateway;
-import io.dockernet.operator.node.NodeOutcome;
+import io.dockernet.operator.node.PassReport;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +39,8 @@ final class ReplacementScenario {
   final Map<String, String> ids = new LinkedHashMap<>();
   final Map<String, Member> members = new LinkedHashMap<>();
   final Map<String, Seen> before = new LinkedHashMap<>();
-  NetworkNodeStatus report;
-  private NetworkNodeStatus saved;
+  NetworkReport report;
+  private NetworkReport saved;
 
   ReplacementScenario(List<Member> endpoints) {
     report = new NodeNetworkSync(docker).ensure(dn, null, uid -> false).report;
@@ -91,11 +91,11 @@ final class ReplacementScenario {
    * Runs passes of an agent whose gateway is {@code faulty(docker)} until the node settles; an
    * agent that dies is replaced by one without faults, started from the report as last saved.
    *
-   * @return the last pass's outcome
+   * @return the last pass's report
    */
-  NodeOutcome<NetworkNodeStatus> converge(UnaryOperator<DockerGateway> faulty) {
+  PassReport<NetworkReport> converge(UnaryOperator<DockerGateway> faulty) {
     DockerGateway gateway = faulty.apply(docker);
-    NodeOutcome<NetworkNodeStatus> out = null;
+    PassReport<NetworkReport> out = null;
     saved = report;
     for (int pass = 0; pass < 6; pass++) {
       NodeNetworkSync agent = new NodeNetworkSync(gateway);
@@ -113,7 +113,7 @@ final class ReplacementScenario {
   }
 
   private void save(NetworkJournal journal) {
-    NetworkNodeStatus pending = NetworkReports.base(dn, null);
+    NetworkReport pending = NetworkReports.base(dn, null);
     pending.networkId = saved == null ? null : saved.networkId;
     pending.refusedGeneration = saved == null ? null : saved.refusedGeneration;
     pending.journal = Serialization.clone(journal);

@@ -121,7 +121,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
   public <S extends NodeReport, R extends CustomResource<Void, S>> Optional<S> report(
       Class<R> type, String parent) {
     return Optional.ofNullable(
-            kube.resources(type).withName(NodeStates.nameFor(parent, NODE)).get())
+            kube.resources(type).withName(ReportStore.nameFor(parent, NODE)).get())
         .map(CustomResource::getStatus);
   }
 

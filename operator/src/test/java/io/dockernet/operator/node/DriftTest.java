@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -97,7 +97,7 @@ class DriftTest {
             .withUid(parent + "-uid")
             .endOwnerReference()
             .build());
-    var status = new NetworkNodeStatus();
+    var status = new NetworkReport();
     status.dockerNetwork = parent;
     status.phase = phase;
     state.setStatus(status);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ class LeftoversTest {
             .withLabels(labelNode == null ? Map.of() : Map.of(Keys.NODE_LABEL, labelNode))
             .build());
     if (statusNode != null) {
-      NetworkNodeStatus s = new NetworkNodeStatus();
+      NetworkReport s = new NetworkReport();
       s.nodeName = statusNode;
       r.setStatus(s);
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.NetworkNodeStatus;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -23,7 +23,7 @@ class ParentReportsTest {
     DockerNetworkNodeState ofADepartedNode = report("node-c", "uid-now");
     DockerNetworkNodeState noStatusYet = report(null, "uid-now");
 
-    List<NetworkNodeStatus> read =
+    List<NetworkReport> read =
         ParentReports.of(
             dn,
             List.of(own, ofAnEarlierOne, ofADepartedNode, noStatusYet),
@@ -41,7 +41,7 @@ class ParentReportsTest {
                 new OwnerReferenceBuilder().withName("one").withUid(ownerUid).build())
             .build());
     if (node != null) {
-      NetworkNodeStatus s = new NetworkNodeStatus();
+      NetworkReport s = new NetworkReport();
       s.nodeName = node;
       r.setStatus(s);
     }

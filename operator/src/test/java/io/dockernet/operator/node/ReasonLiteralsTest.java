@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * report can give is a constant of a reason enum, and with it a row of the README. A source scan:
  * every one-word CamelCase literal in network/, attachment/ and node/ is either a known word that
  * is not a report reason, or this fails. (The phase each reason comes with is checked where the
- * reports are made: {@code NodeOutcome.of} asserts it, so every test that produces a report checks
+ * reports are made: {@code PassReport.of} asserts it, so every test that produces a report checks
  * it.)
  */
 class ReasonLiteralsTest {

@@ -3,7 +3,7 @@ package io.dockernet.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dockernet.operator.api.v1alpha1.AttachmentNodeStatus;
+import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -77,10 +77,10 @@ class NodeSummaryTest {
 
   @Test
   void nodeWarningsOfCurrentReportsSurfaceWithTheNodesName() {
-    AttachmentNodeStatus current = attachmentReport("node-a", 2, "StaticAddressInIpRange: x");
-    AttachmentNodeStatus old = attachmentReport("node-b", 1, "OldWarning: y");
+    AttachmentReport current = attachmentReport("node-a", 2, "StaticAddressInIpRange: x");
+    AttachmentReport old = attachmentReport("node-b", 1, "OldWarning: y");
     NodeSummary s =
-        new NodeSummary.Builder<AttachmentNodeStatus>(2, null, WORDING)
+        new NodeSummary.Builder<AttachmentReport>(2, null, WORDING)
             .clock(clock(T0))
             .reports(List.of(current, old), AB)
             .desiredAreReporting()
@@ -163,9 +163,8 @@ class NodeSummaryTest {
     return r;
   }
 
-  private static AttachmentNodeStatus attachmentReport(
-      String node, long generation, String warning) {
-    AttachmentNodeStatus r = new AttachmentNodeStatus();
+  private static AttachmentReport attachmentReport(String node, long generation, String warning) {
+    AttachmentReport r = new AttachmentReport();
     fill(r, node, Phase.Ready, generation);
     r.warnings = List.of(warning);
     return r;

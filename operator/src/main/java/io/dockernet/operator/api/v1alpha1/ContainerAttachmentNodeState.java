@@ -28,4 +28,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class ContainerAttachmentNodeState extends CustomResource<Void, AttachmentNodeStatus> {}
+public class ContainerAttachmentNodeState extends CustomResource<Void, AttachmentReport> {}

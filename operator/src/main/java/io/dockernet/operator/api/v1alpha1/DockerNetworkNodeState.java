@@ -30,4 +30,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class DockerNetworkNodeState extends CustomResource<Void, NetworkNodeStatus> {}
+public class DockerNetworkNodeState extends CustomResource<Void, NetworkReport> {}

@@ -24,14 +24,14 @@ import java.util.function.Supplier;
  * Writes one node's report objects (one per parent and node). Only this node's agent writes them,
  * with its own field manager, so reports of different nodes never overwrite each other.
  */
-public final class NodeStates {
+public final class ReportStore {
 
   private final KubernetesClient client;
   private final String nodeName;
   private final String fieldManager;
   private final Supplier<Optional<Engine>> engine;
 
-  public NodeStates(KubernetesClient client, String nodeName) {
+  public ReportStore(KubernetesClient client, String nodeName) {
     this(client, nodeName, Optional::empty);
   }
 
@@ -39,7 +39,7 @@ public final class NodeStates {
    * @param engine the node's Docker Engine as last negotiated (no call to Docker), stamped on every
    *     report so that `kubectl get` shows which Engine and API version each node speaks
    */
-  public NodeStates(KubernetesClient client, String nodeName, Supplier<Optional<Engine>> engine) {
+  public ReportStore(KubernetesClient client, String nodeName, Supplier<Optional<Engine>> engine) {
     this.client = client;
     this.nodeName = nodeName;
     this.fieldManager = Keys.AGENT_FIELD_MANAGER_PREFIX + nodeName;

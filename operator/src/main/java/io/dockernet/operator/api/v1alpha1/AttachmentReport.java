@@ -8,7 +8,7 @@ import java.util.List;
 /** Where one container is plugged in on one node (`docker inspect`, `brctl show`). */
 @JsonClassDescription("Where the container is plugged in on this node, as its agent saw it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AttachmentNodeStatus extends NodeReport {
+public class AttachmentReport extends NodeReport {
 
   @JsonPropertyDescription("The ContainerAttachment this report belongs to.")
   public String containerAttachment;

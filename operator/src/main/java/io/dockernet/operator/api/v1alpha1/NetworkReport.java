@@ -9,7 +9,7 @@ import java.util.List;
 @JsonClassDescription(
     "What this node's Docker daemon has for the DockerNetwork, as its agent saw it.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class NetworkNodeStatus extends NodeReport {
+public class NetworkReport extends NodeReport {
 
   @JsonPropertyDescription("The DockerNetwork this report belongs to.")
   public String dockerNetwork;
