@@ -78,7 +78,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
   @Override
   public Engine engine() {
-    return calls.call("negotiate", requests::negotiated);
+    // Asked on every pass: only a real request to the daemon is a timed call.
+    return requests.settled().orElseGet(() -> calls.call("negotiate", requests::negotiated));
   }
 
   @Override

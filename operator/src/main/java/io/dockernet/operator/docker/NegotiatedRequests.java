@@ -51,6 +51,12 @@ final class NegotiatedRequests implements AutoCloseable {
     renegotiate = true;
   }
 
+  /** The Engine negotiated, while no new negotiation is due: answered without a request. */
+  Optional<Engine> settled() {
+    Engine known = engine;
+    return known != null && !renegotiate ? Optional.of(known) : Optional.empty();
+  }
+
   /**
    * The Engine as negotiated, asking the daemon first when that is due. Throws {@link
    * EngineUnsupportedException} while the daemon speaks no version this operator does, asking again
