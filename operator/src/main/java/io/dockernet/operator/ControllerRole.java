@@ -3,6 +3,7 @@ package io.dockernet.operator;
 import io.dockernet.operator.attachment.ContainerAttachmentSummaryReconciler;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.ClusterNodes;
 import io.dockernet.operator.node.DepartedNodeCollector;
 import io.dockernet.operator.node.LiveAgents;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -61,12 +62,15 @@ final class ControllerRole implements AutoCloseable {
     resources.add(agents);
     // Listed before the summaries start, so none is written as if no agent lived.
     Operators.startWatching(agents::start, "the agents' heartbeat Leases");
-    departedNodes = new DepartedNodeCollector(client, DepartedNodeCollector.SWEEP_INTERVAL);
+    ClusterNodes nodes = new ClusterNodes(client);
+    resources.add(nodes);
+    Operators.startWatching(nodes::start, "Nodes");
+    departedNodes = new DepartedNodeCollector(client, nodes, DepartedNodeCollector.SWEEP_INTERVAL);
     resources.add(departedNodes);
-    Operators.startWatching(departedNodes::start, "Nodes");
     operator = Operators.create(client, leaderElection(config), config.reconcileThreads(), metrics);
-    operator.register(new DockerNetworkSummaryReconciler(agents), Operators::leanCache);
-    operator.register(new ContainerAttachmentSummaryReconciler(agents), Operators::leanCache);
+    operator.register(new DockerNetworkSummaryReconciler(agents, nodes), Operators::leanCache);
+    operator.register(
+        new ContainerAttachmentSummaryReconciler(agents, nodes), Operators::leanCache);
     operator.start();
   }
 

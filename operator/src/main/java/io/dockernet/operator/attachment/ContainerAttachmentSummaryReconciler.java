@@ -5,8 +5,9 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentStatus;
 import io.dockernet.operator.logging.LogContext;
+import io.dockernet.operator.node.ClusterNodes;
+import io.dockernet.operator.node.EveryPrimaryEventSource;
 import io.dockernet.operator.node.LiveAgents;
-import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.SelectedNodes;
@@ -20,7 +21,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Set;
 
@@ -38,18 +38,21 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
   public static final String NAME = "containerattachment-summary";
 
   private final LiveAgents agents;
-  private InformerEventSource<Node, ContainerAttachment> nodes;
+  private final ClusterNodes nodes;
 
-  public ContainerAttachmentSummaryReconciler(LiveAgents agents) {
+  public ContainerAttachmentSummaryReconciler(LiveAgents agents, ClusterNodes nodes) {
     this.agents = agents;
+    this.nodes = nodes;
   }
 
   @Override
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
-    nodes = NodeEventSources.allNodes(context);
     var reports = NodeEventSources.allReports(context, ContainerAttachmentNodeState.class);
-    return List.of(nodes, reports, new LiveAgentsEventSource<>(agents, context));
+    return List.of(
+        reports,
+        new EveryPrimaryEventSource<>("nodes", nodes::onSelectionChange, context),
+        new EveryPrimaryEventSource<>("live-agents", agents::addListener, context));
   }
 
   @Override
@@ -59,7 +62,7 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
       return UpdateControl.noUpdate();
     }
     try (LogContext logged = LogContext.of(ca, null)) {
-      List<Node> cluster = nodes.list().toList();
+      List<Node> cluster = nodes.list();
       LiveAgents.Snapshot live = agents.snapshot();
       ContainerAttachmentStatus status =
           summarise(

@@ -5,8 +5,9 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkStatus;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.logging.LogContext;
+import io.dockernet.operator.node.ClusterNodes;
+import io.dockernet.operator.node.EveryPrimaryEventSource;
 import io.dockernet.operator.node.LiveAgents;
-import io.dockernet.operator.node.LiveAgentsEventSource;
 import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.SelectedNodes;
@@ -20,7 +21,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Set;
 
@@ -44,18 +44,21 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
           "no node with a live agent matches nodeSelector, so no node has the network");
 
   private final LiveAgents agents;
-  private InformerEventSource<Node, DockerNetwork> nodes;
+  private final ClusterNodes nodes;
 
-  public DockerNetworkSummaryReconciler(LiveAgents agents) {
+  public DockerNetworkSummaryReconciler(LiveAgents agents, ClusterNodes nodes) {
     this.agents = agents;
+    this.nodes = nodes;
   }
 
   @Override
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
-    nodes = NodeEventSources.allNodes(context);
     var reports = NodeEventSources.allReports(context, DockerNetworkNodeState.class);
-    return List.of(nodes, reports, new LiveAgentsEventSource<>(agents, context));
+    return List.of(
+        reports,
+        new EveryPrimaryEventSource<>("nodes", nodes::onSelectionChange, context),
+        new EveryPrimaryEventSource<>("live-agents", agents::addListener, context));
   }
 
   @Override
@@ -64,7 +67,7 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
       return UpdateControl.noUpdate();
     }
     try (LogContext logged = LogContext.of(dn, null)) {
-      List<Node> cluster = nodes.list().toList();
+      List<Node> cluster = nodes.list();
       LiveAgents.Snapshot live = agents.snapshot();
       DockerNetworkStatus status =
           summarise(

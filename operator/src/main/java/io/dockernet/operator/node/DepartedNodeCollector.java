@@ -1,6 +1,5 @@
 package io.dockernet.operator.node;
 
-import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
@@ -8,11 +7,8 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -46,36 +42,19 @@ public final class DepartedNodeCollector implements AutoCloseable {
   private final ScheduledExecutorService worker = DaemonThreads.single("departed-nodes");
   private final AtomicBoolean queued = new AtomicBoolean();
   private final AtomicBoolean leading = new AtomicBoolean();
-  private volatile SharedIndexInformer<Node> nodes;
+  private final ClusterNodes nodes;
 
-  public DepartedNodeCollector(KubernetesClient client, Duration sweepInterval) {
+  public DepartedNodeCollector(
+      KubernetesClient client, ClusterNodes nodes, Duration sweepInterval) {
     this.client = client;
+    this.nodes = nodes;
     this.sweepInterval = sweepInterval;
-  }
-
-  /**
-   * Starts watching Nodes; returns once they are listed. Nothing is collected until {@link #lead}.
-   */
-  public void start() {
-    SharedIndexInformer<Node> informer = client.nodes().runnableInformer(0);
-    informer.itemStore(new CacheWithoutManagedFields<>());
-    informer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Node node) {}
-
-          @Override
-          public void onUpdate(Node before, Node after) {}
-
-          @Override
-          public void onDelete(Node node, boolean finalStateUnknown) {
-            if (leading.get()) {
-              request();
-            }
+    nodes.onDeparture(
+        () -> {
+          if (leading.get()) {
+            request();
           }
         });
-    nodes = informer;
-    informer.run();
   }
 
   /** This replica leads from now on: collect now, on every Node deletion, and every interval. */
@@ -127,9 +106,7 @@ public final class DepartedNodeCollector implements AutoCloseable {
     List<P> parents = client.resources(parentType).list().getItems();
     List<R> reports = client.resources(reportType).list().getItems();
     Set<String> present =
-        nodes.getStore().list().stream()
-            .map(n -> n.getMetadata().getName())
-            .collect(Collectors.toSet());
+        nodes.list().stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     if (present.isEmpty()) {
       // Far more likely a watch that lost its Nodes than every node gone at once; an empty
       // cluster loses nothing by waiting for one to join.
@@ -164,8 +141,5 @@ public final class DepartedNodeCollector implements AutoCloseable {
   public void close() {
     leading.set(false);
     worker.shutdownNow();
-    if (nodes != null) {
-      nodes.close();
-    }
   }
 }

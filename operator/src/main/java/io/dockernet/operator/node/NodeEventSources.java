@@ -57,19 +57,6 @@ public final class NodeEventSources {
         context);
   }
 
-  /** Every Node; a node joining, leaving or changing labels can change any summary. */
-  public static <P extends HasMetadata> InformerEventSource<Node, P> allNodes(
-      EventSourceContext<P> context) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Node.class, context.getPrimaryResourceClass())
-            .withName("nodes")
-            .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
-            .withOnUpdateFilter(NodeEventSources::labelsChanged)
-            .withItemStore(new CacheWithoutManagedFields<>())
-            .build(),
-        context);
-  }
-
   /** Every node's report objects of one kind, mapped to their parents by owner reference. */
   public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> allReports(
       EventSourceContext<P> context, Class<R> reportType) {

@@ -17,6 +17,7 @@ import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.metrics.OperatorMetrics;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.network.DockerNetworkSummaryReconciler;
+import io.dockernet.operator.node.ClusterNodes;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.testbed.HelmChart;
@@ -640,8 +641,9 @@ class HelmChartTest {
         operator.register(new DockerNetworkAgentReconciler(agent));
         operator.register(new ContainerAttachmentAgentReconciler(agent));
         LiveAgents agents = new LiveAgents(client, "default", Clock.systemUTC());
-        operator.register(new DockerNetworkSummaryReconciler(agents));
-        operator.register(new ContainerAttachmentSummaryReconciler(agents));
+        ClusterNodes nodes = new ClusterNodes(client);
+        operator.register(new DockerNetworkSummaryReconciler(agents, nodes));
+        operator.register(new ContainerAttachmentSummaryReconciler(agents, nodes));
 
         DockerNetwork probe = new DockerNetwork();
         probe.setMetadata(new ObjectMetaBuilder().withName("probe").withGeneration(1L).build());
