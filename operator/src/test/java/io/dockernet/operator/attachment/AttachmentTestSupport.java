@@ -308,10 +308,10 @@ final class AttachmentTestSupport {
     }
   }
 
-  /** Reconciliations of ContainerAttachments an operator instance ran, by report (null: all). */
-  static long reconciles(MeterRegistry metrics, String report) {
+  /** Reconciliations of ContainerAttachments an operator instance ran, by outcome (null: all). */
+  static long reconciles(MeterRegistry metrics, String outcome) {
     return metrics.find("dockernet.reconcile").tag("kind", "ContainerAttachment").timers().stream()
-        .filter(t -> report == null || report.equals(t.getId().getTag("report")))
+        .filter(t -> outcome == null || outcome.equals(t.getId().getTag("outcome")))
         .mapToLong(Timer::count)
         .sum();
   }
