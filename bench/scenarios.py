@@ -817,13 +817,14 @@ def _timings(b):
                 m, "reconciliations_execution_duration_seconds", "controller_name"
             ),
             "docker": timer_totals(m, "dockernet_docker_api_call_seconds", "operation"),
+            "kubernetes": timer_totals(m, "dockernet_kubernetes_write_seconds", "operation"),
         }
     return out
 
 
 def _accumulate(acc, before, after):
     for who in after:
-        for part in ("reconcile", "docker"):
+        for part in ("reconcile", "docker", "kubernetes"):
             for key, (count, secs) in after[who][part].items():
                 c0, s0 = before.get(who, {}).get(part, {}).get(key, [0, 0])
                 if count - c0:

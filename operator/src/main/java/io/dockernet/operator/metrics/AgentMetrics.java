@@ -65,6 +65,19 @@ public final class AgentMetrics {
         .record(took);
   }
 
+  /**
+   * One of the agent's writes to the API server ({@code operation}: finalizer, report): the part of
+   * a reconcile that is neither Docker nor the agent's own work.
+   */
+  public void kubernetesWrite(String operation, Duration took) {
+    Timer.builder("dockernet.kubernetes.write")
+        .description("One write of this node's agent to the API server")
+        .tag("kind", kind)
+        .tag("operation", operation)
+        .register(registry)
+        .record(took);
+  }
+
   /** Notes when a generation was first seen, so its apply latency can be measured. */
   public void seen(String name, long generation) {
     pending.compute(

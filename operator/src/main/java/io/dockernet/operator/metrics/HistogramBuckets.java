@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * About a dozen histogram buckets per timer, placed where the latencies it measures fall, instead
  * of Micrometer's 69 percentile buckets (× operations × outcomes × pods in Prometheus): a Docker
- * call takes milliseconds, a reconcile tens to hundreds of them (docs/benchmarks.md), a change
- * reaching Docker up to minutes when it waits for backoff or a daemon.
+ * call or a Kubernetes write takes milliseconds, a reconcile tens to hundreds of them
+ * (docs/benchmarks.md), a change reaching Docker up to minutes when it waits for backoff or a
+ * daemon.
  */
 public final class HistogramBuckets implements MeterFilter {
 
@@ -29,6 +30,7 @@ public final class HistogramBuckets implements MeterFilter {
   private static final Map<String, Duration[]> BY_NAME =
       Map.of(
           "dockernet.docker.api.call", DOCKER_CALL,
+          "dockernet.kubernetes.write", DOCKER_CALL,
           "dockernet.reconcile", RECONCILE,
           "dockernet.apply.latency", APPLY,
           // JOSDK's own timer: a whole reconcile, the controller's included.

@@ -164,8 +164,10 @@ public final class AgentPass<
       PassReport<S> out = kind.release(primary, context, pending.stored(), pending, why);
       agent.events().record(primary, out.notes);
       if (out.released) {
-        agent.reportStore().delete(reportKind.type(), primary.getMetadata().getName());
-        NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer);
+        timed("report", () -> agent.reportStore().delete(reportKind.type(), name(primary)));
+        timed(
+            "finalizer",
+            () -> NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer));
       } else {
         pending.write(out);
       }
@@ -174,7 +176,10 @@ public final class AgentPass<
     if (pending.latest == null && !held && !kind.joins(primary)) {
       return null;
     }
-    if (!held && !NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName())) {
+    if (!held
+        && !timed(
+            "finalizer",
+            () -> NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName()))) {
       return null; // deleted meanwhile: make nothing on its behalf
     }
     PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
@@ -201,10 +206,43 @@ public final class AgentPass<
   }
 
   private R write(P primary, PassReport<S> out, R previous) {
-    return agent
-        .reportStore()
-        .write(
-            reportKind.factory(), primary, reportKind.parentLabel(), out.report, previous, reports);
+    long started = System.nanoTime();
+    R stored =
+        agent
+            .reportStore()
+            .write(
+                reportKind.factory(),
+                primary,
+                reportKind.parentLabel(),
+                out.report,
+                previous,
+                reports);
+    if (stored != previous) { // the same report is not written again
+      metrics.kubernetesWrite("report", Duration.ofNanos(System.nanoTime() - started));
+    }
+    return stored;
+  }
+
+  private <T> T timed(String write, Supplier<T> request) {
+    long started = System.nanoTime();
+    try {
+      return request.get();
+    } finally {
+      metrics.kubernetesWrite(write, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  private void timed(String write, Runnable request) {
+    timed(
+        write,
+        () -> {
+          request.run();
+          return null;
+        });
+  }
+
+  private static String name(HasMetadata primary) {
+    return primary.getMetadata().getName();
   }
 
   @SuppressWarnings("unchecked")
