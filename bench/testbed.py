@@ -2,7 +2,6 @@
 operator processes, their metrics and their CPU/RSS, and the machine's load."""
 
 import fcntl
-import json
 import os
 import re
 import signal
@@ -245,26 +244,12 @@ class ControlPlane:
         )
 
     def install(self, crd_dir, nodes):
-        self.kubectl_run("apply", "--server-side", "-f", crd_dir)
-        self.kubectl_run("wait", "--for", "condition=established", "--timeout=60s", "crd", "--all")
-        docs = []
-        for node in nodes:
-            docs.append(
-                json.dumps(
-                    {
-                        "apiVersion": "v1",
-                        "kind": "Node",
-                        "metadata": {
-                            "name": node,
-                            "labels": {
-                                "kubernetes.io/hostname": node,
-                                "kubernetes.io/os": "linux",
-                            },
-                        },
-                    }
-                )
-            )
-        self.kubectl_run("apply", "-f", "-", input_text="\n---\n".join(docs))
+        """The CRDs and one Node object per node: hack/control-plane.sh install."""
+        subprocess.run(
+            ["bash", f"{self.repo}/hack/control-plane.sh", "install", *nodes],
+            env=dict(self.env, DOCKERNET_CRD_DIR=crd_dir),
+            check=True,
+        )
 
 
 # -- operator processes ------------------------------------------------------------------------

@@ -6,6 +6,10 @@
 # Usage:
 #   hack/control-plane.sh start    start etcd and kube-apiserver; writes the kubeconfig path on stdout
 #   hack/control-plane.sh stop     stop both and delete their data
+#   hack/control-plane.sh install NODE...
+#                                  apply the chart's CRDs and register each NODE as a Node object
+#                                  (what a kubelet would do), then wait for the CRDs to be served;
+#                                  DOCKERNET_CRD_DIR overrides where the CRDs are read from
 #
 # State: ${DOCKERNET_CP_DIR:-/var/lib/dockernet-quickstart}/{etcd,certs,kubeconfig,*.log,*.pid}
 set -euo pipefail
@@ -115,8 +119,31 @@ KUBECONFIG
   die "kube-apiserver did not become ready (log: $DIR/kube-apiserver.log)"
 }
 
+# The quickstart and the bench both install this way (the integration tests through fabric8).
+install() {
+  local kubectl=("$BIN/kubectl" --kubeconfig "$DIR/kubeconfig")
+  local crds node
+  crds=${DOCKERNET_CRD_DIR:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/helm/dockernet-operator/crds/"}
+  "${kubectl[@]}" apply --server-side -f "$crds" >/dev/null
+  for node in "$@"; do
+    "${kubectl[@]}" apply -f - >/dev/null <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: ${node}
+  labels: {kubernetes.io/hostname: ${node}, kubernetes.io/os: linux}
+NODE
+  done
+  "${kubectl[@]}" wait --for condition=established --timeout=60s crd --all >/dev/null
+  log "CRDs installed; nodes registered: $*"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) die "usage: $0 start|stop" ;;
+  install)
+    shift
+    install "$@"
+    ;;
+  *) die "usage: $0 start|stop|install NODE..." ;;
 esac

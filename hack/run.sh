@@ -69,15 +69,7 @@ DOCKER=$(dirname "$SOCKET")/docker
 [ -x "$DOCKER" ] || DOCKER=/usr/bin/docker
 
 step "installing the CRDs and registering node-a"
-"$KUBECTL" apply -f helm/dockernet-operator/crds/
-"$KUBECTL" apply -f - <<NODE
-apiVersion: v1
-kind: Node
-metadata:
-  name: node-a
-  labels: {kubernetes.io/hostname: node-a}
-NODE
-"$KUBECTL" wait --for condition=established --timeout=60s crd --all >/dev/null
+bash hack/control-plane.sh install node-a
 
 step "starting the operator (agent + controller roles)"
 mkdir -p "$STATE"
