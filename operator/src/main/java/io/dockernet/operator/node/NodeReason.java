@@ -33,9 +33,11 @@ public enum NodeReason implements ReportReason {
   UnsupportedByEngine(
       Phase.Error,
       """
-      the object asks for something the node's Engine would silently ignore (an IPv6-only network
-      before 28.0, bridge gateway mode `routed` before 27.0, ...); the message names the feature and
-      the Engine and API version that has it. Nothing was created on that node. Upgrade the Engine,
+      the object asks for something the node's Engine would silently ignore or get wrong (an
+      IPv6-only network before 28.0, bridge gateway mode `routed` before 27.0, an IPv6 `ipRange` of
+      /64 before 27.2 or wider before 28.0, endpoint driver option
+      `com.docker.network.endpoint.sysctls` before 27.0, ...); the message names the feature and the
+      Engine and API version that has it. Nothing was created on that node. Upgrade the Engine,
       or keep the feature to nodes that have it (`nodeSelector`)
       """),
   Deleted(
