@@ -1,7 +1,6 @@
 package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.api.v1alpha1.AttachmentReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.AttachmentPlan.ClaimOnNode;
 import io.dockernet.operator.attachment.AttachmentPlan.Report;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Claim;
@@ -41,7 +40,6 @@ final class AddressConflicts {
       Claim claim = onNode.claim();
       if (onNode.containerId().equals(c.id())) {
         return new Report(
-            Phase.Conflict,
             AttachmentReason.DuplicateAttachment,
             "ContainerAttachment "
                 + claim.attachment()
@@ -61,7 +59,6 @@ final class AddressConflicts {
               && EndpointOwnership.ours(previous, c.id())
               && DesiredEndpoint.differences(desired, current).isEmpty();
       return new Report(
-          Phase.Conflict,
           AttachmentReason.AddressClaimed,
           address
               + " on network "

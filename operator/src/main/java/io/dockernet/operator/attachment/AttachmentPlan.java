@@ -3,7 +3,6 @@ package io.dockernet.operator.attachment;
 import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Claim;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
@@ -44,10 +43,9 @@ final class AttachmentPlan {
   sealed interface Decision {}
 
   /** Nothing to change in Docker: report this. {@code release}: give back our endpoint first. */
-  record Report(Phase phase, AttachmentReason reason, String message, boolean release)
-      implements Decision {
-    Report(Phase phase, AttachmentReason reason, String message) {
-      this(phase, reason, message, false);
+  record Report(AttachmentReason reason, String message, boolean release) implements Decision {
+    Report(AttachmentReason reason, String message) {
+      this(reason, message, false);
     }
   }
 
@@ -82,21 +80,18 @@ final class AttachmentPlan {
     ContainerInfo c = observed.container();
     if (c == null) {
       return new Report(
-          Phase.Waiting,
           AttachmentReason.ContainerNotFound,
           "no container " + containerName + " on this node (yet); it is attached when it appears");
     }
     String mode = c.networkMode() == null ? "default" : c.networkMode();
     if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")) {
       return new Report(
-          Phase.Error,
           AttachmentReason.IncompatibleNetworkMode,
           incompatible(c.name(), mode, observed.namespaceOwner()));
     }
     if (!target.declared()) {
       if (NOT_ATTACHABLE.contains(networkName)) {
         return new Report(
-            Phase.Error,
             AttachmentReason.NotAttachable,
             "Docker's "
                 + networkName
@@ -105,19 +100,15 @@ final class AttachmentPlan {
                 + networkName
                 + ")");
       }
-      return new Report(
-          Phase.Waiting, AttachmentReason.NetworkNotFound, "no DockerNetwork named " + networkName);
+      return new Report(AttachmentReason.NetworkNotFound, "no DockerNetwork named " + networkName);
     }
     if (target.deleting()) {
       return new Report(
-          Phase.Waiting,
-          AttachmentReason.NetworkDeleting,
-          "DockerNetwork " + networkName + " is being deleted");
+          AttachmentReason.NetworkDeleting, "DockerNetwork " + networkName + " is being deleted");
     }
     NetworkInfo net = observed.network();
     if (net == null) {
       return new Report(
-          Phase.Waiting,
           AttachmentReason.NetworkNotOnNode,
           "Docker network "
               + target.dockerName()
@@ -129,7 +120,7 @@ final class AttachmentPlan {
     StaticAddresses.Verdict verdict =
         StaticAddresses.check(desired, net, target.configuredSubnets());
     if (verdict.refused()) {
-      return new Report(Phase.Error, verdict.refusal(), verdict.message());
+      return new Report(verdict.refusal(), verdict.message());
     }
     ContainerEndpoint current = c.networks().get(net.name());
     Report lost =
@@ -147,7 +138,6 @@ final class AttachmentPlan {
       String taker = c.running() ? null : AddressConflicts.holderOf(net, c.id(), desired);
       if (taker != null) {
         return new Report(
-            Phase.Conflict,
             AttachmentReason.AddressTaken,
             AddressConflicts.addressOf(desired)
                 + " on network "
@@ -165,9 +155,7 @@ final class AttachmentPlan {
     String holder = AddressConflicts.holderOf(net, c.id(), desired);
     if (holder != null) {
       return new Report(
-          Phase.Conflict,
-          AttachmentReason.AddressInUse,
-          AddressConflicts.inUse(desired, net.name(), holder));
+          AttachmentReason.AddressInUse, AddressConflicts.inUse(desired, net.name(), holder));
     }
     if (current == null) {
       return new Connect(desired, verdict.warnings());
@@ -191,7 +179,6 @@ final class AttachmentPlan {
             && Instant.parse(previous.lastTransitionTime).plus(RECREATE_PATIENCE).isBefore(now);
     if (waitingLong) {
       return new Report(
-          Phase.Error,
           AttachmentReason.NetworkRecreateStalled,
           "Docker network "
               + net.name()
@@ -201,7 +188,6 @@ final class AttachmentPlan {
               + " until it is finished");
     }
     return new Report(
-        Phase.Pending,
         AttachmentReason.NetworkRecreating,
         "Docker network " + net.name() + " is being replaced; connecting once it is back");
   }

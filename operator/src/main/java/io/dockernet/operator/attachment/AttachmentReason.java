@@ -18,18 +18,21 @@ public enum AttachmentReason implements ReportReason {
       """),
   Configured(
       Phase.Ready,
+      "stopped container, connected for its start",
       """
       the container is stopped and connected anyway, so that its address is in place before it
       starts: Docker gives it the declared endpoint when it does
       """),
   Connecting(
       Phase.Pending,
+      "journaled, Docker being asked",
       """
       the connect is journaled in the report and Docker is being asked; if it stays, the agent
       stopped in between, and the next pass finishes it (or puts back the endpoint it replaced)
       """),
   NetworkRecreating(
       Phase.Pending,
+      "its network is being replaced",
       """
       its network is being replaced on that node; the attachment changes nothing on it meanwhile and
       connects (or lets go) once the network is back
@@ -73,12 +76,14 @@ public enum AttachmentReason implements ReportReason {
       """),
   AddressInUse(
       Phase.Conflict,
+      "names the container holding it",
       """
       another container holds the static address; the message names it. The attachment takes the
       address once it is freed
       """),
   AddressTaken(
       Phase.Conflict,
+      "a stopped container's address is used by another",
       """
       the container is stopped, and another container now holds its static address on the network:
       Docker will refuse to start it until the address is free. Stop or disconnect the other
@@ -106,6 +111,7 @@ public enum AttachmentReason implements ReportReason {
       """),
   IncompatibleNetworkMode(
       Phase.Error,
+      "host, none, container:X: names the mode and the sharing container",
       """
       the container runs with `--network host`, `none` or `container:<other>` and cannot be
       connected to other networks; the message names the mode and, for `container:`, the container
@@ -114,6 +120,7 @@ public enum AttachmentReason implements ReportReason {
       """),
   NotAttachable(
       Phase.Error,
+      "Docker's `host`/`none` network",
       """
       `spec.network` is Docker's `host` or `none` network, which take no `docker network connect`: a
       container joins them only when it is created (`docker run --network host`). Not retried until
@@ -163,18 +170,21 @@ public enum AttachmentReason implements ReportReason {
       """),
   AddressReserved(
       Phase.Error,
+      "aux address",
       """
       the static address is one of the network's `auxAddresses` (the message names it); choose
       another
       """),
   ConnectRejected(
       Phase.Error,
+      "the previous endpoint was put back",
       """
       Docker refused the connect; the message has its answer. On a reconnect (changed spec) the
       previous endpoint was put back as it was. Retried with backoff
       """),
   ReconnectFailed(
       Phase.Error,
+      "and putting the previous endpoint back failed: kept in `journal`, retried",
       """
       Docker refused the changed endpoint, and putting the previous one back failed too; the message
       has both answers. The previous endpoint is kept in the report's `journal`, and the agent
@@ -182,6 +192,7 @@ public enum AttachmentReason implements ReportReason {
       """),
   NetworkRecreateStalled(
       Phase.Error,
+      "its network's replacement has taken over 5 minutes",
       """
       its network has been in replacement for over 5 minutes, and nothing is connected until it is
       finished; the DockerNetwork's report for that node says what holds it up
@@ -222,16 +233,27 @@ public enum AttachmentReason implements ReportReason {
       """);
 
   private final Phase phase;
+  private final String summary;
   private final String help;
 
   AttachmentReason(Phase phase, String help) {
+    this(phase, "", help);
+  }
+
+  AttachmentReason(Phase phase, String summary, String help) {
     this.phase = phase;
+    this.summary = summary;
     this.help = ReportReason.paragraph(help);
   }
 
   @Override
   public Phase phase() {
     return phase;
+  }
+
+  @Override
+  public String summary() {
+    return summary;
   }
 
   @Override

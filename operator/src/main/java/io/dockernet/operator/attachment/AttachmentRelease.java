@@ -94,7 +94,6 @@ final class AttachmentRelease {
       ContainerAttachment ca, ContainerInfo c, AttachmentReport previous, String network) {
     return PassReport.of(
         EndpointOwnership.identityOf(AttachmentReports.base(ca, c), previous),
-        Phase.Pending,
         AttachmentReason.NetworkRecreating,
         "Docker network " + network + " is being replaced; releasing after");
   }
@@ -122,7 +121,6 @@ final class AttachmentRelease {
     } catch (DockerConflictException | DockerRejectedException e) {
       return PassReport.of(
           EndpointOwnership.identityOf(done.report, previous),
-          Phase.Error,
           AttachmentReason.DisconnectRejected,
           "Docker refused: " + e.getMessage());
     }

@@ -2,7 +2,6 @@ package io.dockernet.operator.attachment;
 
 import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
@@ -133,10 +132,7 @@ final class AttachmentReports {
       message += "; warning: " + String.join("; ", all);
     }
     return PassReport.of(
-        base,
-        Phase.Ready,
-        c.running() ? AttachmentReason.Attached : AttachmentReason.Configured,
-        message);
+        base, c.running() ? AttachmentReason.Attached : AttachmentReason.Configured, message);
   }
 
   static String describeAddress(ContainerEndpoint e) {

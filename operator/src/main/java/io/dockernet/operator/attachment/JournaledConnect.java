@@ -60,7 +60,6 @@ final class JournaledConnect {
             () ->
                 PassReport.of(
                     base,
-                    Phase.Pending,
                     AttachmentReason.NetworkRecreating,
                     "Docker network "
                         + net.name()
@@ -147,10 +146,7 @@ final class JournaledConnect {
     } catch (DockerNotFoundException e) {
       base.journal = putBack == null ? null : journal;
       return PassReport.of(
-          base,
-          Phase.Pending,
-          AttachmentReason.Vanished,
-          "container or network went away: " + e.getMessage());
+          base, AttachmentReason.Vanished, "container or network went away: " + e.getMessage());
     }
     base.journal = null;
     ContainerInfo after = docker.findContainer(c.id()).orElse(c);
@@ -158,7 +154,6 @@ final class JournaledConnect {
     if (endpoint == null) {
       return PassReport.of(
           base,
-          Phase.Pending,
           AttachmentReason.NotVerified,
           "connected " + c.name() + " to " + net.name() + " but Docker does not report it yet");
     }
@@ -207,8 +202,6 @@ final class JournaledConnect {
         e instanceof DockerConflictException
             ? AddressConflicts.holderOf(docker.findNetwork(net.id()).orElse(net), c.id(), request)
             : null;
-    Phase phase =
-        taker != null || e instanceof DockerConflictException ? Phase.Conflict : Phase.Error;
     AttachmentReason reason =
         taker != null
             ? AttachmentReason.AddressInUse
@@ -222,7 +215,7 @@ final class JournaledConnect {
     if (putBack == null) {
       base.journal = null;
       base.networkId = null;
-      return PassReport.of(base, phase, reason, message);
+      return PassReport.of(base, reason, message);
     }
     try {
       NetworkInfo now = docker.findNetwork(net.id()).orElse(net);
@@ -239,7 +232,6 @@ final class JournaledConnect {
       }
       return PassReport.of(
               base,
-              phase,
               reason,
               message + "; the previous endpoint of " + c.name() + " was put back as it was")
           .warning(reason, message + "; the previous endpoint was put back");
@@ -247,7 +239,6 @@ final class JournaledConnect {
       // The journal stays: the next pass tries the change, then the way back, again.
       return PassReport.of(
           base,
-          Phase.Error,
           AttachmentReason.ReconnectFailed,
           message
               + "; putting the previous endpoint back failed too ("

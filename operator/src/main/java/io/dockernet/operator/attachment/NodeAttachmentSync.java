@@ -133,7 +133,7 @@ final class NodeAttachmentSync {
       } else if (base.journal != null && base.journal.previous != null && current == null) {
         connecting.putBackAfterInterruptedReconnect(target, c, net, base);
       }
-      return PassReport.of(base, r.phase(), r.reason(), r.message());
+      return PassReport.of(base, r.reason(), r.message());
     }
     if (decision instanceof AsDeclared d) {
       base.journal = null;

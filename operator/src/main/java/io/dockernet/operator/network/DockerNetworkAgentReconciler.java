@@ -7,7 +7,6 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.Overview;
 import io.dockernet.operator.metrics.AgentMetrics;
@@ -204,7 +203,7 @@ public class DockerNetworkAgentReconciler
               : "Docker refused the new network ("
                   + journal.rollback
                   + "); putting the old one back as it was";
-      reports.write(PassReport.of(report, Phase.Pending, NetworkReason.Replacing, what));
+      reports.write(PassReport.of(report, NetworkReason.Replacing, what));
     }
   }
 

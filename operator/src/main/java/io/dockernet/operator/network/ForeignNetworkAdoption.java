@@ -7,7 +7,6 @@ import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.network.NetworkRecreator.JournalStore;
@@ -52,7 +51,6 @@ final class ForeignNetworkAdoption {
         PassReport<NetworkReport> out =
             PassReport.of(
                 base(dn, actual),
-                Phase.Conflict,
                 NetworkReason.NetworkMismatch,
                 "existing Docker network "
                     + desired.name()
@@ -79,7 +77,6 @@ final class ForeignNetworkAdoption {
       default -> {
         return PassReport.of(
             base(dn, actual),
-            Phase.Conflict,
             NetworkReason.NetworkExists,
             "a Docker network named "
                 + desired.name()

@@ -5,7 +5,6 @@ import static io.dockernet.operator.network.NetworkReports.ready;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerConflictException;
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
@@ -76,7 +75,6 @@ final class NetworkCreation {
       // Not the admin's network, not ours, but one the Engine lost track of.
       return PassReport.of(
           base(dn, null),
-          Phase.Error,
           NetworkReason.StaleEngineNetwork,
           "Docker refused: "
               + e.getMessage()
@@ -87,9 +85,6 @@ final class NetworkCreation {
               + " removed from the Engine's network store (see README, troubleshooting)");
     }
     return PassReport.of(
-        base(dn, null),
-        Phase.Error,
-        CreateFailureReason.of(e),
-        "Docker refused: " + e.getMessage());
+        base(dn, null), CreateFailureReason.of(e), "Docker refused: " + e.getMessage());
   }
 }

@@ -24,6 +24,7 @@ public enum NetworkReason implements ReportReason {
       """),
   Replacing(
       Phase.Pending,
+      "a replacement under way; `journal` lists the endpoints to put back",
       """
       a replacement is under way (a change Docker cannot make in place, or `adoptionPolicy:
       Recreate`): the network is removed and created again, and `journal.endpoints` lists the
@@ -47,6 +48,7 @@ public enum NetworkReason implements ReportReason {
       """),
   RecreateRequired(
       Phase.OutOfSync,
+      "recreatePolicy Never; `differences` lists each field, `plan` what a replacement would do",
       """
       `recreatePolicy: Never` and the spec differs from Docker; `differences` lists each field
       (`plan` shows what a replacement would do). Switch to `Auto` to let the operator recreate and
@@ -54,6 +56,7 @@ public enum NetworkReason implements ReportReason {
       """),
   NetworkExists(
       Phase.Conflict,
+      "foreign network, adoption not allowed; or one appeared during a replacement",
       """
       a network of that name exists on the node and the operator did not create it; it is left
       alone. Remove or rename it, or set `adoptionPolicy: IfMatches` (take it over if it matches) or
@@ -63,6 +66,7 @@ public enum NetworkReason implements ReportReason {
       """),
   NetworkMismatch(
       Phase.Conflict,
+      "IfMatches, but it differs",
       """
       `adoptionPolicy: IfMatches`, but the network of that name, which the operator did not create,
       differs from the spec; `differences` lists each field. Make the spec match it, or set
@@ -82,6 +86,7 @@ public enum NetworkReason implements ReportReason {
       """),
   BridgeNameTaken(
       Phase.Error,
+      "also refused before a replacement disconnects anything",
       """
       `com.docker.network.bridge.name` is another network's bridge (e.g. `docker0`); checked before
       a replacement disconnects anything too
@@ -111,6 +116,7 @@ public enum NetworkReason implements ReportReason {
       """),
   RecreateRefused(
       Phase.Error,
+      "Docker refused the change; the network is back as it was, not retried until the spec changes",
       """
       Docker refused the changed network on that node; the message has its answer. The network was
       put back as it was with every endpoint, and the change is not tried again until you change
@@ -118,6 +124,7 @@ public enum NetworkReason implements ReportReason {
       """),
   EndpointsNotRestored(
       Phase.Error,
+      "some endpoints not back yet: kept in `journal`, retried",
       """
       a replacement is not finished: some endpoints are not back yet. `kubectl get dnetns NET.NODE
       -o yaml` shows `journal.endpoints` with each endpoint's state and the reason it is not back.
@@ -138,6 +145,7 @@ public enum NetworkReason implements ReportReason {
       """),
   InvalidSubnet(
       Phase.Error,
+      "host bits, in an object stored before admission refused them",
       """
       a subnet or ipRange has host bits (`198.18.37.5/24`); the message gives the network address to
       write instead. Only objects stored before the admission rule can get here
@@ -186,6 +194,7 @@ public enum NetworkReason implements ReportReason {
       """),
   ForeignEndpoints(
       Phase.Blocked,
+      "deletion held back by containers the operator does not manage, named in the message",
       """
       deletion waits because containers the operator does not manage are still attached; the
       message names them. `docker network disconnect` them (or delete with `deletionPolicy:
@@ -193,16 +202,27 @@ public enum NetworkReason implements ReportReason {
       """);
 
   private final Phase phase;
+  private final String summary;
   private final String help;
 
   NetworkReason(Phase phase, String help) {
+    this(phase, "", help);
+  }
+
+  NetworkReason(Phase phase, String summary, String help) {
     this.phase = phase;
+    this.summary = summary;
     this.help = ReportReason.paragraph(help);
   }
 
   @Override
   public Phase phase() {
     return phase;
+  }
+
+  @Override
+  public String summary() {
+    return summary;
   }
 
   @Override

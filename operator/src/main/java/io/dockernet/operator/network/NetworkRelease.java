@@ -79,7 +79,6 @@ final class NetworkRelease {
           String.join(", ", foreign.stream().map(NetworkEndpoint::containerName).toList());
       return PassReport.of(
               base(dn, actual),
-              Phase.Blocked,
               NetworkReason.ForeignEndpoints,
               "not removing Docker network "
                   + name
@@ -101,10 +100,7 @@ final class NetworkRelease {
       // Someone else removed it meanwhile: the goal is reached.
     } catch (DockerConflictException | DockerRejectedException e) {
       return PassReport.of(
-          base(dn, actual),
-          Phase.Error,
-          NetworkReason.RemoveRejected,
-          "Docker refused: " + e.getMessage());
+          base(dn, actual), NetworkReason.RemoveRejected, "Docker refused: " + e.getMessage());
     }
     return done;
   }

@@ -110,11 +110,10 @@ final class NetworkReplacement {
       NetworkInfo actual,
       List<String> differences,
       Supplier<AttachedEndpoints> attached,
-      Phase phase,
       NetworkReason reason,
       String message,
       boolean adopted) {
-    PassReport<NetworkReport> out = PassReport.of(base(dn, actual), phase, reason, message);
+    PassReport<NetworkReport> out = PassReport.of(base(dn, actual), reason, message);
     out.report.differences = differences;
     out.report.adopted = adopted ? true : null;
     out.report.plan =
@@ -144,6 +143,6 @@ final class NetworkReplacement {
       List<String> differences) {
     NetworkInfo now = docker.findNetwork(desired.name()).orElse(null);
     guard.unfinished(desired.name(), !result.finished());
-    return ReplacementReports.after(dn, desired.name(), result, reason.name(), differences, now);
+    return ReplacementReports.after(dn, desired.name(), result, reason, differences, now);
   }
 }

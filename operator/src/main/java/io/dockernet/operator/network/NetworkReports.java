@@ -2,7 +2,6 @@ package io.dockernet.operator.network;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
@@ -42,7 +41,6 @@ public final class NetworkReports {
     PassReport<NetworkReport> out =
         PassReport.of(
             base(dn, actual),
-            Phase.Ready,
             adopted ? NetworkReason.Adopted : NetworkReason.NetworkReady,
             "Docker network " + actual.name() + " matches the spec");
     out.report.adopted = adopted ? true : null;

@@ -106,7 +106,6 @@ final class NodeNetworkSync {
     if (ownership == Ownership.OTHER_OBJECT && liveOwner.test(Ownership.ownerUidOf(actual))) {
       return PassReport.of(
           base(dn, actual),
-          Phase.Conflict,
           NetworkReason.NetworkOwnedByOther,
           "Docker network "
               + desired.name()
@@ -129,7 +128,6 @@ final class NodeNetworkSync {
           actual,
           differences,
           attached,
-          Phase.OutOfSync,
           NetworkReason.RecreateRequired,
           "the spec differs from the Docker network and recreatePolicy is Never: "
               + String.join("; ", differences),
@@ -144,7 +142,6 @@ final class NodeNetworkSync {
               actual,
               differences,
               attached,
-              Phase.Error,
               NetworkReason.RecreateRefused,
               previous.message,
               adopted);

@@ -7,7 +7,6 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.network.NetworkRecreator.Result;
 import io.dockernet.operator.node.PassReport;
@@ -32,7 +31,7 @@ final class ReplacementReports {
       DockerNetwork dn,
       String name,
       Result result,
-      String reason,
+      NetworkReason reason,
       List<String> differences,
       NetworkInfo now) {
     NetworkJournal journal = result.journal();
@@ -46,9 +45,7 @@ final class ReplacementReports {
                 + "; "
                 + back;
         PassReport<NetworkReport> out =
-            now == null
-                ? PassReport.of(base(dn, null), Phase.Pending, reason, what)
-                : ready(dn, now, false);
+            now == null ? PassReport.of(base(dn, null), reason, what) : ready(dn, now, false);
         yield lostOnes(journal).isEmpty()
             ? out.normal(reason, what)
             : out.warning("EndpointsLost", what + "; " + lostOnes(journal));
@@ -61,7 +58,7 @@ final class ReplacementReports {
                 + back
                 + ". Not tried again until the spec changes";
         PassReport<NetworkReport> out =
-            PassReport.of(base(dn, now), Phase.Error, NetworkReason.RecreateRefused, what);
+            PassReport.of(base(dn, now), NetworkReason.RecreateRefused, what);
         out.report.refusedGeneration = dn.getMetadata().getGeneration();
         out.report.differences = differences.isEmpty() ? null : differences;
         yield out.warning(NetworkReason.RecreateRefused, what);
@@ -76,7 +73,6 @@ final class ReplacementReports {
         PassReport<NetworkReport> out =
             PassReport.of(
                 base(dn, now),
-                result.outcome() == NetworkRecreator.Outcome.BLOCKED ? Phase.Conflict : Phase.Error,
                 why,
                 "replacing Docker network "
                     + name

@@ -17,6 +17,7 @@ public enum NodeReason implements ReportReason {
       """),
   EngineTooOld(
       Phase.Error,
+      "no API version both sides speak: the Engine is older than 20.10; both versions named",
       """
       the node's Docker Engine speaks no API version as new as 1.41 (Engine 20.10); the message
       names both versions. Upgrade Docker on the node: the agent notices within its retry interval
@@ -24,6 +25,7 @@ public enum NodeReason implements ReportReason {
       """),
   EngineTooNew(
       Phase.Error,
+      "no API version both sides speak: the Engine accepts only newer ones; both versions named",
       """
       the node's Docker Engine accepts only API versions newer than the newest this operator speaks
       (a daemon started with a high `DOCKER_MIN_API_VERSION`, or an Engine newer than the operator);
@@ -32,10 +34,13 @@ public enum NodeReason implements ReportReason {
       """),
   UnsupportedByEngine(
       Phase.Error,
+      "names the feature and the Engine and API version it needs",
       """
-      the object asks for something the node's Engine would silently ignore (an IPv6-only network
-      before 28.0, bridge gateway mode `routed` before 27.0, ...); the message names the feature and
-      the Engine and API version that has it. Nothing was created on that node. Upgrade the Engine,
+      the object asks for something the node's Engine would silently ignore or get wrong (an
+      IPv6-only network before 28.0, bridge gateway mode `routed` before 27.0, an IPv6 `ipRange` of
+      /64 before 27.2 or wider before 28.0, endpoint driver option
+      `com.docker.network.endpoint.sysctls` before 27.0, ...); the message names the feature and the
+      Engine and API version that has it. Nothing was created on that node. Upgrade the Engine,
       or keep the feature to nodes that have it (`nodeSelector`)
       """),
   Deleted(
@@ -55,16 +60,27 @@ public enum NodeReason implements ReportReason {
       """);
 
   private final Phase phase;
+  private final String summary;
   private final String help;
 
   NodeReason(Phase phase, String help) {
+    this(phase, "", help);
+  }
+
+  NodeReason(Phase phase, String summary, String help) {
     this.phase = phase;
+    this.summary = summary;
     this.help = ReportReason.paragraph(help);
   }
 
   @Override
   public Phase phase() {
     return phase;
+  }
+
+  @Override
+  public String summary() {
+    return summary;
   }
 
   @Override

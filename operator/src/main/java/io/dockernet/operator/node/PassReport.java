@@ -22,15 +22,10 @@ public final class PassReport<R extends NodeReport> {
     this.report = report;
   }
 
-  /**
-   * The report reporting {@code reason}. Assertions (on in tests) hold each reason to the phase its
-   * documentation gives.
-   */
+  /** The report reporting {@code reason}, in the phase the reason comes with. */
   public static <R extends NodeReport> PassReport<R> of(
-      R base, Phase phase, ReportReason reason, String message) {
-    assert reason.phase() == phase
-        : reason + " is documented with " + reason.phase() + ", reported with " + phase;
-    return of(base, phase, reason.name(), message);
+      R base, ReportReason reason, String message) {
+    return of(base, reason.phase(), reason.name(), message);
   }
 
   /**

@@ -5,7 +5,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 /**
  * A reason a node's report gives, stored as its {@link #name()}: one enum per kind ({@code
  * NetworkReason}, {@code AttachmentReason}) and {@link NodeReason} for both, so that the README's
- * troubleshooting rows are generated from the words the agents actually write.
+ * phase and troubleshooting tables are generated from the words the agents actually write.
  */
 public interface ReportReason {
 
@@ -14,6 +14,12 @@ public interface ReportReason {
 
   /** The phase a report with this reason is in. */
   Phase phase();
+
+  /**
+   * For the API section's phase tables, a few words of Markdown the name does not say, or empty:
+   * {@link #help()} is a paragraph, too long for a list of reasons.
+   */
+  String summary();
 
   /** For users, one paragraph of Markdown: what it means, what to do. */
   String help();

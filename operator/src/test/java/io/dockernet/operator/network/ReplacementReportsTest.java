@@ -99,7 +99,8 @@ class ReplacementReportsTest {
     journal.operation = "Recreate";
     journal.endpoints = List.of(endpoints);
     Result result = new Result(outcome, journal, "not yet");
-    return ReplacementReports.after(dn, "mynetwork", result, "Recreated", differences, now);
+    return ReplacementReports.after(
+        dn, "mynetwork", result, NetworkReason.Recreated, differences, now);
   }
 
   private static EndpointSnapshot endpoint(String name, State state) {

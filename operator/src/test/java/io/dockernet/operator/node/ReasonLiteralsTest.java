@@ -23,9 +23,8 @@ import org.junit.jupiter.api.Test;
  * No per-node reason is written as a string literal in the agents' code, so that every reason a
  * report can give is a constant of a reason enum, and with it a row of the README. A source scan:
  * every one-word CamelCase literal in network/, attachment/ and node/ is either a known word that
- * is not a report reason, or this fails. (The phase each reason comes with is checked where the
- * reports are made: {@code PassReport.of} asserts it, so every test that produces a report checks
- * it.)
+ * is not a report reason, or this fails. (A report given a reason enum takes its phase from it:
+ * {@code PassReport.of} has no phase to get wrong.)
  */
 class ReasonLiteralsTest {
 

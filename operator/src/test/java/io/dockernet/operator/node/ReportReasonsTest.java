@@ -29,6 +29,11 @@ class ReportReasonsTest {
                   .isNotBlank()
                   .doesNotContain("\n")
                   .doesNotEndWith(".");
+              assertThat(r.summary())
+                  .as(r.name())
+                  .isNotNull()
+                  .doesNotContain("\n")
+                  .doesNotEndWith(".");
             });
   }
 
