@@ -10,6 +10,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -58,7 +59,7 @@ class AgentSigkillIT {
   private static final long REGRESSION_SEED = 19493593462420L;
 
   private static final String STABLE = "kill-stable";
-  private static final String STABLE_SUBNET = FaultObjects.subnet(213, 3);
+  private static final String STABLE_SUBNET = FaultSubnets.subnet(213, 3);
   private static TestBed bed;
   private static KubernetesClient kube;
   private static OperatorProcess controller;
@@ -82,7 +83,7 @@ class AgentSigkillIT {
       }
     }
     nodeNames.forEach(n -> FaultSupport.disconnectUnmanaged(bed.node(n), STABLE));
-    FaultObjects.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     agents.values().forEach(OperatorProcess::close);
     if (controller != null) {
       controller.close();
@@ -108,14 +109,14 @@ class AgentSigkillIT {
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(nodes, Set.of());
     nodeNames.forEach(n -> agents.put(n, startAgent(n)));
     // A network that lives through every trial, with an admin's containers on it on each node.
-    kube.resource(FaultObjects.networkOn(STABLE, STABLE_SUBNET, nodeNames)).create();
+    kube.resource(Fixtures.onNodes(Fixtures.network(STABLE, STABLE_SUBNET), nodeNames)).create();
     Set<String> handAttached = new java.util.HashSet<>();
     for (TestNode node : nodes.values()) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !node.docker().listNetworksCmd().withNameFilter(STABLE).exec().isEmpty());
       handAttached.addAll(
-          FaultSupport.unmanagedOn(node, STABLE, FaultObjects.address(STABLE_SUBNET, 10)));
+          FaultSupport.unmanagedOn(node, STABLE, FaultSubnets.address(STABLE_SUBNET, 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
@@ -171,18 +172,20 @@ class AgentSigkillIT {
       Random random, Map<Integer, Integer> generation, int trial) {
     List<String> done = new ArrayList<>();
     if (random.nextBoolean()) {
-      FaultObjects.label(kube, STABLE, "trial", String.valueOf(trial));
+      Fixtures.label(kube, STABLE, "trial", String.valueOf(trial));
       done.add("recreate " + STABLE + " (with unmanaged endpoints)");
     }
     int changes = 2 + random.nextInt(3);
     for (int c = 0; c < changes; c++) {
       int slot = random.nextInt(SLOTS);
       String net = "kill-" + slot;
-      String subnet = FaultObjects.subnet(212, slot);
+      String subnet = FaultSubnets.subnet(212, slot);
       if (!generation.containsKey(slot)) {
         createOnceGone(
-            FaultObjects.withLabel(
-                FaultObjects.networkOn(net, subnet, nodeNames), "trial", String.valueOf(trial)));
+            Fixtures.withLabel(
+                Fixtures.onNodes(Fixtures.network(net, subnet), nodeNames),
+                "trial",
+                String.valueOf(trial)));
         generation.put(slot, trial);
         String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
         attach(net, subnet, container);
@@ -191,7 +194,7 @@ class AgentSigkillIT {
       }
       switch (random.nextInt(3)) {
         case 0 -> {
-          FaultObjects.label(kube, net, "trial", String.valueOf(trial));
+          Fixtures.label(kube, net, "trial", String.valueOf(trial));
           generation.put(slot, trial);
           done.add("recreate " + net);
         }
@@ -248,8 +251,8 @@ class AgentSigkillIT {
   private static void attach(String net, String subnet, String container) {
     int host = 10 + CONTAINERS.indexOf(container);
     createOnceGone(
-        FaultObjects.attachment(
-            container + "-" + net, container, net, FaultObjects.address(subnet, host)));
+        Fixtures.attachment(
+            container + "-" + net, container, net, FaultSubnets.address(subnet, host), container));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -62,14 +63,15 @@ class ApiServerRestartIT {
     bed.nodes().values().forEach(FaultSupport::createForeignObjects);
     FaultSupport.runManagedContainer(bed.node(NODE_WITH_CONTAINER), "m-db");
     for (int i = 0; i < 4; i++) {
-      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(208, i), null)).create();
+      kube.resource(Fixtures.network(name(i), FaultSubnets.subnet(208, i))).create();
     }
     kube.resource(
-            FaultObjects.attachment(
+            Fixtures.attachment(
                 "m-db-" + name(0),
                 "m-db",
                 name(0),
-                FaultObjects.address(FaultObjects.subnet(208, 0), 20)))
+                FaultSubnets.address(FaultSubnets.subnet(208, 0), 20),
+                "m-db"))
         .create();
     FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
     // An admin's containers on the network that is changed (so replaced) while the API server is
@@ -79,27 +81,28 @@ class ApiServerRestartIT {
         FaultSupport.unmanagedOn(
             bed.node(NODE_WITH_CONTAINER),
             name(1),
-            FaultObjects.address(FaultObjects.subnet(208, 1), 10)));
+            FaultSubnets.address(FaultSubnets.subnet(208, 1), 10)));
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());
 
     // A batch lands and the agents' API server dies while they work on it.
     for (int i = 4; i < 8; i++) {
-      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(208, i), null)).create();
+      kube.resource(Fixtures.network(name(i), FaultSubnets.subnet(208, i))).create();
     }
     kube.resource(
-            FaultObjects.attachment(
+            Fixtures.attachment(
                 "m-db-" + name(4),
                 "m-db",
                 name(4),
-                FaultObjects.address(FaultObjects.subnet(208, 4), 20)))
+                FaultSubnets.address(FaultSubnets.subnet(208, 4), 20),
+                "m-db"))
         .create();
     apiServer.kill();
 
     // While it is down: users keep changing things through the other replica...
-    kube.resource(FaultObjects.network(name(8), FaultObjects.subnet(208, 8), null)).create();
-    FaultObjects.label(kube, name(1), "tier", "changed-while-down");
+    kube.resource(Fixtures.network(name(8), FaultSubnets.subnet(208, 8))).create();
+    Fixtures.label(kube, name(1), "tier", "changed-while-down");
     kube.resources(ContainerAttachment.class).withName("m-db-" + name(0)).delete();
     kube.resources(DockerNetwork.class).withName(name(2)).delete();
     // ...and someone removes a managed network by hand on a node: the agent repairs it from what

@@ -16,6 +16,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.testbed.Edits;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -71,7 +72,7 @@ class BadInputIT {
     bed = testBed;
     kube = bed.kubernetesClient();
     RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-bad-input");
     agents = FaultSupport.startAgents(bed, "fault-bad-input");
     bed.cleanDocker();
@@ -128,7 +129,8 @@ class BadInputIT {
     TestNode a = fixtureNodes.get("node-a");
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(fixtureNodes, Set.of());
     DockerNetwork valid =
-        FaultObjects.networkOn("valid-net", "198.18.232.0/26", List.copyOf(fixtureNodes.keySet()));
+        Fixtures.onNodes(
+            Fixtures.network("valid-net", "198.18.232.0/26"), List.copyOf(fixtureNodes.keySet()));
     valid.getSpec().ipam.config.get(0).gateway = "198.18.232.1";
     valid.getSpec().ipam.config.get(0).ipRange = "198.18.232.32/27";
     valid.getSpec().ipam.config.get(0).auxAddresses = Map.of("reserved", "198.18.232.5");
@@ -144,8 +146,7 @@ class BadInputIT {
       for (Case c : corpus) {
         // Valid objects keep arriving between the bad ones, on every node.
         if (outcomes.size() % 10 == 0 && canary < 8) {
-          kube.resource(
-                  FaultObjects.network("canary-" + canary, FaultObjects.subnet(236, canary), null))
+          kube.resource(Fixtures.network("canary-" + canary, FaultSubnets.subnet(236, canary)))
               .create();
           canary++;
         }
@@ -168,8 +169,7 @@ class BadInputIT {
       }
       assertThat(failures).as("corpus cases that did not go as expected").isEmpty();
       // Still alive: a new object after all that converges too, on every node.
-      kube.resource(FaultObjects.network("canary-last", FaultObjects.subnet(238, 0), null))
-          .create();
+      kube.resource(Fixtures.network("canary-last", FaultSubnets.subnet(238, 0))).create();
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
@@ -189,7 +189,7 @@ class BadInputIT {
 
     // Deleting all of it leaves nothing behind on any node, and the node is as it was: its own
     // networks untouched, and a container still starts on Docker's default bridge.
-    FaultObjects.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(1));
     FaultSupport.assertForeignUnchanged(before, fixtureNodes, Set.of());
     String probe = a.docker().createContainerCmd(TestBed.IMAGE).withName("f-after").exec().getId();

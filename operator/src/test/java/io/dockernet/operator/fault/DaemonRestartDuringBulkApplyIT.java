@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -39,7 +40,7 @@ class DaemonRestartDuringBulkApplyIT {
   private static final int NETWORKS = 30;
   private static Set<String> restarted;
   private static final String LEGACY = "restart-legacy";
-  private static final String LEGACY_SUBNET = FaultObjects.subnet(200, 31);
+  private static final String LEGACY_SUBNET = FaultSubnets.subnet(200, 31);
   private static InJvmRoles agents;
   private static OperatorProcess controller;
   private static TestBed bed;
@@ -50,7 +51,7 @@ class DaemonRestartDuringBulkApplyIT {
     bed = testBed;
     kube = bed.kubernetesClient();
     RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     controller = FaultSupport.startController(bed, "fault-daemon-restart");
     restarted = new java.util.TreeSet<>(bed.onePerEngine().subList(0, 2));
     agents = FaultSupport.startAgents(bed, "fault-daemon-restart");
@@ -70,7 +71,8 @@ class DaemonRestartDuringBulkApplyIT {
     FaultSupport.runManagedContainer(bed.node("node-c"), "m-web");
     // A managed network with an admin's containers on it on each restarted node, changed (so
     // replaced) in the same bulk.
-    kube.resource(FaultObjects.networkOn(LEGACY, LEGACY_SUBNET, List.copyOf(restarted))).create();
+    kube.resource(Fixtures.onNodes(Fixtures.network(LEGACY, LEGACY_SUBNET), List.copyOf(restarted)))
+        .create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -87,12 +89,12 @@ class DaemonRestartDuringBulkApplyIT {
     Set<String> handAttached = new java.util.HashSet<>();
     for (String n : restarted) {
       handAttached.addAll(
-          FaultSupport.unmanagedOn(bed.node(n), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10)));
+          FaultSupport.unmanagedOn(bed.node(n), LEGACY, FaultSubnets.address(LEGACY_SUBNET, 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), restarted);
-    FaultObjects.label(kube, LEGACY, "bulk", "applied");
+    Fixtures.label(kube, LEGACY, "bulk", "applied");
 
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
@@ -103,16 +105,16 @@ class DaemonRestartDuringBulkApplyIT {
                       pool.submit(
                           () -> {
                             String net = name(i);
-                            kube.resource(
-                                    FaultObjects.network(net, FaultObjects.subnet(200, i), null))
+                            kube.resource(Fixtures.network(net, FaultSubnets.subnet(200, i)))
                                 .create();
                             if (i % 10 == 0) {
                               kube.resource(
-                                      FaultObjects.attachment(
+                                      Fixtures.attachment(
                                           "m-web-" + net,
                                           "m-web",
                                           net,
-                                          FaultObjects.address(FaultObjects.subnet(200, i), 20)))
+                                          FaultSubnets.address(FaultSubnets.subnet(200, i), 20),
+                                          "m-web"))
                                   .create();
                             }
                           }))

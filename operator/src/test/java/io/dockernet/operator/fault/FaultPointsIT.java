@@ -7,6 +7,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.docker.FaultPoint.Fault;
 import io.dockernet.operator.node.ReportStore;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -109,23 +110,24 @@ class FaultPointsIT {
       Files.writeString(control, "");
       controls.put(node, control);
       agents.put(node, startAgent(node));
-      String subnet = FaultObjects.subnet(240, i);
+      String subnet = FaultSubnets.subnet(240, i);
       FaultSupport.runManagedContainer(n, "m-web-" + node);
       FaultSupport.runManagedContainer(n, "u-joiner-" + node);
-      kube.resource(FaultObjects.network(network(node), subnet, node)).create();
+      kube.resource(Fixtures.onNode(Fixtures.network(network(node), subnet), node)).create();
       kube.resource(
-              FaultObjects.attachment(
+              Fixtures.attachment(
                   attachment(node),
                   "m-web-" + node,
                   network(node),
-                  FaultObjects.address(subnet, 2)))
+                  FaultSubnets.address(subnet, 2),
+                  "m-web-" + node))
           .create();
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> n.docker().listNetworksCmd().withNameFilter(network(node)).exec().size() == 1);
       handAttached.addAll(
-          FaultSupport.unmanagedOn(n, network(node), FaultObjects.address(subnet, 10)));
+          FaultSupport.unmanagedOn(n, network(node), FaultSubnets.address(subnet, 10)));
     }
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
   }
@@ -154,7 +156,7 @@ class FaultPointsIT {
 
     arm(node, trial);
     if (trial.change().equals("replace")) {
-      FaultObjects.label(kube, network(node), "trial", String.valueOf(armed));
+      Fixtures.label(kube, network(node), "trial", String.valueOf(armed));
     } else {
       moveAttachment(node);
     }
@@ -173,7 +175,7 @@ class FaultPointsIT {
     }
     if (refused(node)) {
       // A refused change is put back and not retried; the next change converges.
-      FaultObjects.label(kube, network(node), "trial", armed + "-again");
+      Fixtures.label(kube, network(node), "trial", armed + "-again");
     }
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
 
@@ -235,11 +237,11 @@ class FaultPointsIT {
   private static void moveAttachment(String node) {
     ContainerAttachment ca =
         kube.resources(ContainerAttachment.class).withName(attachment(node)).get();
-    String subnet = FaultObjects.subnet(240, NODES.indexOf(node));
+    String subnet = FaultSubnets.subnet(240, NODES.indexOf(node));
     String next =
-        ca.getSpec().ipv4Address.equals(FaultObjects.address(subnet, 2))
-            ? FaultObjects.address(subnet, 20)
-            : FaultObjects.address(subnet, 2);
+        ca.getSpec().ipv4Address.equals(FaultSubnets.address(subnet, 2))
+            ? FaultSubnets.address(subnet, 20)
+            : FaultSubnets.address(subnet, 2);
     kube.resources(ContainerAttachment.class)
         .withName(attachment(node))
         .patch(

@@ -18,6 +18,7 @@ import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.network.NetworkDifferences;
 import io.dockernet.operator.network.NetworkPreflight;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -92,7 +93,7 @@ class GeneratedInputsIT {
     int accepted = 0;
     for (String text : candidates) {
       boolean v6 = text.contains(":");
-      ContainerAttachment ca = FaultObjects.attachment("cel-probe", "c", "n", null);
+      ContainerAttachment ca = Fixtures.attachment("cel-probe", "c", "n", null, "c");
       if (v6) {
         ca.getSpec().ipv6Address = text;
       } else {
@@ -118,7 +119,7 @@ class GeneratedInputsIT {
           block != null && block.getNetworkPrefixLength() != null && random.nextBoolean()
               ? gen.write(gen.hostIn(block, true))
               : candidate(random, gen);
-      DockerNetwork dn = FaultObjects.network("cel-probe", subnet, null);
+      DockerNetwork dn = Fixtures.network("cel-probe", subnet);
       dn.getSpec().ipam.config.get(0).gateway = gateway;
       Optional<String> cel = dryRun(dn);
       Optional<IPAddress> ourSubnet =
@@ -221,7 +222,7 @@ class GeneratedInputsIT {
       String subnet = gen.write(host) + "/" + block.getNetworkPrefixLength();
       NetworkRequest request = onePool("host-bits-" + i, subnet, block.isIPv6());
       String ours = NetworkPreflight.check(request, LEGACY).orElseThrow().message();
-      DockerNetwork dn = FaultObjects.network("host-bits-" + i, subnet, null);
+      DockerNetwork dn = Fixtures.network("host-bits-" + i, subnet);
       assertThat(dryRun(dn))
           .as("API server on %s", subnet)
           .hasValueSatisfying(m -> assertThat(m).contains(ours));

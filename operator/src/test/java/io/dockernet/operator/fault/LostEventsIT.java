@@ -8,6 +8,7 @@ import io.dockernet.operator.docker.DelegatingGateway;
 import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.DockerEventListener;
 import io.dockernet.operator.docker.DockerGateway;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -63,18 +64,20 @@ class LostEventsIT {
   void driftIsRepairedWithoutAnyEvent() {
     TestNode node = bed.node(NODE);
     DockerClient docker = node.docker();
-    String attachedSubnet = FaultObjects.subnet(228, 0);
-    kube.resource(FaultObjects.network(ATTACHED_NET, attachedSubnet, NODE)).create();
-    kube.resource(FaultObjects.network(EMPTY_NET, FaultObjects.subnet(228, 1), NODE)).create();
+    String attachedSubnet = FaultSubnets.subnet(228, 0);
+    kube.resource(Fixtures.onNode(Fixtures.network(ATTACHED_NET, attachedSubnet), NODE)).create();
+    kube.resource(Fixtures.onNode(Fixtures.network(EMPTY_NET, FaultSubnets.subnet(228, 1)), NODE))
+        .create();
     FaultSupport.runManagedContainer(node, CONTAINER);
-    String address = FaultObjects.address(attachedSubnet, 10);
-    kube.resource(FaultObjects.attachment(CONTAINER, CONTAINER, ATTACHED_NET, address)).create();
+    String address = FaultSubnets.address(attachedSubnet, 10);
+    kube.resource(Fixtures.attachment(CONTAINER, CONTAINER, ATTACHED_NET, address, CONTAINER))
+        .create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> !docker.listNetworksCmd().withNameFilter(ATTACHED_NET).exec().isEmpty());
     Set<String> handAttached = new HashSet<>();
     handAttached.addAll(
-        FaultSupport.unmanagedOn(node, ATTACHED_NET, FaultObjects.address(attachedSubnet, 20)));
+        FaultSupport.unmanagedOn(node, ATTACHED_NET, FaultSubnets.address(attachedSubnet, 20)));
     Map<String, TestNode> nodes = Map.of(NODE, node);
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
     Map<String, EndpointsKept.Endpoint> before =

@@ -8,6 +8,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -78,14 +79,15 @@ class NodeCutOffIT {
     bed.nodes().values().forEach(FaultSupport::createForeignObjects);
     FaultSupport.runManagedContainer(bed.node(PARTITIONED), "m-web");
     for (int i = 0; i < 4; i++) {
-      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(220, i), null)).create();
+      kube.resource(Fixtures.network(name(i), FaultSubnets.subnet(220, i))).create();
     }
     kube.resource(
-            FaultObjects.attachment(
+            Fixtures.attachment(
                 "m-web-" + name(0),
                 "m-web",
                 name(0),
-                FaultObjects.address(FaultObjects.subnet(220, 0), 20)))
+                FaultSubnets.address(FaultSubnets.subnet(220, 0), 20),
+                "m-web"))
         .create();
     FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
     // An admin's containers on the network changed while the nodes are cut off: the cut-off
@@ -94,7 +96,7 @@ class NodeCutOffIT {
     for (String node : List.of(PARTITIONED, FROZEN, "node-a")) {
       handAttached.addAll(
           FaultSupport.unmanagedOn(
-              bed.node(node), name(1), FaultObjects.address(FaultObjects.subnet(220, 1), 10)));
+              bed.node(node), name(1), FaultSubnets.address(FaultSubnets.subnet(220, 1), 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
@@ -103,8 +105,8 @@ class NodeCutOffIT {
     proxy.cut();
     signal("STOP", FROZEN);
     try {
-      kube.resource(FaultObjects.network(name(4), FaultObjects.subnet(220, 4), null)).create();
-      FaultObjects.label(kube, name(1), "tier", "changed-while-cut-off");
+      kube.resource(Fixtures.network(name(4), FaultSubnets.subnet(220, 4))).create();
+      Fixtures.label(kube, name(1), "tier", "changed-while-cut-off");
       kube.resources(DockerNetwork.class).withName(name(2)).delete();
       bed.node(PARTITIONED).docker().removeNetworkCmd(name(3)).exec();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.node.NodeLeases;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -29,7 +30,7 @@ class NodeLeaseIT {
 
   private static final String NODE = "node-c";
   private static final String NETWORK = "lease-net";
-  private static final String SUBNET = FaultObjects.subnet(241, 0);
+  private static final String SUBNET = FaultSubnets.subnet(241, 0);
   private static TestBed bed;
   private static KubernetesClient kube;
   private static OperatorProcess controller;
@@ -55,12 +56,12 @@ class NodeLeaseIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> ("agent-" + NODE + "-old").equals(holder()));
     second = agent("agent-" + NODE + "-new");
 
-    kube.resource(FaultObjects.network(NETWORK, SUBNET, NODE)).create();
+    kube.resource(Fixtures.onNode(Fixtures.network(NETWORK, SUBNET), NODE)).create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> !node.docker().listNetworksCmd().withNameFilter(NETWORK).exec().isEmpty());
     Set<String> handAttached = new HashSet<>();
-    handAttached.addAll(FaultSupport.unmanagedOn(node, NETWORK, FaultObjects.address(SUBNET, 10)));
+    handAttached.addAll(FaultSupport.unmanagedOn(node, NETWORK, FaultSubnets.address(SUBNET, 10)));
     Map<String, TestNode> nodes = Map.of(NODE, node);
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
     Map<String, EndpointsKept.Endpoint> before =
@@ -69,7 +70,7 @@ class NodeLeaseIT {
 
     first.close(); // SIGTERM: finishes what it does, releases the Lease
     await().atMost(Duration.ofSeconds(30)).until(() -> ("agent-" + NODE + "-new").equals(holder()));
-    FaultObjects.label(kube, NETWORK, "rollout", "done");
+    Fixtures.label(kube, NETWORK, "rollout", "done");
     FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
 
     assertThat(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -72,7 +73,8 @@ class RecreatedUnderSameNameIT {
   }
 
   private static DockerNetwork held() {
-    DockerNetwork dn = FaultObjects.network(NETWORK, FaultObjects.subnet(229, 0), NODE);
+    DockerNetwork dn =
+        Fixtures.onNode(Fixtures.network(NETWORK, FaultSubnets.subnet(229, 0)), NODE);
     dn.getMetadata().setFinalizers(List.of(HOLD));
     return dn;
   }

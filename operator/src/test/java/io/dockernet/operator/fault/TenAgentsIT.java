@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -70,14 +71,15 @@ class TenAgentsIT {
 
     inParallel(
         i -> {
-          kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(224, i), null)).create();
+          kube.resource(Fixtures.network(name(i), FaultSubnets.subnet(224, i))).create();
           if (i % 2 == 0) {
             kube.resource(
-                    FaultObjects.attachment(
+                    Fixtures.attachment(
                         "m-app-" + name(i),
                         "m-app",
                         name(i),
-                        FaultObjects.address(FaultObjects.subnet(224, i), 10)))
+                        FaultSubnets.address(FaultSubnets.subnet(224, i), 10),
+                        "m-app"))
                 .create();
           }
         });
@@ -87,7 +89,7 @@ class TenAgentsIT {
     for (TestNode n : nodes.values()) {
       handAttached.addAll(
           FaultSupport.unmanagedOn(
-              n, name(0), FaultObjects.address(FaultObjects.subnet(224, 0), 30)));
+              n, name(0), FaultSubnets.address(FaultSubnets.subnet(224, 0), 30)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
@@ -96,7 +98,7 @@ class TenAgentsIT {
     inParallel(
         i -> {
           if (i % 2 == 0 || i % 4 == 1) {
-            FaultObjects.label(kube, name(i), "round", "two");
+            Fixtures.label(kube, name(i), "round", "two");
           } else {
             kube.resources(DockerNetwork.class).withName(name(i)).delete();
           }
