@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.testbed.Fixtures;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,7 @@ class ApiServerRestartIT {
   private static TestBed bed;
   private static KubernetesClient kube;
   private static SecondApiServer apiServer;
-  private static InJvmRoles roles;
+  private static RunningOperators roles;
   private static OperatorProcess controller;
 
   @BeforeAll
@@ -46,7 +47,8 @@ class ApiServerRestartIT {
     apiServer =
         SecondApiServer.start(
             bed.kubeConfigYaml(), Path.of("target", "fault", "second-apiserver.log"));
-    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-apiserver-restart"));
+    roles =
+        RunningOperators.agentsOnly(bed, FaultSupport.releaseNamespace("fault-apiserver-restart"));
     controller = FaultSupport.startController(bed, "fault-apiserver-restart");
     bed.nodes()
         .values()

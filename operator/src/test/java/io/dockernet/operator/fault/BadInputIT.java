@@ -62,7 +62,7 @@ class BadInputIT {
   /** The label of the nodes the corpus's per-node cases select (node-a and node-b). */
   private static final String CORPUS_NODE_LABEL = "dockernet-it/bad-input";
 
-  private static InJvmRoles agents;
+  private static RunningOperators agents;
   private static OperatorProcess controller;
   private static TestBed bed;
   private static KubernetesClient kube;
@@ -314,7 +314,7 @@ class BadInputIT {
   /** Every agent's and the controller's /healthz and /readyz; records any answer but 200. */
   private static void probeAll(List<String> unhealthy) {
     for (String node : bed.nodeNames()) {
-      DockernetOperator agent = agents.get(node);
+      DockernetOperator agent = agents.agent(node);
       for (String path : List.of("/healthz", "/readyz")) {
         int status = OperatorProcess.status(agent.httpPort(), path);
         if (status != 200) {

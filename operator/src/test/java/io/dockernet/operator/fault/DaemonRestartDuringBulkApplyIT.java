@@ -41,7 +41,7 @@ class DaemonRestartDuringBulkApplyIT {
   private static Set<String> restarted;
   private static final String LEGACY = "restart-legacy";
   private static final String LEGACY_SUBNET = FaultSubnets.subnet(200, 31);
-  private static InJvmRoles agents;
+  private static RunningOperators agents;
   private static OperatorProcess controller;
   private static TestBed bed;
   private static KubernetesClient kube;

@@ -310,8 +310,8 @@ final class FaultSupport {
    * One in-JVM agent per test bed node, talking to the test bed's API server, with its heartbeat
    * Lease where the test's controller looks ({@link #releaseNamespace}).
    */
-  static InJvmRoles startAgents(TestBed bed, String testNamespace) {
-    InJvmRoles agents = new InJvmRoles(releaseNamespace(testNamespace));
+  static RunningOperators startAgents(TestBed bed, String testNamespace) {
+    RunningOperators agents = RunningOperators.agentsOnly(bed, releaseNamespace(testNamespace));
     bed.nodes()
         .values()
         .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));

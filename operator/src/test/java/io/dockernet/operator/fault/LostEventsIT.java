@@ -9,6 +9,7 @@ import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.DockerEventListener;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.testbed.Fixtures;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -41,7 +42,7 @@ class LostEventsIT {
   private static TestBed bed;
   private static KubernetesClient kube;
   private static OperatorProcess controller;
-  private static InJvmRoles agents;
+  private static RunningOperators agents;
   private static final AtomicInteger dropped = new AtomicInteger();
 
   @BeforeAll
@@ -49,7 +50,7 @@ class LostEventsIT {
     bed = testBed;
     kube = FaultSupport.cleanSlate(bed);
     controller = FaultSupport.startController(bed, "fault-lost-events");
-    agents = new InJvmRoles(FaultSupport.releaseNamespace("fault-lost-events"));
+    agents = RunningOperators.agentsOnly(bed, FaultSupport.releaseNamespace("fault-lost-events"));
     TestNode node = bed.node(NODE);
     agents.startAgent(
         NODE, node.dockerHost(), bed.kubeConfigYaml(), LostEventsIT::deaf, DRIFT_CHECK);

@@ -9,6 +9,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.testbed.Fixtures;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -45,7 +46,7 @@ class NodeCutOffIT {
   private static final Pattern SERVER = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)");
   private static TestBed bed;
   private static KubernetesClient kube;
-  private static InJvmRoles roles;
+  private static RunningOperators roles;
   private static OperatorProcess controller;
   private static PartitionProxy proxy;
 
@@ -57,7 +58,7 @@ class NodeCutOffIT {
     assertThat(m.find()).isTrue();
     proxy = PartitionProxy.start(Integer.parseInt(m.group(1)));
     String viaProxy = bed.kubeConfigYaml().replace(m.group(), "https://127.0.0.1:" + proxy.port());
-    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-node-cut-off"));
+    roles = RunningOperators.agentsOnly(bed, FaultSupport.releaseNamespace("fault-node-cut-off"));
     controller = FaultSupport.startController(bed, "fault-node-cut-off");
     for (TestNode n : bed.nodes().values()) {
       roles.startAgent(

@@ -187,7 +187,7 @@ final class OperatorProcess implements AutoCloseable {
     if (!RunningOperators.impersonating()) {
       return null;
     }
-    try (KubernetesClient admin = InJvmRoles.client(Files.readString(kubeConfig))) {
+    try (KubernetesClient admin = RunningOperators.clientFor(Files.readString(kubeConfig))) {
       ServiceAccounts accounts = RunningOperators.chartAccountsIfImpersonating(admin);
       return accounts.username(role.equals("agent") ? accounts.agent() : accounts.controller());
     } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.testbed.Fixtures;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -36,13 +37,13 @@ class RecreatedUnderSameNameIT {
   private static final int ROUNDS = 15;
   private static TestBed bed;
   private static KubernetesClient kube;
-  private static InJvmRoles agents;
+  private static RunningOperators agents;
 
   @BeforeAll
   static void start(TestBed testBed) {
     bed = testBed;
     kube = FaultSupport.cleanSlate(bed);
-    agents = new InJvmRoles(FaultSupport.releaseNamespace("fault-recreated"));
+    agents = RunningOperators.agentsOnly(bed, FaultSupport.releaseNamespace("fault-recreated"));
     TestNode node = bed.node(NODE);
     agents.startAgent(NODE, node.dockerHost(), bed.kubeConfigYaml());
   }

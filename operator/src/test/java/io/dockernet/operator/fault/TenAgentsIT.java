@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.testbed.Fixtures;
+import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
@@ -39,7 +40,7 @@ class TenAgentsIT {
   private static TestBed bed;
   private static KubernetesClient kube;
   private static ExtraNodes extra;
-  private static InJvmRoles roles;
+  private static RunningOperators roles;
   private static OperatorProcess controller;
   private static Map<String, TestNode> nodes;
 
@@ -50,7 +51,7 @@ class TenAgentsIT {
     extra = ExtraNodes.start(bed, AGENTS);
     nodes = new LinkedHashMap<>(bed.nodes());
     nodes.putAll(extra.nodes());
-    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-ten-agents"));
+    roles = RunningOperators.agentsOnly(bed, FaultSupport.releaseNamespace("fault-ten-agents"));
     controller = FaultSupport.startController(bed, "fault-ten-agents");
     nodes.values().forEach(n -> roles.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
   }
