@@ -307,18 +307,6 @@ final class FaultSupport {
   }
 
   /**
-   * One in-JVM agent per test bed node, talking to the test bed's API server, with its heartbeat
-   * Lease where the test's controller looks ({@link #releaseNamespace}).
-   */
-  static RunningOperators startAgents(TestBed bed, String testNamespace) {
-    RunningOperators agents = RunningOperators.agentsOnly(bed, releaseNamespace(testNamespace));
-    bed.nodes()
-        .values()
-        .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
-    return agents;
-  }
-
-  /**
    * The end of a fault test: its objects deleted while the roles still run (so they clean up), then
    * what it started closed in the given order (nulls skipped), then the node daemons cleaned. The
    * roles are closed even when the deletion fails: left running, they would act beside the next

@@ -19,9 +19,7 @@ import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.network.NetworkDifferences;
 import io.dockernet.operator.network.NetworkPreflight;
 import io.dockernet.operator.testbed.Fixtures;
-import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +32,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,15 +65,12 @@ class GeneratedInputsIT {
   private static final long REGRESSION_SEED = 805509175940L;
 
   private static final Engine LEGACY = Engine.negotiate("20.10.24", "1.41", "1.12");
-  private static TestBed bed;
-  private static KubernetesClient kube;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-generated-inputs");
   private static long seed;
   private static int cases;
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
+  static void start() {
     seed = FaultSeeds.seed("fault.generated.seed", REGRESSION_SEED);
     cases = Integer.getInteger("fault.generated.cases", 150);
     LOG.info("generated inputs: seed {} (-Dfault.generated.seed={}), {} cases", seed, seed, cases);
@@ -178,9 +174,9 @@ class GeneratedInputsIT {
   void generatedSpecsTheApiServerAcceptsRoundTripThroughEveryEngineWithoutADifference()
       throws Exception {
     int specs = Math.max(5, cases / 10);
-    for (String name : bed.onePerEngine()) {
+    for (String name : fault.bed().onePerEngine()) {
       GeneratedSpecs gen = new GeneratedSpecs(seed);
-      var node = bed.node(name);
+      var node = fault.bed().node(name);
       try (DockerJavaGateway docker =
           DockerJavaGateway.create(node.dockerHost(), new SimpleMeterRegistry())) {
         for (int i = 0; i < specs; i++) {
@@ -226,8 +222,8 @@ class GeneratedInputsIT {
       assertThat(dryRun(dn))
           .as("API server on %s", subnet)
           .hasValueSatisfying(m -> assertThat(m).contains(ours));
-      for (String name : bed.onePerEngine()) {
-        var node = bed.node(name);
+      for (String name : fault.bed().onePerEngine()) {
+        var node = fault.bed().node(name);
         try (DockerJavaGateway docker =
             DockerJavaGateway.create(node.dockerHost(), new SimpleMeterRegistry())) {
           if (node.engineVersion().equals("20.10")) {
@@ -267,7 +263,7 @@ class GeneratedInputsIT {
   /** The API server's verdict on creating the object (dry run): empty when accepted. */
   private static Optional<String> dryRun(io.fabric8.kubernetes.api.model.HasMetadata object) {
     try {
-      kube.resource(object).dryRun().create();
+      fault.kube().resource(object).dryRun().create();
       return Optional.empty();
     } catch (KubernetesClientException e) {
       assertThat(e.getCode()).as(e.getMessage()).isIn(400, 422);
