@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
@@ -26,9 +26,9 @@ class AttachmentEventsTest {
       new AttachmentEvents(a -> "dn-" + DesiredEndpoint.specOf(a).network, failing::contains);
   private final List<ContainerAttachment> attachments =
       List.of(
-          attachment("web-front", "web", "front", "198.18.0.10"),
-          attachment("db-front", "db", "front", "198.18.0.11"),
-          attachment("db-back", "db", "back", null));
+          storedAttachment("web-front", "web", "front", "198.18.0.10"),
+          storedAttachment("db-front", "db", "front", "198.18.0.11"),
+          storedAttachment("db-back", "db", "back", null));
 
   @Test
   void aContainerEventWakesTheAttachmentsNamingItByNameOldNameOrId() {
@@ -74,9 +74,10 @@ class AttachmentEventsTest {
 
     assertThat(here.test(attachments.get(0))).isTrue();
     assertThat(here.test(attachments.get(1))).as("db is not on this node").isFalse();
-    assertThat(here.test(attachment("by-id", WEB_ID.substring(0, 12), "front", null))).isTrue();
+    assertThat(here.test(storedAttachment("by-id", WEB_ID.substring(0, 12), "front", null)))
+        .isTrue();
 
-    ContainerAttachment selected = attachment("selected", "db", "front", null);
+    ContainerAttachment selected = storedAttachment("selected", "db", "front", null);
     selected.getSpec().nodeSelector =
         new LabelSelectorBuilder().addToMatchLabels("role", "edge").build();
     assertThat(here.test(selected)).as("a selector decides, container or not").isTrue();

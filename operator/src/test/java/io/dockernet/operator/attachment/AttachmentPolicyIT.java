@@ -1,8 +1,8 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.AttachmentTestSupport.attachment;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.awaitReport;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.endpoint;
+import static io.dockernet.operator.testbed.Fixtures.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +13,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.config.NodePolicy;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -50,9 +51,9 @@ class AttachmentPolicyIT {
     bed.cleanDocker();
     docker = bed.node(NODE).docker();
     operators = RunningOperators.start(bed);
-    AttachmentTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     operators.startAgent(NODE, NodePolicy.DEFAULTS);
-    DockerNetwork net = AttachmentTestSupport.network(NETWORK, "198.18.253.0/24", null);
+    DockerNetwork net = Fixtures.network(NETWORK, "198.18.253.0/24");
     net.getSpec().nodeSelector =
         new LabelSelectorBuilder().withMatchLabels(Map.of("kubernetes.io/hostname", NODE)).build();
     kube.resource(net).create();
@@ -69,7 +70,7 @@ class AttachmentPolicyIT {
   static void stop() {
     try {
       if (kube != null) {
-        AttachmentTestSupport.deleteAll(kube);
+        Fixtures.deleteAll(kube);
         bed.cleanDocker();
       }
     } finally {

@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.Keys;
@@ -67,7 +67,10 @@ class AttachmentPolicyTest {
     docker.resetWriteCount();
 
     AttachmentReport refused =
-        ensure(NodePolicy.DEFAULTS, attachment("legacy", "legacy", "mynetwork", null), MYNETWORK);
+        ensure(
+            NodePolicy.DEFAULTS,
+            storedAttachment("legacy", "legacy", "mynetwork", null),
+            MYNETWORK);
 
     assertThat(refused.phase).isEqualTo(Phase.Error);
     assertThat(refused.reason).isEqualTo("ContainerNotOptedIn");
@@ -77,7 +80,10 @@ class AttachmentPolicyTest {
         .doesNotContainKey("mynetwork");
 
     assertThat(
-            ensure(NodePolicy.DEFAULTS, attachment("app", "app", "mynetwork", null), MYNETWORK)
+            ensure(
+                    NodePolicy.DEFAULTS,
+                    storedAttachment("app", "app", "mynetwork", null),
+                    MYNETWORK)
                 .phase)
         .isEqualTo(Phase.Ready);
   }
@@ -87,14 +93,15 @@ class AttachmentPolicyTest {
     docker.addContainer("legacy", "default");
     NodePolicy open = NodePolicy.DEFAULTS.withAttachments(AttachmentMode.Open, false);
 
-    assertThat(ensure(open, attachment("legacy", "legacy", "mynetwork", null), MYNETWORK).phase)
+    assertThat(
+            ensure(open, storedAttachment("legacy", "legacy", "mynetwork", null), MYNETWORK).phase)
         .isEqualTo(Phase.Ready);
   }
 
   @Test
   void theDefaultBridgeOnlyWhenTheClusterAllowsIt() {
     docker.addContainer("internal-only", "mynetwork", OPTED_IN);
-    ContainerAttachment egress = attachment("egress", "internal-only", "bridge", null);
+    ContainerAttachment egress = storedAttachment("egress", "internal-only", "bridge", null);
     egress.getSpec().aliases = List.of();
     docker.resetWriteCount();
 
@@ -115,13 +122,13 @@ class AttachmentPolicyTest {
     AttachmentReport refused =
         ensure(
             NodePolicy.DEFAULTS,
-            attachment("by-prefix", id.substring(0, 12), "mynetwork", null),
+            storedAttachment("by-prefix", id.substring(0, 12), "mynetwork", null),
             MYNETWORK);
 
     assertThat(refused.reason).isEqualTo("ContainerNameNotExact");
     assertThat(refused.message).contains("only by an ID prefix", "full name or full ID");
     assertThat(docker.writeCount()).as("Docker writes").isZero();
-    ContainerAttachment byId = attachment("by-id", id, "mynetwork", null);
+    ContainerAttachment byId = storedAttachment("by-id", id, "mynetwork", null);
     byId.getSpec().aliases = List.of();
     assertThat(ensure(NodePolicy.DEFAULTS, byId, MYNETWORK).phase).isEqualTo(Phase.Ready);
   }
@@ -134,7 +141,7 @@ class AttachmentPolicyTest {
         db,
         new EndpointRequest(null, null, null, List.of(), null, null, null));
     docker.addContainer("impostor", "default", OPTED_IN);
-    ContainerAttachment ca = attachment("impostor", "impostor", "mynetwork", null);
+    ContainerAttachment ca = storedAttachment("impostor", "impostor", "mynetwork", null);
     ca.getSpec().aliases = List.of("cache", "db");
     docker.resetWriteCount();
 

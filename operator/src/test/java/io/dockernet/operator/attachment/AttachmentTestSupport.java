@@ -15,17 +15,12 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
-import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
-import io.dockernet.operator.api.v1alpha1.IpamSpec;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.testbed.Edits;
 import io.dockernet.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,9 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -49,38 +42,6 @@ final class AttachmentTestSupport {
       Set.of("createNetwork", "removeNetwork", "connect", "disconnect");
 
   private AttachmentTestSupport() {}
-
-  // ---- objects as a user writes them ----
-
-  /** A DockerNetwork with one pool and a readable bridge name, like the seed's mynetwork. */
-  static DockerNetwork network(String name, String subnet, String bridge) {
-    DockerNetwork dn = new DockerNetwork();
-    dn.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    DockerNetworkSpec spec = new DockerNetworkSpec();
-    IpamPoolSpec pool = new IpamPoolSpec();
-    pool.subnet = subnet;
-    spec.ipam = new IpamSpec();
-    spec.ipam.config = new ArrayList<>(List.of(pool));
-    if (bridge != null) {
-      spec.options = Map.of("com.docker.network.bridge.name", bridge);
-    }
-    dn.setSpec(spec);
-    return dn;
-  }
-
-  /** {@code docker network connect --ip IPV4 --alias ALIAS... NETWORK CONTAINER}, declared. */
-  static ContainerAttachment attachment(
-      String name, String container, String network, String ipv4, String... aliases) {
-    ContainerAttachment ca = new ContainerAttachment();
-    ca.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    ContainerAttachmentSpec spec = new ContainerAttachmentSpec();
-    spec.container = container;
-    spec.network = network;
-    spec.ipv4Address = ipv4;
-    spec.aliases = aliases.length == 0 ? null : new ArrayList<>(List.of(aliases));
-    ca.setSpec(spec);
-    return ca;
-  }
 
   static ContainerAttachment get(KubernetesClient kube, String name) {
     return Optional.ofNullable(kube.resources(ContainerAttachment.class).withName(name).get())
@@ -265,46 +226,6 @@ final class AttachmentTestSupport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
-    }
-  }
-
-  // ---- housekeeping ----
-
-  /**
-   * Deletes every ContainerAttachment, then every DockerNetwork, and waits until deletion
-   * completed; objects a test left stuck have their finalizers dropped.
-   */
-  static void deleteAll(KubernetesClient kube) {
-    deleteAllOf(kube, ContainerAttachment.class);
-    deleteAllOf(kube, DockerNetwork.class);
-    Edits.deleteAll(() -> kube.resources(ContainerAttachmentNodeState.class).delete());
-    Edits.deleteAll(() -> kube.resources(DockerNetworkNodeState.class).delete());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                kube.resources(ContainerAttachmentNodeState.class).list().getItems().isEmpty()
-                    && kube.resources(DockerNetworkNodeState.class).list().getItems().isEmpty());
-  }
-
-  private static <T extends HasMetadata> void deleteAllOf(KubernetesClient kube, Class<T> type) {
-    Edits.deleteAll(() -> kube.resources(type).delete());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> kube.resources(type).list().getItems().isEmpty());
-    } catch (org.awaitility.core.ConditionTimeoutException stuck) {
-      for (T item : kube.resources(type).list().getItems()) {
-        Edits.edit(
-            kube.resources(type).withName(item.getMetadata().getName()),
-            o -> {
-              o.getMetadata().setFinalizers(new ArrayList<>());
-              return o;
-            });
-      }
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> kube.resources(type).list().getItems().isEmpty());
     }
   }
 

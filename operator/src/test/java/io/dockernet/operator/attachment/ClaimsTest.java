@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
@@ -12,15 +12,16 @@ class ClaimsTest {
 
   @Test
   void olderAttachmentsWantingTheSameAddressOrContainerClaimFirstOldestFirst() {
-    ContainerAttachment mine = created(attachment("mine", "web", "front", "198.18.0.10"), 30);
+    ContainerAttachment mine = created(storedAttachment("mine", "web", "front", "198.18.0.10"), 30);
     ContainerAttachment sameAddress =
-        created(attachment("same-address", "db", "front", "198.18.0.10"), 20);
+        created(storedAttachment("same-address", "db", "front", "198.18.0.10"), 20);
     ContainerAttachment sameContainer =
-        created(attachment("same-container", "/web", "front", "198.18.0.11"), 10);
+        created(storedAttachment("same-container", "/web", "front", "198.18.0.11"), 10);
     ContainerAttachment otherNetwork =
-        created(attachment("other-network", "web", "back", "198.18.0.10"), 5);
-    ContainerAttachment younger = created(attachment("younger", "web", "front", null), 40);
-    ContainerAttachment unrelated = created(attachment("unrelated", "cache", "front", null), 1);
+        created(storedAttachment("other-network", "web", "back", "198.18.0.10"), 5);
+    ContainerAttachment younger = created(storedAttachment("younger", "web", "front", null), 40);
+    ContainerAttachment unrelated =
+        created(storedAttachment("unrelated", "cache", "front", null), 1);
 
     var claims =
         Claims.earlierThan(
@@ -33,8 +34,9 @@ class ClaimsTest {
 
   @Test
   void anAttachmentBeingDeletedClaimsNothing() {
-    ContainerAttachment mine = created(attachment("mine", "web", "front", "198.18.0.10"), 30);
-    ContainerAttachment leaving = created(attachment("leaving", "db", "front", "198.18.0.10"), 1);
+    ContainerAttachment mine = created(storedAttachment("mine", "web", "front", "198.18.0.10"), 30);
+    ContainerAttachment leaving =
+        created(storedAttachment("leaving", "db", "front", "198.18.0.10"), 1);
     leaving.getMetadata().setDeletionTimestamp("2026-01-01T01:00:00Z");
 
     assertThat(Claims.earlierThan(mine, Stream.of(mine, leaving))).isEmpty();
@@ -42,8 +44,8 @@ class ClaimsTest {
 
   @Test
   void createdInTheSameSecondTheNameDecides() {
-    ContainerAttachment a = created(attachment("a", "web", "front", "198.18.0.10"), 10);
-    ContainerAttachment b = created(attachment("b", "db", "front", "198.18.0.10"), 10);
+    ContainerAttachment a = created(storedAttachment("a", "web", "front", "198.18.0.10"), 10);
+    ContainerAttachment b = created(storedAttachment("b", "db", "front", "198.18.0.10"), 10);
 
     assertThat(Claims.earlierThan(b, Stream.of(a, b)))
         .extracting(NodeAttachmentSync.Claim::attachment)

@@ -1,5 +1,6 @@
 package io.dockernet.operator.attachment;
 
+import static io.dockernet.operator.testbed.Fixtures.attachment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +10,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.node.AgentOnFakeDocker;
+import io.dockernet.operator.testbed.Fixtures;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
@@ -38,7 +40,7 @@ class ContainerAttachmentAgentReconcilerTest {
   @Test
   void theContainerIsConnectedWithItsAddressAndTheReportSaysSo() {
     node.docker().addContainer("fast-app", "default");
-    kube.resource(AttachmentTestSupport.network("fast-net", "198.18.34.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-net", "198.18.34.0/24")).create();
     kube.resource(attachment("fast-app-net", "fast-app", "fast-net", "198.18.34.10")).create();
 
     AttachmentReport report = awaitReport("fast-app-net", Phase.Ready);
@@ -50,7 +52,7 @@ class ContainerAttachmentAgentReconcilerTest {
 
   @Test
   void aSelectedNodeWaitsForTheContainerAndConnectsItWhenItAppears() {
-    kube.resource(AttachmentTestSupport.network("fast-wait", "198.18.35.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-wait", "198.18.35.0/24")).create();
     ContainerAttachment ca = attachment("fast-late-wait", "fast-late", "fast-wait", "198.18.35.10");
     ca.getSpec().nodeSelector =
         new LabelSelectorBuilder().addToMatchLabels("kubernetes.io/hostname", "node-a").build();
@@ -66,7 +68,7 @@ class ContainerAttachmentAgentReconcilerTest {
   @Test
   void deletingTheAttachmentDisconnectsTheContainerAndLeavesItRunning() {
     node.docker().addContainer("fast-leaving", "default");
-    kube.resource(AttachmentTestSupport.network("fast-left", "198.18.36.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-left", "198.18.36.0/24")).create();
     kube.resource(attachment("fast-leaving-left", "fast-leaving", "fast-left", null)).create();
     awaitReport("fast-leaving-left", Phase.Ready);
 
@@ -85,7 +87,7 @@ class ContainerAttachmentAgentReconcilerTest {
   @Test
   void aHandMadeDisconnectIsRepaired() {
     node.docker().addContainer("fast-cut", "default");
-    kube.resource(AttachmentTestSupport.network("fast-repair", "198.18.39.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-repair", "198.18.39.0/24")).create();
     kube.resource(attachment("fast-cut-repair", "fast-cut", "fast-repair", "198.18.39.10"))
         .create();
     AttachmentReport ready = awaitReport("fast-cut-repair", Phase.Ready);
@@ -96,11 +98,6 @@ class ContainerAttachmentAgentReconcilerTest {
         .atMost(AgentOnFakeDocker.SOON)
         .until(() -> endpoint("fast-cut", "fast-repair").isPresent());
     awaitReport("fast-cut-repair", Phase.Ready);
-  }
-
-  private static ContainerAttachment attachment(
-      String name, String container, String network, String ipv4) {
-    return AttachmentTestSupport.attachment(name, container, network, ipv4);
   }
 
   private Optional<ContainerEndpoint> endpoint(String container, String network) {

@@ -1,16 +1,17 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.AttachmentTestSupport.attachment;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.awaitNetworkReady;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.awaitReady;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.awaitReport;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.dockerNetwork;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.endpoint;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.events;
-import static io.dockernet.operator.attachment.AttachmentTestSupport.network;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.report;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.reports;
 import static io.dockernet.operator.attachment.AttachmentTestSupport.run;
+import static io.dockernet.operator.testbed.Fixtures.attachment;
+import static io.dockernet.operator.testbed.Fixtures.network;
+import static io.dockernet.operator.testbed.Fixtures.withBridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +28,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.testbed.Edits;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -84,7 +86,7 @@ class ContainerAttachmentIT {
   @BeforeEach
   @AfterEach
   void clean() {
-    AttachmentTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     bed.ensureNodeObjects();
     bed.cleanDocker();
   }
@@ -101,7 +103,7 @@ class ContainerAttachmentIT {
   @Test
   void theSeedScenarioTest2At172_18_0_10IsReachableFromAnotherContainer() {
     // docker network create --subnet=... -o com.docker.network.bridge.name=docker1 mynetwork
-    DockerNetwork mynetwork = network("mynetwork", "198.18.100.0/24", "dn-seed");
+    DockerNetwork mynetwork = withBridge(network("mynetwork", "198.18.100.0/24"), "dn-seed");
     mynetwork.getSpec().ipam.config.get(0).gateway = "198.18.100.1";
     kube.resource(mynetwork).create();
     awaitNetworkReady(kube, bed, "mynetwork");
@@ -173,7 +175,7 @@ class ContainerAttachmentIT {
 
   @Test
   void applyingTheSameSpecAgainOrRestartingTheAgentMakesNoDockerWrite() {
-    kube.resource(network("idem", "198.18.101.0/24", null)).create();
+    kube.resource(network("idem", "198.18.101.0/24")).create();
     awaitNetworkReady(kube, bed, "idem");
     engines().forEach(node -> run(docker(node), "app"));
     kube.resource(attachment("app-idem", "app", "idem", "198.18.101.10", "app")).create();
@@ -199,7 +201,7 @@ class ContainerAttachmentIT {
 
   @Test
   void aChangedSpecReconnectsAndTheContainerKeepsRunningOnItsOtherNetworks() {
-    kube.resource(network("change", "198.18.102.0/24", null)).create();
+    kube.resource(network("change", "198.18.102.0/24")).create();
     awaitNetworkReady(kube, bed, "change");
     Map<String, String> app = new java.util.LinkedHashMap<>();
     Map<String, String> bridgeEndpoint = new java.util.LinkedHashMap<>();
@@ -243,7 +245,7 @@ class ContainerAttachmentIT {
 
   @Test
   void aMissingContainerWaitsAndIsAttachedPromptlyWhenItAppearsOrIsRecreated() {
-    kube.resource(network("late", "198.18.103.0/24", null)).create();
+    kube.resource(network("late", "198.18.103.0/24")).create();
     awaitNetworkReady(kube, bed, "late");
     ContainerAttachment ca = attachment("late-app", "late-app", "late", "198.18.103.10");
     ca.getSpec().nodeSelector =
@@ -295,7 +297,7 @@ class ContainerAttachmentIT {
 
   @Test
   void hostNoneAndSharedNamespaceContainersAreReportedAndNotRetriedHot() {
-    kube.resource(network("modes", "198.18.104.0/24", null)).create();
+    kube.resource(network("modes", "198.18.104.0/24")).create();
     awaitNetworkReady(kube, bed, "modes");
     for (String node : engines()) {
       DockerClient c = docker(node);
@@ -353,7 +355,7 @@ class ContainerAttachmentIT {
 
   @Test
   void badStaticAddressesAreRefusedEachWithItsOwnReasonAndIpRangeOnlyWarns() {
-    DockerNetwork checks = network("checks", "198.18.105.0/24", null);
+    DockerNetwork checks = network("checks", "198.18.105.0/24");
     IpamPoolSpec pool = checks.getSpec().ipam.config.get(0);
     pool.gateway = "198.18.105.1";
     pool.ipRange = "198.18.105.128/25";
@@ -416,7 +418,7 @@ class ContainerAttachmentIT {
 
   @Test
   void anAddressInUseNamesTheContainerHoldingItAndIsTakenOnceFreed() {
-    kube.resource(network("busy", "198.18.107.0/24", null)).create();
+    kube.resource(network("busy", "198.18.107.0/24")).create();
     awaitNetworkReady(kube, bed, "busy");
     for (String node : engines()) {
       DockerClient a = docker(node);
@@ -449,7 +451,7 @@ class ContainerAttachmentIT {
 
   @Test
   void twoAttachmentsClaimingOneAddressGiveExactlyOneStableConflict() {
-    kube.resource(network("claims", "198.18.108.0/24", null)).create();
+    kube.resource(network("claims", "198.18.108.0/24")).create();
     awaitNetworkReady(kube, bed, "claims");
     for (String node : engines()) {
       run(docker(node), "first");
@@ -484,7 +486,7 @@ class ContainerAttachmentIT {
 
   @Test
   void aHandRunDisconnectIsUndonePromptlyWithAnEvent() {
-    kube.resource(network("drift", "198.18.109.0/24", null)).create();
+    kube.resource(network("drift", "198.18.109.0/24")).create();
     awaitNetworkReady(kube, bed, "drift");
     engines().forEach(node -> run(docker(node), "app"));
     kube.resource(attachment("app-drift", "app", "drift", "198.18.109.10")).create();
@@ -521,7 +523,7 @@ class ContainerAttachmentIT {
 
   @Test
   void whenTheDockerNetworkIsRecreatedTheAttachmentsComeBackAtTheSameAddresses() {
-    kube.resource(network("remake", "198.18.110.0/24", null)).create();
+    kube.resource(network("remake", "198.18.110.0/24")).create();
     awaitNetworkReady(kube, bed, "remake");
     run(docker("node-a"), "one");
     run(docker("node-b"), "two");
@@ -566,7 +568,7 @@ class ContainerAttachmentIT {
 
   @Test
   void afterADaemonRestartTheAttachmentIsBackAndStillKeptConnected() {
-    kube.resource(network("restart", "198.18.111.0/24", null)).create();
+    kube.resource(network("restart", "198.18.111.0/24")).create();
     awaitNetworkReady(kube, bed, "restart");
     for (String node : engines()) {
       run(
@@ -603,7 +605,7 @@ class ContainerAttachmentIT {
 
   @Test
   void deletingTheAttachmentFirstDisconnectsOnlyItsEndpointThenTheNetworkGoes() {
-    kube.resource(network("order1", "198.18.112.0/24", null)).create();
+    kube.resource(network("order1", "198.18.112.0/24")).create();
     awaitNetworkReady(kube, bed, "order1");
     Map<String, String> bridgeEndpoint = new java.util.LinkedHashMap<>();
     for (String node : engines()) {
@@ -641,7 +643,7 @@ class ContainerAttachmentIT {
 
   @Test
   void deletingTheNetworkFirstIsNotBlockedByOurEndpointAndTheAttachmentThenWaits() {
-    kube.resource(network("order2", "198.18.113.0/24", null)).create();
+    kube.resource(network("order2", "198.18.113.0/24")).create();
     awaitNetworkReady(kube, bed, "order2");
     engines().forEach(node -> run(docker(node), "keeper"));
     kube.resource(attachment("keeper", "keeper", "order2", "198.18.113.10")).create();
@@ -670,7 +672,7 @@ class ContainerAttachmentIT {
   void twoHundredAttachmentsAcrossThreeNodesConvergeWithEveryReportPresent() {
     int count = 200;
     List<String> nodes = bed.nodeNames().subList(0, 3);
-    kube.resource(network("many", "198.18.116.0/22", "dn-many")).create();
+    kube.resource(withBridge(network("many", "198.18.116.0/22"), "dn-many")).create();
     awaitNetworkReady(kube, bed, "many");
     // About two containers started at a time per node, as a deploy script fanning out would.
     var starters = java.util.concurrent.Executors.newFixedThreadPool(2 * nodes.size());

@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.AttachmentReport;
@@ -18,7 +18,8 @@ class ContainerAttachmentSummaryReconcilerTest {
   private static final SelectedNodes NO_MISSING = new SelectedNodes(Set.of(), List.of());
   private static final Set<String> LIVE = Set.of("node-a", "node-b");
 
-  private final ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "172.18.0.10");
+  private final ContainerAttachment ca =
+      storedAttachment("test2", "test2", "mynetwork", "172.18.0.10");
 
   @Test
   void readyWhenEveryReportingNodeIsReady() {

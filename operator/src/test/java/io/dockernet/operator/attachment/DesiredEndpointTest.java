@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
@@ -14,7 +14,7 @@ class DesiredEndpointTest {
 
   @Test
   void theRequestCarriesExactlyTheDeclaredSettingsInCanonicalForm() {
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "172.18.0.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "172.18.0.10");
     ca.getSpec().ipv6Address = "FD00:0:0::0010";
     ca.getSpec().aliases = List.of("test2", "db", "test2");
     ca.getSpec().links = List.of("other:o");
@@ -33,7 +33,7 @@ class DesiredEndpointTest {
 
   @Test
   void anEndpointConfiguredAsDeclaredShowsNoDifferenceEvenWhereDockerAddsOrReformats() {
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "172.18.0.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "172.18.0.10");
     ca.getSpec().ipv6Address = "fd00::10";
     ca.getSpec().aliases = List.of("a", "b");
     ca.getSpec().links = List.of("other:o");
@@ -46,7 +46,7 @@ class DesiredEndpointTest {
 
   @Test
   void everyChangedFieldIsNamedIncludingAFieldThatWasRemoved() {
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", null);
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", null);
     ca.getSpec().aliases = List.of("new");
     ContainerEndpoint actual = endpoint("172.18.0.10", null, List.of("old"), List.of());
 

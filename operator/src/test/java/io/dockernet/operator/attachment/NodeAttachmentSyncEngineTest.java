@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.AttachmentReport;
@@ -38,7 +38,7 @@ class NodeAttachmentSyncEngineTest {
             false,
             Map.of()));
     docker.addContainer("app", "default");
-    ContainerAttachment ca = attachment("app", "app", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("app", "app", "mynetwork", "198.18.100.10");
     ca.getSpec().driverOpts =
         Map.of("com.docker.network.endpoint.sysctls", "net.ipv4.conf.IFNAME.log_martians=1");
     Target target = new Target("mynetwork", true, false, true);

@@ -1,6 +1,6 @@
 package io.dockernet.operator.attachment;
 
-import static io.dockernet.operator.attachment.Attachments.attachment;
+import static io.dockernet.operator.testbed.Fixtures.storedAttachment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.Keys;
@@ -59,7 +59,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aReadyReportStaysTrueUntilTheDaemonListsSomethingElse() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     AttachmentReport report = ensure(ca, null).report;
     assertThat(AttachmentReports.stillTrue(report, docker.overview())).isTrue();
 
@@ -90,7 +90,7 @@ class NodeAttachmentSyncTest {
   @Test
   void connectsWithExactlyTheDeclaredSettingsReportsWhereAndThenChangesNothing() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     ca.getSpec().aliases = List.of("test2", "db");
     ca.getSpec().driverOpts = Map.of("com.example.opt", "1");
 
@@ -127,7 +127,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aChangedSpecReconnectsAndLeavesTheContainersOtherNetworksAlone() {
     docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> first = ensure(ca, null);
     String bridgeEndpoint = endpoint("test2", "bridge").endpointId();
     docker.resetWriteCount();
@@ -153,7 +153,7 @@ class NodeAttachmentSyncTest {
 
   @Test
   void aMissingContainerIsWaitingAndAStoppedOneIsConnectedWithItsAddressBeforeItStarts() {
-    ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("late", "late", "mynetwork", "198.18.100.10");
 
     PassReport<AttachmentReport> missing = ensure(ca, null);
     docker.addContainer("late", "default");
@@ -177,7 +177,7 @@ class NodeAttachmentSyncTest {
 
   @Test
   void aStoppedContainerWhoseAddressWasTakenMeanwhileIsAConflictNamingTheTaker() {
-    ContainerAttachment ca = attachment("late", "late", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("late", "late", "mynetwork", "198.18.100.10");
     docker.addContainer("late", "default");
     docker.stopContainer("late");
     PassReport<AttachmentReport> configured = ensure(ca, null);
@@ -198,7 +198,7 @@ class NodeAttachmentSyncTest {
 
     PassReport<AttachmentReport> host =
         ensure(
-            attachment("h", "test2", "host", null),
+            storedAttachment("h", "test2", "host", null),
             new Target("host", false, false, false),
             List.of(),
             null);
@@ -216,11 +216,12 @@ class NodeAttachmentSyncTest {
     docker.addContainer("sidecar", "container:" + app);
     docker.resetWriteCount();
 
-    PassReport<AttachmentReport> host = ensure(attachment("h", "on-host", "mynetwork", null), null);
+    PassReport<AttachmentReport> host =
+        ensure(storedAttachment("h", "on-host", "mynetwork", null), null);
     PassReport<AttachmentReport> none =
-        ensure(attachment("n", "isolated", "mynetwork", null), null);
+        ensure(storedAttachment("n", "isolated", "mynetwork", null), null);
     PassReport<AttachmentReport> shared =
-        ensure(attachment("s", "sidecar", "mynetwork", null), null);
+        ensure(storedAttachment("s", "sidecar", "mynetwork", null), null);
 
     assertThat(List.of(host, none, shared))
         .allSatisfy(
@@ -243,7 +244,7 @@ class NodeAttachmentSyncTest {
     docker.resetWriteCount();
 
     PassReport<AttachmentReport> out =
-        ensure(attachment("test2", "test2", "mynetwork", "198.18.100.10"), null);
+        ensure(storedAttachment("test2", "test2", "mynetwork", "198.18.100.10"), null);
 
     assertThat(out.report.phase).isEqualTo(Phase.Conflict);
     assertThat(out.report.reason).isEqualTo("AddressInUse");
@@ -255,7 +256,7 @@ class NodeAttachmentSyncTest {
   void anEarlierAttachmentClaimingTheSameAddressWinsAndTheLaterOneGivesItBack() {
     docker.addContainer("first", "default");
     docker.addContainer("second", "default");
-    ContainerAttachment later = attachment("b", "second", "mynetwork", "198.18.100.10");
+    ContainerAttachment later = storedAttachment("b", "second", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> alone =
         ensure(later, null); // the earlier one's container was not there
     assertThat(alone.report.phase).isEqualTo(Phase.Ready);
@@ -263,7 +264,11 @@ class NodeAttachmentSyncTest {
 
     PassReport<AttachmentReport> lost = ensure(later, MYNETWORK, List.of(earlier), alone);
     PassReport<AttachmentReport> won =
-        ensure(attachment("a", "first", "mynetwork", "198.18.100.10"), MYNETWORK, List.of(), null);
+        ensure(
+            storedAttachment("a", "first", "mynetwork", "198.18.100.10"),
+            MYNETWORK,
+            List.of(),
+            null);
     PassReport<AttachmentReport> stillLost = ensure(later, MYNETWORK, List.of(earlier), lost);
 
     assertThat(lost.report.phase).isEqualTo(Phase.Conflict);
@@ -282,7 +287,7 @@ class NodeAttachmentSyncTest {
     Claim elsewhere = new Claim("a", "first", "198.18.100.10", null);
     PassReport<AttachmentReport> out =
         ensure(
-            attachment("b", "second", "mynetwork", "198.18.100.10"),
+            storedAttachment("b", "second", "mynetwork", "198.18.100.10"),
             MYNETWORK,
             List.of(elsewhere),
             null);
@@ -292,7 +297,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aHandRunDisconnectIsRepairedWithAWarningEvent() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> first = ensure(ca, null);
 
     docker.disconnect(networkId, test2, false);
@@ -313,7 +318,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aNetworkBeingReplacedIsLeftAloneAndTheContainerComesBackAtTheSameAddressAfter() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> first = ensure(ca, null);
     docker.disconnect(networkId, test2, true);
     docker.removeNetwork(networkId);
@@ -336,7 +341,7 @@ class NodeAttachmentSyncTest {
   @Test
   void waitingForANetworkReplacementThatTakesTooLongIsAnErrorOfItsOwn() {
     docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     guard.unfinished("mynetwork", true);
     docker.resetWriteCount();
     PassReport<AttachmentReport> waiting = ensure(ca, null);
@@ -354,7 +359,7 @@ class NodeAttachmentSyncTest {
   @Test
   void anEndpointPutBackByAReplacementStaysTheAttachmentsToRelease() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     // The DockerNetwork agent replaces the network: endpoint off, network anew, endpoint back.
     guard.unfinished("mynetwork", true);
@@ -379,7 +384,7 @@ class NodeAttachmentSyncTest {
     // AgentSigkillIT seed 19493593462420, trial 16: the attachment went while the replacement had
     // its endpoint disconnected; the replacement put it back and nobody owned it any more.
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     guard.unfinished("mynetwork", true);
     docker.disconnect(networkId, test2, true);
@@ -400,7 +405,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aMissingOrDeletedNetworkWaitsAndConnectsNothing() {
     docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "other", null);
+    ContainerAttachment ca = storedAttachment("test2", "test2", "other", null);
     docker.resetWriteCount();
 
     PassReport<AttachmentReport> undeclared =
@@ -424,10 +429,10 @@ class NodeAttachmentSyncTest {
     docker.resetWriteCount();
 
     PassReport<AttachmentReport> gateway =
-        ensure(attachment("g", "test2", "mynetwork", "198.18.100.1"), null);
+        ensure(storedAttachment("g", "test2", "mynetwork", "198.18.100.1"), null);
     PassReport<AttachmentReport> onBridge =
         ensure(
-            attachment("b", "test2", "bridge", "172.17.0.10"),
+            storedAttachment("b", "test2", "bridge", "172.17.0.10"),
             new Target("bridge", true, false, false),
             List.of(),
             null);
@@ -444,7 +449,7 @@ class NodeAttachmentSyncTest {
     docker.addContainer("test2", "default");
     PassReport<AttachmentReport> out =
         ensure(
-            attachment("r", "test2", "ranged", "198.18.101.200"),
+            storedAttachment("r", "test2", "ranged", "198.18.101.200"),
             new Target("ranged", true, false, true),
             List.of(),
             null);
@@ -461,7 +466,7 @@ class NodeAttachmentSyncTest {
     String test2 = docker.addContainer("test2", "default");
     String other = docker.addContainer("other", "default");
     docker.connect(networkId, other, request("198.18.100.20"));
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
 
     PassReport<AttachmentReport> released = sync.release(ca, MYNETWORK, ready.report, "Deleted");
@@ -477,7 +482,7 @@ class NodeAttachmentSyncTest {
   @Test
   void releasingARefusedAttachmentLeavesTheEndpointItNeverMade() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment onBridge = attachment("b", "test2", "bridge", "172.17.0.10");
+    ContainerAttachment onBridge = storedAttachment("b", "test2", "bridge", "172.17.0.10");
     PassReport<AttachmentReport> refused =
         ensure(onBridge, new Target("bridge", true, false, false), List.of(), null);
     docker.resetWriteCount();
@@ -492,7 +497,7 @@ class NodeAttachmentSyncTest {
   @Test
   void anEndpointItMadeStaysItsToReleaseAfterTheSpecBecomesInvalid() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     ca.getSpec().ipv4Address = "198.18.100.1"; // now the gateway: refused, endpoint left as is
     PassReport<AttachmentReport> refused = ensure(ca, ready);
@@ -507,7 +512,7 @@ class NodeAttachmentSyncTest {
   void anEndpointThatWasThereBeforeTheAttachmentIsAdoptedAndLeftAsItWasOnRelease() {
     String legacy = docker.addContainer("legacy", "default");
     docker.connect(networkId, legacy, request("198.18.100.50"));
-    ContainerAttachment same = attachment("legacy", "legacy", "mynetwork", "198.18.100.50");
+    ContainerAttachment same = storedAttachment("legacy", "legacy", "mynetwork", "198.18.100.50");
 
     PassReport<AttachmentReport> adopted = ensure(same, null);
     sync.release(same, MYNETWORK, adopted.report, "Deleted");
@@ -521,7 +526,7 @@ class NodeAttachmentSyncTest {
   void anAdoptedEndpointTheAttachmentChangedIsPutBackAsItWasOnRelease() {
     String legacy = docker.addContainer("legacy", "default");
     docker.connect(networkId, legacy, request("198.18.100.50"));
-    ContainerAttachment moved = attachment("legacy", "legacy", "mynetwork", "198.18.100.60");
+    ContainerAttachment moved = storedAttachment("legacy", "legacy", "mynetwork", "198.18.100.60");
 
     PassReport<AttachmentReport> changed = ensure(moved, null);
     ContainerEndpoint during = endpoint("legacy", "mynetwork");
@@ -535,7 +540,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aRefusedReconnectPutsThePreviousEndpointBack() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     ca.getSpec().aliases = List.of("db");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     ca.getSpec().ipv4Address = "198.18.100.11";
@@ -559,7 +564,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aReconnectInterruptedAfterTheDisconnectIsFinishedFromTheJournal() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     ca.getSpec().ipv4Address = "198.18.100.11";
     AttachmentReport[] saved = new AttachmentReport[1];
@@ -582,7 +587,7 @@ class NodeAttachmentSyncTest {
   @Test
   void aDeleteAfterAnOutageReleasesExactlyTheEndpointTheAttachmentMade() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     AttachmentReport outage = new AttachmentReport();
     outage.phase = Phase.Error;
@@ -604,7 +609,7 @@ class NodeAttachmentSyncTest {
   @Test
   void anEndpointRestoredOnARecreatedNetworkIsStillReleased() {
     String test2 = docker.addContainer("test2", "default");
-    ContainerAttachment ca = attachment("test2", "test2", "mynetwork", "198.18.100.10");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
     PassReport<AttachmentReport> ready = ensure(ca, null);
     // The DockerNetwork agent recreates the network (new ID) and restores the endpoint as it was.
     docker.disconnect(networkId, test2, true);

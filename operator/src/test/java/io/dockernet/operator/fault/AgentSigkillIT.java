@@ -10,11 +10,10 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,21 +58,19 @@ class AgentSigkillIT {
   private static final long REGRESSION_SEED = 19493593462420L;
 
   private static final String STABLE = "kill-stable";
-  private static final String STABLE_SUBNET = FaultObjects.subnet(213, 3);
-  private static TestBed bed;
-  private static KubernetesClient kube;
-  private static OperatorProcess controller;
+  private static final String STABLE_SUBNET = FaultSubnets.subnet(213, 3);
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-sigkill");
   private static List<String> nodeNames;
   private static final Map<String, OperatorProcess> agents = new TreeMap<>();
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
-    controller = FaultSupport.startController(bed, "fault-sigkill");
-    nodeNames = bed.onePerEngine().subList(0, 2);
+  static void start() {
+    fault.startController();
+    fault.closeAtEnd(() -> agents.values().forEach(OperatorProcess::close));
+    nodeNames = fault.bed().onePerEngine().subList(0, 2);
   }
 
+  /** Every agent running again, so that it takes its finalizers off the objects deleted next. */
   @AfterAll
   static void stop() {
     for (String node : nodeNames) {
@@ -81,13 +79,7 @@ class AgentSigkillIT {
         agents.put(node, startAgent(node));
       }
     }
-    nodeNames.forEach(n -> FaultSupport.disconnectUnmanaged(bed.node(n), STABLE));
-    FaultObjects.deleteAll(kube);
-    agents.values().forEach(OperatorProcess::close);
-    if (controller != null) {
-      controller.close();
-    }
-    bed.cleanDocker();
+    nodeNames.forEach(n -> FaultSupport.disconnectUnmanaged(fault.bed().node(n), STABLE));
   }
 
   @Test
@@ -100,7 +92,7 @@ class AgentSigkillIT {
         seed,
         seed);
     Random random = new Random(seed);
-    Map<String, TestNode> nodes = FaultSupport.nodes(bed, nodeNames);
+    Map<String, TestNode> nodes = FaultSupport.nodes(fault.bed(), nodeNames);
     for (TestNode node : nodes.values()) {
       FaultSupport.createForeignObjects(node);
       CONTAINERS.forEach(c -> FaultSupport.runManagedContainer(node, c));
@@ -108,14 +100,17 @@ class AgentSigkillIT {
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(nodes, Set.of());
     nodeNames.forEach(n -> agents.put(n, startAgent(n)));
     // A network that lives through every trial, with an admin's containers on it on each node.
-    kube.resource(FaultObjects.networkOn(STABLE, STABLE_SUBNET, nodeNames)).create();
+    fault
+        .kube()
+        .resource(Fixtures.onNodes(Fixtures.network(STABLE, STABLE_SUBNET), nodeNames))
+        .create();
     Set<String> handAttached = new java.util.HashSet<>();
     for (TestNode node : nodes.values()) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !node.docker().listNetworksCmd().withNameFilter(STABLE).exec().isEmpty());
       handAttached.addAll(
-          FaultSupport.unmanagedOn(node, STABLE, FaultObjects.address(STABLE_SUBNET, 10)));
+          FaultSupport.unmanagedOn(node, STABLE, FaultSubnets.address(STABLE_SUBNET, 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
@@ -150,7 +145,7 @@ class AgentSigkillIT {
               + "ms");
       LOG.info("{}", killedAt.get(killedAt.size() - 1));
       agents.put(node.name(), startAgent(node.name()));
-      FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
+      FaultSupport.awaitConverged(fault.kube(), nodes, handAttached, Duration.ofMinutes(2));
       FaultSupport.assertForeignUnchanged(before, nodes, Set.of());
       assertThat(
               EndpointsKept.lostOrChanged(
@@ -171,18 +166,20 @@ class AgentSigkillIT {
       Random random, Map<Integer, Integer> generation, int trial) {
     List<String> done = new ArrayList<>();
     if (random.nextBoolean()) {
-      FaultObjects.label(kube, STABLE, "trial", String.valueOf(trial));
+      Fixtures.label(fault.kube(), STABLE, "trial", String.valueOf(trial));
       done.add("recreate " + STABLE + " (with unmanaged endpoints)");
     }
     int changes = 2 + random.nextInt(3);
     for (int c = 0; c < changes; c++) {
       int slot = random.nextInt(SLOTS);
       String net = "kill-" + slot;
-      String subnet = FaultObjects.subnet(212, slot);
+      String subnet = FaultSubnets.subnet(212, slot);
       if (!generation.containsKey(slot)) {
         createOnceGone(
-            FaultObjects.withLabel(
-                FaultObjects.networkOn(net, subnet, nodeNames), "trial", String.valueOf(trial)));
+            Fixtures.withLabel(
+                Fixtures.onNodes(Fixtures.network(net, subnet), nodeNames),
+                "trial",
+                String.valueOf(trial)));
         generation.put(slot, trial);
         String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
         attach(net, subnet, container);
@@ -191,26 +188,38 @@ class AgentSigkillIT {
       }
       switch (random.nextInt(3)) {
         case 0 -> {
-          FaultObjects.label(kube, net, "trial", String.valueOf(trial));
+          Fixtures.label(fault.kube(), net, "trial", String.valueOf(trial));
           generation.put(slot, trial);
           done.add("recreate " + net);
         }
         case 1 -> {
           for (String container : CONTAINERS) {
-            kube.resources(ContainerAttachment.class).withName(container + "-" + net).delete();
+            fault
+                .kube()
+                .resources(ContainerAttachment.class)
+                .withName(container + "-" + net)
+                .delete();
           }
-          kube.resources(DockerNetwork.class).withName(net).delete();
+          fault.kube().resources(DockerNetwork.class).withName(net).delete();
           generation.remove(slot);
           done.add("delete " + net);
         }
         default -> {
           String container = CONTAINERS.get(random.nextInt(CONTAINERS.size()));
-          if (kube.resources(ContainerAttachment.class).withName(container + "-" + net).get()
+          if (fault
+                  .kube()
+                  .resources(ContainerAttachment.class)
+                  .withName(container + "-" + net)
+                  .get()
               == null) {
             attach(net, subnet, container);
             done.add("attach " + container + " to " + net);
           } else {
-            kube.resources(ContainerAttachment.class).withName(container + "-" + net).delete();
+            fault
+                .kube()
+                .resources(ContainerAttachment.class)
+                .withName(container + "-" + net)
+                .delete();
             done.add("detach " + container + " from " + net);
           }
         }
@@ -222,7 +231,7 @@ class AgentSigkillIT {
   /** What the agent last reported about a parent object, for a failure message. */
   private static List<String> reportsOf(String parent) {
     List<String> out = new ArrayList<>();
-    kube.resources(DockerNetworkNodeState.class).list().getItems().stream()
+    fault.kube().resources(DockerNetworkNodeState.class).list().getItems().stream()
         .filter(r -> r.getStatus() != null && parent.equals(r.getStatus().dockerNetwork))
         .forEach(
             r ->
@@ -232,7 +241,7 @@ class AgentSigkillIT {
                         + r.getStatus().reason
                         + ": "
                         + r.getStatus().message));
-    kube.resources(ContainerAttachmentNodeState.class).list().getItems().stream()
+    fault.kube().resources(ContainerAttachmentNodeState.class).list().getItems().stream()
         .filter(r -> r.getStatus() != null && parent.equals(r.getStatus().containerAttachment))
         .forEach(
             r ->
@@ -248,8 +257,8 @@ class AgentSigkillIT {
   private static void attach(String net, String subnet, String container) {
     int host = 10 + CONTAINERS.indexOf(container);
     createOnceGone(
-        FaultObjects.attachment(
-            container + "-" + net, container, net, FaultObjects.address(subnet, host)));
+        Fixtures.attachment(
+            container + "-" + net, container, net, FaultSubnets.address(subnet, host), container));
   }
 
   /**
@@ -262,14 +271,14 @@ class AgentSigkillIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                assertThat(kube.resource(object).get())
+                assertThat(fault.kube().resource(object).get())
                     .as(
                         "%s %s still there; reports: %s",
                         object.getKind(),
                         object.getMetadata().getName(),
                         reportsOf(object.getMetadata().getName()))
                     .isNull());
-    kube.resource(object).create();
+    fault.kube().resource(object).create();
   }
 
   /**
@@ -305,10 +314,7 @@ class AgentSigkillIT {
   }
 
   private static OperatorProcess startAgent(String node) {
-    return OperatorProcess.agent(
-        bed.node(node),
-        bed.kubeConfigFile(),
-        FaultSupport.releaseNamespace("fault-sigkill"),
-        Path.of("target", "fault", "sigkill-agent-" + node + ".log"));
+    return fault.agentProcess(
+        node, Path.of("target", "fault", "sigkill-agent-" + node + ".log"), null, "agent-" + node);
   }
 }

@@ -5,18 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API server the agents talk to is killed (SIGKILL) right after a batch of changes, stays down
@@ -32,84 +31,84 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ApiServerRestartIT {
 
   private static final String NODE_WITH_CONTAINER = "node-c";
-  private static TestBed bed;
-  private static KubernetesClient kube;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-apiserver-restart");
   private static SecondApiServer apiServer;
-  private static InJvmRoles roles;
-  private static OperatorProcess controller;
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
+  static void start() {
     apiServer =
-        SecondApiServer.start(
-            bed.kubeConfigYaml(), Path.of("target", "fault", "second-apiserver.log"));
-    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-apiserver-restart"));
-    controller = FaultSupport.startController(bed, "fault-apiserver-restart");
-    bed.nodes()
+        fault.closeAtEnd(
+            SecondApiServer.start(
+                fault.bed().kubeConfigYaml(), Path.of("target", "fault", "second-apiserver.log")));
+    fault.startController();
+    fault
+        .bed()
+        .nodes()
         .values()
-        .forEach(n -> roles.startAgent(n.name(), n.dockerHost(), apiServer.kubeConfig()));
-  }
-
-  @AfterAll
-  static void stop() {
-    FaultSupport.stopAll(bed, kube, roles, controller, apiServer);
+        .forEach(n -> fault.agents().startAgent(n.name(), n.dockerHost(), apiServer.kubeConfig()));
   }
 
   @Test
   void agentsConvergeAfterTheirApiServerWasKilledMidReconcileAndRestarted() {
-    bed.nodes().values().forEach(FaultSupport::createForeignObjects);
-    FaultSupport.runManagedContainer(bed.node(NODE_WITH_CONTAINER), "m-db");
+    fault.bed().nodes().values().forEach(FaultSupport::createForeignObjects);
+    FaultSupport.runManagedContainer(fault.bed().node(NODE_WITH_CONTAINER), "m-db");
     for (int i = 0; i < 4; i++) {
-      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(208, i), null)).create();
+      fault.kube().resource(Fixtures.network(name(i), FaultSubnets.subnet(208, i))).create();
     }
-    kube.resource(
-            FaultObjects.attachment(
+    fault
+        .kube()
+        .resource(
+            Fixtures.attachment(
                 "m-db-" + name(0),
                 "m-db",
                 name(0),
-                FaultObjects.address(FaultObjects.subnet(208, 0), 20)))
+                FaultSubnets.address(FaultSubnets.subnet(208, 0), 20),
+                "m-db"))
         .create();
-    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
+    FaultSupport.awaitConverged(fault.kube(), fault.bed().nodes(), Set.of(), Duration.ofMinutes(2));
     // An admin's containers on the network that is changed (so replaced) while the API server is
     // down: the replacement cannot save its journal then, so it must not start before it can.
     Set<String> handAttached = new HashSet<>();
     handAttached.addAll(
         FaultSupport.unmanagedOn(
-            bed.node(NODE_WITH_CONTAINER),
+            fault.bed().node(NODE_WITH_CONTAINER),
             name(1),
-            FaultObjects.address(FaultObjects.subnet(208, 1), 10)));
+            FaultSubnets.address(FaultSubnets.subnet(208, 1), 10)));
     Map<String, EndpointsKept.Endpoint> endpoints =
-        EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
-    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());
+        EndpointsKept.snapshot(fault.bed().nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
+    Map<String, Map<String, String>> before =
+        FaultSupport.foreignSnapshot(fault.bed().nodes(), Set.of());
 
     // A batch lands and the agents' API server dies while they work on it.
     for (int i = 4; i < 8; i++) {
-      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(208, i), null)).create();
+      fault.kube().resource(Fixtures.network(name(i), FaultSubnets.subnet(208, i))).create();
     }
-    kube.resource(
-            FaultObjects.attachment(
+    fault
+        .kube()
+        .resource(
+            Fixtures.attachment(
                 "m-db-" + name(4),
                 "m-db",
                 name(4),
-                FaultObjects.address(FaultObjects.subnet(208, 4), 20)))
+                FaultSubnets.address(FaultSubnets.subnet(208, 4), 20),
+                "m-db"))
         .create();
     apiServer.kill();
 
     // While it is down: users keep changing things through the other replica...
-    kube.resource(FaultObjects.network(name(8), FaultObjects.subnet(208, 8), null)).create();
-    FaultObjects.label(kube, name(1), "tier", "changed-while-down");
-    kube.resources(ContainerAttachment.class).withName("m-db-" + name(0)).delete();
-    kube.resources(DockerNetwork.class).withName(name(2)).delete();
+    fault.kube().resource(Fixtures.network(name(8), FaultSubnets.subnet(208, 8))).create();
+    Fixtures.label(fault.kube(), name(1), "tier", "changed-while-down");
+    fault.kube().resources(ContainerAttachment.class).withName("m-db-" + name(0)).delete();
+    fault.kube().resources(DockerNetwork.class).withName(name(2)).delete();
     // ...and someone removes a managed network by hand on a node: the agent repairs it from what
     // it knows, without its API server.
-    bed.node("node-d").docker().removeNetworkCmd(name(3)).exec();
+    fault.bed().node("node-d").docker().removeNetworkCmd(name(3)).exec();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                !bed
+                !fault
+                    .bed()
                     .node("node-d")
                     .docker()
                     .listNetworksCmd()
@@ -122,15 +121,17 @@ class ApiServerRestartIT {
 
     apiServer.restart();
 
-    FaultSupport.awaitConverged(kube, bed.nodes(), handAttached, Duration.ofMinutes(3));
-    assertThat(kube.resources(DockerNetwork.class).list().getItems())
+    FaultSupport.awaitConverged(
+        fault.kube(), fault.bed().nodes(), handAttached, Duration.ofMinutes(3));
+    assertThat(fault.kube().resources(DockerNetwork.class).list().getItems())
         .extracting(d -> d.getMetadata().getName())
         .containsExactlyInAnyOrder(
             name(0), name(1), name(3), name(4), name(5), name(6), name(7), name(8));
-    FaultSupport.assertForeignUnchanged(before, bed.nodes(), Set.of());
+    FaultSupport.assertForeignUnchanged(before, fault.bed().nodes(), Set.of());
     assertThat(
             EndpointsKept.lostOrChanged(
-                endpoints, EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED)))
+                endpoints,
+                EndpointsKept.snapshot(fault.bed().nodes(), FaultSupport.UNMANAGED_ON_MANAGED)))
         .as("endpoints of containers the operator does not manage")
         .isEmpty();
   }

@@ -16,12 +16,12 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.testbed.Edits;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -38,10 +38,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,28 +61,22 @@ class BadInputIT {
   /** The label of the nodes the corpus's per-node cases select (node-a and node-b). */
   private static final String CORPUS_NODE_LABEL = "dockernet-it/bad-input";
 
-  private static InJvmRoles agents;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-bad-input");
+  private static RunningOperators agents;
   private static OperatorProcess controller;
-  private static TestBed bed;
-  private static KubernetesClient kube;
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    controller = FaultSupport.startController(bed, "fault-bad-input");
-    agents = FaultSupport.startAgents(bed, "fault-bad-input");
-    bed.cleanDocker();
+  static void start() {
+    // Closed last, once the roles no longer act on the nodes' labels.
+    fault.closeAtEnd(BadInputIT::unlabelCorpusNodes);
+    controller = fault.startController();
+    agents = fault.startAgentsOnEveryNode();
   }
 
-  @AfterAll
-  static void stop() {
-    FaultSupport.stopAll(bed, kube, agents, controller);
+  private static void unlabelCorpusNodes() {
     for (String node : List.of("node-a", "node-b")) {
       Edits.edit(
-          kube.nodes().withName(node),
+          fault.kube().nodes().withName(node),
           n -> {
             n.getMetadata().getLabels().remove(CORPUS_NODE_LABEL);
             return n;
@@ -106,12 +100,13 @@ class BadInputIT {
     List<Case> corpus = corpus();
     assertThat(corpus).as("cases").hasSizeGreaterThanOrEqualTo(50);
     // The corpus names node-a (Engine 20.10) and node-b (28.5.2 refusing API below 1.44).
-    assertThat(bed.node("node-a").engineVersion()).isEqualTo("20.10");
-    assertThat(bed.node("node-b").refusesApiBelow144()).isTrue();
-    Map<String, TestNode> fixtureNodes = FaultSupport.nodes(bed, List.of("node-a", "node-b"));
+    assertThat(fault.bed().node("node-a").engineVersion()).isEqualTo("20.10");
+    assertThat(fault.bed().node("node-b").refusesApiBelow144()).isTrue();
+    Map<String, TestNode> fixtureNodes =
+        FaultSupport.nodes(fault.bed(), List.of("node-a", "node-b"));
     for (TestNode a : fixtureNodes.values()) {
       Edits.edit(
-          kube.nodes().withName(a.name()),
+          fault.kube().nodes().withName(a.name()),
           n -> {
             n.getMetadata().getLabels().put(CORPUS_NODE_LABEL, "yes");
             return n;
@@ -128,11 +123,12 @@ class BadInputIT {
     TestNode a = fixtureNodes.get("node-a");
     Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(fixtureNodes, Set.of());
     DockerNetwork valid =
-        FaultObjects.networkOn("valid-net", "198.18.232.0/26", List.copyOf(fixtureNodes.keySet()));
+        Fixtures.onNodes(
+            Fixtures.network("valid-net", "198.18.232.0/26"), List.copyOf(fixtureNodes.keySet()));
     valid.getSpec().ipam.config.get(0).gateway = "198.18.232.1";
     valid.getSpec().ipam.config.get(0).ipRange = "198.18.232.32/27";
     valid.getSpec().ipam.config.get(0).auxAddresses = Map.of("reserved", "198.18.232.5");
-    kube.resource(valid).create();
+    fault.kube().resource(valid).create();
 
     List<String> unhealthy = new CopyOnWriteArrayList<>();
     ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor();
@@ -144,8 +140,9 @@ class BadInputIT {
       for (Case c : corpus) {
         // Valid objects keep arriving between the bad ones, on every node.
         if (outcomes.size() % 10 == 0 && canary < 8) {
-          kube.resource(
-                  FaultObjects.network("canary-" + canary, FaultObjects.subnet(236, canary), null))
+          fault
+              .kube()
+              .resource(Fixtures.network("canary-" + canary, FaultSubnets.subnet(236, canary)))
               .create();
           canary++;
         }
@@ -168,8 +165,7 @@ class BadInputIT {
       }
       assertThat(failures).as("corpus cases that did not go as expected").isEmpty();
       // Still alive: a new object after all that converges too, on every node.
-      kube.resource(FaultObjects.network("canary-last", FaultObjects.subnet(238, 0), null))
-          .create();
+      fault.kube().resource(Fixtures.network("canary-last", FaultSubnets.subnet(238, 0))).create();
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
@@ -189,8 +185,8 @@ class BadInputIT {
 
     // Deleting all of it leaves nothing behind on any node, and the node is as it was: its own
     // networks untouched, and a container still starts on Docker's default bridge.
-    FaultObjects.deleteAll(kube);
-    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(1));
+    Fixtures.deleteAll(fault.kube());
+    FaultSupport.awaitConverged(fault.kube(), fault.bed().nodes(), Set.of(), Duration.ofMinutes(1));
     FaultSupport.assertForeignUnchanged(before, fixtureNodes, Set.of());
     String probe = a.docker().createContainerCmd(TestBed.IMAGE).withName("f-after").exec().getId();
     a.docker().startContainerCmd(probe).exec();
@@ -200,7 +196,7 @@ class BadInputIT {
     GenericKubernetesResource object = object(c);
     switch (c.expect()) {
       case "rejected" -> {
-        assertThatThrownBy(() -> kube.resource(object).create())
+        assertThatThrownBy(() -> fault.kube().resource(object).create())
             .as(c.name())
             .isInstanceOfSatisfying(
                 KubernetesClientException.class,
@@ -211,7 +207,7 @@ class BadInputIT {
         return c.name() + ": rejected";
       }
       case "reported", "ready", "summary" -> {
-        kube.resource(object).create();
+        fault.kube().resource(object).create();
         return c.name() + ": accepted";
       }
       default -> throw new IllegalArgumentException(c.name() + ": unknown expect " + c.expect());
@@ -226,7 +222,7 @@ class BadInputIT {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                DockerNetwork dn = kube.resources(DockerNetwork.class).withName(name).get();
+                DockerNetwork dn = fault.kube().resources(DockerNetwork.class).withName(name).get();
                 assertThat(dn.getStatus()).as(c.name()).isNotNull();
                 assertThat(dn.getStatus().desiredNodes).as(c.name()).isZero();
                 assertThat(dn.getStatus().conditions)
@@ -237,7 +233,7 @@ class BadInputIT {
                           assertThat(cond.getStatus()).isEqualTo("False");
                           assertThat(cond.getReason()).isEqualTo(c.reason());
                         });
-                for (String node : bed.nodeNames()) {
+                for (String node : fault.bed().nodeNames()) {
                   assertThat(report(true, name, node)).as(c.name() + " on " + node).isEmpty();
                 }
               });
@@ -268,10 +264,16 @@ class BadInputIT {
               }
             });
     if (c.expect().equals("ready") && network) {
-      DockerNetwork dn = kube.resources(DockerNetwork.class).withName(name).get();
+      DockerNetwork dn = fault.kube().resources(DockerNetwork.class).withName(name).get();
       for (String node : c.nodes()) {
         Network n =
-            bed.node(node).docker().inspectNetworkCmd().withNetworkId(dn.dockerName()).exec();
+            fault
+                .bed()
+                .node(node)
+                .docker()
+                .inspectNetworkCmd()
+                .withNetworkId(dn.dockerName())
+                .exec();
         assertThat(n.getLabels()).as(c.name()).containsAllEntriesOf(orEmpty(dn.getSpec().labels));
         assertThat(n.getOptions()).as(c.name()).containsAllEntriesOf(orEmpty(dn.getSpec().options));
       }
@@ -281,7 +283,8 @@ class BadInputIT {
   private static Optional<NodeReport> report(boolean network, String name, String node) {
     List<? extends NodeReport> reports =
         network
-            ? kube
+            ? fault
+                .kube()
                 .resources(DockerNetworkNodeState.class)
                 .withLabel(Keys.DOCKER_NETWORK_LABEL, name)
                 .list()
@@ -289,7 +292,8 @@ class BadInputIT {
                 .stream()
                 .map(DockerNetworkNodeState::getStatus)
                 .toList()
-            : kube
+            : fault
+                .kube()
                 .resources(ContainerAttachmentNodeState.class)
                 .withLabel(Keys.ATTACHMENT_LABEL, name)
                 .list()
@@ -304,17 +308,17 @@ class BadInputIT {
   }
 
   private static void assertReadyEverywhere(String network) {
-    DockerNetwork dn = kube.resources(DockerNetwork.class).withName(network).get();
+    DockerNetwork dn = fault.kube().resources(DockerNetwork.class).withName(network).get();
     assertThat(dn.getStatus()).as(network).isNotNull();
     assertThat(dn.getStatus().readyNodes)
         .as(network + " " + dn.getStatus().ready)
-        .isEqualTo(bed.nodeNames().size());
+        .isEqualTo(fault.bed().nodeNames().size());
   }
 
   /** Every agent's and the controller's /healthz and /readyz; records any answer but 200. */
   private static void probeAll(List<String> unhealthy) {
-    for (String node : bed.nodeNames()) {
-      DockernetOperator agent = agents.get(node);
+    for (String node : fault.bed().nodeNames()) {
+      DockernetOperator agent = agents.agent(node);
       for (String path : List.of("/healthz", "/readyz")) {
         int status = OperatorProcess.status(agent.httpPort(), path);
         if (status != 200) {

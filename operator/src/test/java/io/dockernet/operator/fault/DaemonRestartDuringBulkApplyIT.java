@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
-import io.dockernet.operator.testbed.RunningOperators;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +17,10 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,38 +37,28 @@ class DaemonRestartDuringBulkApplyIT {
   private static final int NETWORKS = 30;
   private static Set<String> restarted;
   private static final String LEGACY = "restart-legacy";
-  private static final String LEGACY_SUBNET = FaultObjects.subnet(200, 31);
-  private static InJvmRoles agents;
-  private static OperatorProcess controller;
-  private static TestBed bed;
-  private static KubernetesClient kube;
+  private static final String LEGACY_SUBNET = FaultSubnets.subnet(200, 31);
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-daemon-restart");
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = bed.kubernetesClient();
-    RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
-    controller = FaultSupport.startController(bed, "fault-daemon-restart");
-    restarted = new java.util.TreeSet<>(bed.onePerEngine().subList(0, 2));
-    agents = FaultSupport.startAgents(bed, "fault-daemon-restart");
-    bed.cleanDocker();
-  }
-
-  @AfterAll
-  static void stop() {
-    FaultSupport.stopAll(bed, kube, agents, controller);
+  static void start() {
+    fault.startController();
+    restarted = new java.util.TreeSet<>(fault.bed().onePerEngine().subList(0, 2));
+    fault.startAgentsOnEveryNode();
   }
 
   @Test
   void aDaemonRestartedDuringABulkApplyEndsExactlyAsDeclared() throws Exception {
-    List<String> names = bed.nodeNames();
-    bed.nodes().values().forEach(FaultSupport::createForeignObjects);
-    restarted.forEach(n -> FaultSupport.runManagedContainer(bed.node(n), "m-web"));
-    FaultSupport.runManagedContainer(bed.node("node-c"), "m-web");
+    List<String> names = fault.bed().nodeNames();
+    fault.bed().nodes().values().forEach(FaultSupport::createForeignObjects);
+    restarted.forEach(n -> FaultSupport.runManagedContainer(fault.bed().node(n), "m-web"));
+    FaultSupport.runManagedContainer(fault.bed().node("node-c"), "m-web");
     // A managed network with an admin's containers on it on each restarted node, changed (so
     // replaced) in the same bulk.
-    kube.resource(FaultObjects.networkOn(LEGACY, LEGACY_SUBNET, List.copyOf(restarted))).create();
+    fault
+        .kube()
+        .resource(Fixtures.onNodes(Fixtures.network(LEGACY, LEGACY_SUBNET), List.copyOf(restarted)))
+        .create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -78,7 +66,9 @@ class DaemonRestartDuringBulkApplyIT {
                 restarted.stream()
                     .allMatch(
                         n ->
-                            !bed.node(n)
+                            !fault
+                                .bed()
+                                .node(n)
                                 .docker()
                                 .listNetworksCmd()
                                 .withNameFilter(LEGACY)
@@ -87,12 +77,14 @@ class DaemonRestartDuringBulkApplyIT {
     Set<String> handAttached = new java.util.HashSet<>();
     for (String n : restarted) {
       handAttached.addAll(
-          FaultSupport.unmanagedOn(bed.node(n), LEGACY, FaultObjects.address(LEGACY_SUBNET, 10)));
+          FaultSupport.unmanagedOn(
+              fault.bed().node(n), LEGACY, FaultSubnets.address(LEGACY_SUBNET, 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
-        EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
-    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), restarted);
-    FaultObjects.label(kube, LEGACY, "bulk", "applied");
+        EndpointsKept.snapshot(fault.bed().nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
+    Map<String, Map<String, String>> before =
+        FaultSupport.foreignSnapshot(fault.bed().nodes(), restarted);
+    Fixtures.label(fault.kube(), LEGACY, "bulk", "applied");
 
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
@@ -103,16 +95,20 @@ class DaemonRestartDuringBulkApplyIT {
                       pool.submit(
                           () -> {
                             String net = name(i);
-                            kube.resource(
-                                    FaultObjects.network(net, FaultObjects.subnet(200, i), null))
+                            fault
+                                .kube()
+                                .resource(Fixtures.network(net, FaultSubnets.subnet(200, i)))
                                 .create();
                             if (i % 10 == 0) {
-                              kube.resource(
-                                      FaultObjects.attachment(
+                              fault
+                                  .kube()
+                                  .resource(
+                                      Fixtures.attachment(
                                           "m-web-" + net,
                                           "m-web",
                                           net,
-                                          FaultObjects.address(FaultObjects.subnet(200, i), 20)))
+                                          FaultSubnets.address(FaultSubnets.subnet(200, i), 20),
+                                          "m-web"))
                                   .create();
                             }
                           }))
@@ -131,7 +127,7 @@ class DaemonRestartDuringBulkApplyIT {
               .<java.util.concurrent.CompletableFuture<?>>map(
                   n ->
                       java.util.concurrent.CompletableFuture.runAsync(
-                          () -> bed.restartNodeDaemon(n)))
+                          () -> fault.bed().restartNodeDaemon(n)))
               .toList();
       restarts.forEach(java.util.concurrent.CompletableFuture::join);
       for (Future<?> f : applied) {
@@ -146,7 +142,10 @@ class DaemonRestartDuringBulkApplyIT {
 
     try {
       FaultSupport.awaitConverged(
-          kube, FaultSupport.nodes(bed, names), handAttached, Duration.ofSeconds(180));
+          fault.kube(),
+          FaultSupport.nodes(fault.bed(), names),
+          handAttached,
+          Duration.ofSeconds(180));
     } catch (ConditionTimeoutException notYet) {
       // Engine 20.10 stopped in the middle of a network create can keep the network in its bridge
       // driver's store while its API never lists it (moby/moby#27975); it survives restarts and
@@ -168,7 +167,10 @@ class DaemonRestartDuringBulkApplyIT {
           .untilAsserted(
               () ->
                   assertThat(
-                          EndState.problems(kube, FaultSupport.nodes(bed, names), handAttached)
+                          EndState.problems(
+                                  fault.kube(),
+                                  FaultSupport.nodes(fault.bed(), names),
+                                  handAttached)
                               .stream()
                               .filter(p -> ghosts.keySet().stream().noneMatch(p::contains))
                               .toList())
@@ -176,15 +178,17 @@ class DaemonRestartDuringBulkApplyIT {
                       .isEmpty());
     }
     assertThat(
-            kube.resources(io.dockernet.operator.api.v1alpha1.DockerNetwork.class)
+            fault
+                .kube()
+                .resources(io.dockernet.operator.api.v1alpha1.DockerNetwork.class)
                 .list()
                 .getItems())
         .hasSize(NETWORKS + 1);
-    FaultSupport.assertForeignUnchanged(before, FaultSupport.nodes(bed, names), restarted);
+    FaultSupport.assertForeignUnchanged(before, FaultSupport.nodes(fault.bed(), names), restarted);
     assertThat(
             EndpointsKept.lostOrChanged(
                 endpoints,
-                EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED),
+                EndpointsKept.snapshot(fault.bed().nodes(), FaultSupport.UNMANAGED_ON_MANAGED),
                 restarted))
         .as("endpoints of containers the operator does not manage")
         .isEmpty();
@@ -196,11 +200,12 @@ class DaemonRestartDuringBulkApplyIT {
    */
   private static Map<String, String> ghostConflicts(String node) {
     Set<String> listed =
-        bed.node(node).docker().listNetworksCmd().exec().stream()
+        fault.bed().node(node).docker().listNetworksCmd().exec().stream()
             .map(com.github.dockerjava.api.model.Network::getId)
             .collect(java.util.stream.Collectors.toSet());
     Pattern conflict = Pattern.compile("conflicts with network ([0-9a-f]{64})");
-    return kube
+    return fault
+        .kube()
         .resources(DockerNetworkNodeState.class)
         .withLabel(Keys.NODE_LABEL, node)
         .list()
@@ -218,7 +223,8 @@ class DaemonRestartDuringBulkApplyIT {
 
   private static int managedOn(String node) {
     return (int)
-        bed
+        fault
+            .bed()
             .node(node)
             .docker()
             .listNetworksCmd()

@@ -7,10 +7,9 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.docker.FaultPoint.Fault;
 import io.dockernet.operator.node.ReportStore;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
@@ -28,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
@@ -57,9 +57,7 @@ class FaultPointsIT {
   /** Steps of a reconnect: disconnect, connect. */
   private static final int RECONNECT_STEPS = 2;
 
-  private static TestBed bed;
-  private static KubernetesClient kube;
-  private static OperatorProcess controller;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-points");
   private static final Map<String, OperatorProcess> agents = new LinkedHashMap<>();
   private static final Map<String, Path> controls = new LinkedHashMap<>();
   private static final Set<String> handAttached = new HashSet<>();
@@ -96,55 +94,56 @@ class FaultPointsIT {
   }
 
   @BeforeAll
-  static void start(TestBed testBed) throws IOException {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
-    nodes = FaultSupport.nodes(bed, NODES);
-    controller = FaultSupport.startController(bed, "fault-points");
+  static void start() throws IOException {
+    nodes = FaultSupport.nodes(fault.bed(), NODES);
+    fault.startController();
+    fault.closeAtEnd(() -> agents.values().forEach(OperatorProcess::close));
     for (int i = 0; i < NODES.size(); i++) {
       String node = NODES.get(i);
-      TestNode n = bed.node(node);
+      TestNode n = fault.bed().node(node);
       Path control = Path.of("target", "fault", "points-" + node + ".control").toAbsolutePath();
       Files.createDirectories(control.getParent());
       Files.writeString(control, "");
       controls.put(node, control);
       agents.put(node, startAgent(node));
-      String subnet = FaultObjects.subnet(240, i);
+      String subnet = FaultSubnets.subnet(240, i);
       FaultSupport.runManagedContainer(n, "m-web-" + node);
       FaultSupport.runManagedContainer(n, "u-joiner-" + node);
-      kube.resource(FaultObjects.network(network(node), subnet, node)).create();
-      kube.resource(
-              FaultObjects.attachment(
+      fault
+          .kube()
+          .resource(Fixtures.onNode(Fixtures.network(network(node), subnet), node))
+          .create();
+      fault
+          .kube()
+          .resource(
+              Fixtures.attachment(
                   attachment(node),
                   "m-web-" + node,
                   network(node),
-                  FaultObjects.address(subnet, 2)))
+                  FaultSubnets.address(subnet, 2),
+                  "m-web-" + node))
           .create();
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> n.docker().listNetworksCmd().withNameFilter(network(node)).exec().size() == 1);
       handAttached.addAll(
-          FaultSupport.unmanagedOn(n, network(node), FaultObjects.address(subnet, 10)));
+          FaultSupport.unmanagedOn(n, network(node), FaultSubnets.address(subnet, 10)));
     }
-    FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
+    FaultSupport.awaitConverged(fault.kube(), nodes, handAttached, Duration.ofMinutes(2));
   }
 
   @AfterAll
   static void stop() {
     LOG.info("fault point trials done ({}):\n  {}", done.size(), String.join("\n  ", done));
-    NODES.forEach(node -> FaultSupport.disconnectUnmanaged(bed.node(node), network(node)));
-    FaultSupport.stopAll(bed, kube, agents.values().toArray(new AutoCloseable[0]));
-    if (controller != null) {
-      controller.close();
-    }
+    NODES.forEach(node -> FaultSupport.disconnectUnmanaged(fault.bed().node(node), network(node)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("trials")
   void everyEndpointIsBackAfterTheFault(Trial trial) throws IOException {
     String node = NODES.get(trialIndex++ % NODES.size());
-    TestNode n = bed.node(node);
+    TestNode n = fault.bed().node(node);
     Map<String, EndpointsKept.Endpoint> before =
         EndpointsKept.snapshot(Map.of(node, n), FaultSupport.UNMANAGED_ON_MANAGED);
     Map<String, Map<String, String>> foreign = FaultSupport.foreignSnapshot(nodes, Set.of());
@@ -154,7 +153,7 @@ class FaultPointsIT {
 
     arm(node, trial);
     if (trial.change().equals("replace")) {
-      FaultObjects.label(kube, network(node), "trial", String.valueOf(armed));
+      Fixtures.label(fault.kube(), network(node), "trial", String.valueOf(armed));
     } else {
       moveAttachment(node);
     }
@@ -173,9 +172,9 @@ class FaultPointsIT {
     }
     if (refused(node)) {
       // A refused change is put back and not retried; the next change converges.
-      FaultObjects.label(kube, network(node), "trial", armed + "-again");
+      Fixtures.label(fault.kube(), network(node), "trial", armed + "-again");
     }
-    FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(2));
+    FaultSupport.awaitConverged(fault.kube(), nodes, handAttached, Duration.ofMinutes(2));
 
     assertThat(
             EndpointsKept.lostOrChanged(
@@ -219,13 +218,11 @@ class FaultPointsIT {
   }
 
   private static OperatorProcess startAgent(String node) {
-    return OperatorProcess.agent(
-        bed.node(node),
-        bed.kubeConfigFile(),
+    return fault.agentProcess(
+        node,
         Path.of("target", "fault", "points-agent-" + node + ".log"),
         controls.get(node),
-        "agent-" + node,
-        FaultSupport.releaseNamespace("fault-points"));
+        "agent-" + node);
   }
 
   /**
@@ -234,25 +231,29 @@ class FaultPointsIT {
    */
   private static void moveAttachment(String node) {
     ContainerAttachment ca =
-        kube.resources(ContainerAttachment.class).withName(attachment(node)).get();
-    String subnet = FaultObjects.subnet(240, NODES.indexOf(node));
+        fault.kube().resources(ContainerAttachment.class).withName(attachment(node)).get();
+    String subnet = FaultSubnets.subnet(240, NODES.indexOf(node));
     String next =
-        ca.getSpec().ipv4Address.equals(FaultObjects.address(subnet, 2))
-            ? FaultObjects.address(subnet, 20)
-            : FaultObjects.address(subnet, 2);
-    kube.resources(ContainerAttachment.class)
+        ca.getSpec().ipv4Address.equals(FaultSubnets.address(subnet, 2))
+            ? FaultSubnets.address(subnet, 20)
+            : FaultSubnets.address(subnet, 2);
+    fault
+        .kube()
+        .resources(ContainerAttachment.class)
         .withName(attachment(node))
         .patch(
             PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"ipv4Address\":\"" + next + "\"}}");
   }
 
   private static boolean settled(String node) {
-    return refused(node) || EndState.problems(kube, nodes, handAttached).isEmpty();
+    return refused(node) || EndState.problems(fault.kube(), nodes, handAttached).isEmpty();
   }
 
   private static boolean refused(String node) {
     DockerNetworkNodeState report =
-        kube.resources(DockerNetworkNodeState.class)
+        fault
+            .kube()
+            .resources(DockerNetworkNodeState.class)
             .withName(ReportStore.nameFor(network(node), node))
             .get();
     return report != null

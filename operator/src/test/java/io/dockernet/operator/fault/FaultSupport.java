@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
 import io.dockernet.operator.Keys;
 import io.dockernet.operator.testbed.ChartRbac;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestNode;
@@ -68,7 +69,7 @@ final class FaultSupport {
             new ContainerNetwork()
                 .withIpamConfig(
                     new ContainerNetwork.Ipam()
-                        .withIpv4Address(FaultObjects.address(FOREIGN_SUBNET, 10)))
+                        .withIpv4Address(FaultSubnets.address(FOREIGN_SUBNET, 10)))
                 .withAliases("legacy-app"))
         .exec();
     docker.startContainerCmd(app).exec();
@@ -264,7 +265,7 @@ final class FaultSupport {
   static KubernetesClient cleanSlate(TestBed bed) {
     KubernetesClient kube = bed.kubernetesClient();
     RunningOperators.installCrds(kube);
-    FaultObjects.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     bed.cleanDocker();
     return kube;
   }
@@ -306,18 +307,6 @@ final class FaultSupport {
   }
 
   /**
-   * One in-JVM agent per test bed node, talking to the test bed's API server, with its heartbeat
-   * Lease where the test's controller looks ({@link #releaseNamespace}).
-   */
-  static InJvmRoles startAgents(TestBed bed, String testNamespace) {
-    InJvmRoles agents = new InJvmRoles(releaseNamespace(testNamespace));
-    bed.nodes()
-        .values()
-        .forEach(n -> agents.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
-    return agents;
-  }
-
-  /**
    * The end of a fault test: its objects deleted while the roles still run (so they clean up), then
    * what it started closed in the given order (nulls skipped), then the node daemons cleaned. The
    * roles are closed even when the deletion fails: left running, they would act beside the next
@@ -328,7 +317,7 @@ final class FaultSupport {
     // them off first.
     bed.nodes().values().forEach(FaultSupport::disconnectAllUnmanaged);
     try {
-      FaultObjects.deleteAll(kube);
+      Fixtures.deleteAll(kube);
     } finally {
       // Even when the objects would not go: roles left running would act on the next test's
       // objects beside that test's own roles.

@@ -18,9 +18,8 @@ import io.dockernet.operator.ip.Addresses;
 import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.network.NetworkDifferences;
 import io.dockernet.operator.network.NetworkPreflight;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,6 +32,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,15 +65,12 @@ class GeneratedInputsIT {
   private static final long REGRESSION_SEED = 805509175940L;
 
   private static final Engine LEGACY = Engine.negotiate("20.10.24", "1.41", "1.12");
-  private static TestBed bed;
-  private static KubernetesClient kube;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-generated-inputs");
   private static long seed;
   private static int cases;
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
+  static void start() {
     seed = FaultSeeds.seed("fault.generated.seed", REGRESSION_SEED);
     cases = Integer.getInteger("fault.generated.cases", 150);
     LOG.info("generated inputs: seed {} (-Dfault.generated.seed={}), {} cases", seed, seed, cases);
@@ -92,7 +89,7 @@ class GeneratedInputsIT {
     int accepted = 0;
     for (String text : candidates) {
       boolean v6 = text.contains(":");
-      ContainerAttachment ca = FaultObjects.attachment("cel-probe", "c", "n", null);
+      ContainerAttachment ca = Fixtures.attachment("cel-probe", "c", "n", null, "c");
       if (v6) {
         ca.getSpec().ipv6Address = text;
       } else {
@@ -118,7 +115,7 @@ class GeneratedInputsIT {
           block != null && block.getNetworkPrefixLength() != null && random.nextBoolean()
               ? gen.write(gen.hostIn(block, true))
               : candidate(random, gen);
-      DockerNetwork dn = FaultObjects.network("cel-probe", subnet, null);
+      DockerNetwork dn = Fixtures.network("cel-probe", subnet);
       dn.getSpec().ipam.config.get(0).gateway = gateway;
       Optional<String> cel = dryRun(dn);
       Optional<IPAddress> ourSubnet =
@@ -177,9 +174,9 @@ class GeneratedInputsIT {
   void generatedSpecsTheApiServerAcceptsRoundTripThroughEveryEngineWithoutADifference()
       throws Exception {
     int specs = Math.max(5, cases / 10);
-    for (String name : bed.onePerEngine()) {
+    for (String name : fault.bed().onePerEngine()) {
       GeneratedSpecs gen = new GeneratedSpecs(seed);
-      var node = bed.node(name);
+      var node = fault.bed().node(name);
       try (DockerJavaGateway docker =
           DockerJavaGateway.create(node.dockerHost(), new SimpleMeterRegistry())) {
         for (int i = 0; i < specs; i++) {
@@ -221,12 +218,12 @@ class GeneratedInputsIT {
       String subnet = gen.write(host) + "/" + block.getNetworkPrefixLength();
       NetworkRequest request = onePool("host-bits-" + i, subnet, block.isIPv6());
       String ours = NetworkPreflight.check(request, LEGACY).orElseThrow().message();
-      DockerNetwork dn = FaultObjects.network("host-bits-" + i, subnet, null);
+      DockerNetwork dn = Fixtures.network("host-bits-" + i, subnet);
       assertThat(dryRun(dn))
           .as("API server on %s", subnet)
           .hasValueSatisfying(m -> assertThat(m).contains(ours));
-      for (String name : bed.onePerEngine()) {
-        var node = bed.node(name);
+      for (String name : fault.bed().onePerEngine()) {
+        var node = fault.bed().node(name);
         try (DockerJavaGateway docker =
             DockerJavaGateway.create(node.dockerHost(), new SimpleMeterRegistry())) {
           if (node.engineVersion().equals("20.10")) {
@@ -266,7 +263,7 @@ class GeneratedInputsIT {
   /** The API server's verdict on creating the object (dry run): empty when accepted. */
   private static Optional<String> dryRun(io.fabric8.kubernetes.api.model.HasMetadata object) {
     try {
-      kube.resource(object).dryRun().create();
+      fault.kube().resource(object).dryRun().create();
       return Optional.empty();
     } catch (KubernetesClientException e) {
       assertThat(e.getCode()).as(e.getMessage()).isIn(400, 422);

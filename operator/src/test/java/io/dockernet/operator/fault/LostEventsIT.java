@@ -8,19 +8,18 @@ import io.dockernet.operator.docker.DelegatingGateway;
 import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.DockerEventListener;
 import io.dockernet.operator.docker.DockerGateway;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Docker events lost without the stream noticing (the daemon drops them for a slow reader): the
@@ -37,46 +36,46 @@ class LostEventsIT {
   private static final String EMPTY_NET = "lost-events-empty";
   private static final String CONTAINER = "m-lost-events";
   private static final Duration DRIFT_CHECK = Duration.ofSeconds(2);
-  private static TestBed bed;
-  private static KubernetesClient kube;
-  private static OperatorProcess controller;
-  private static InJvmRoles agents;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-lost-events");
   private static final AtomicInteger dropped = new AtomicInteger();
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
-    controller = FaultSupport.startController(bed, "fault-lost-events");
-    agents = new InJvmRoles(FaultSupport.releaseNamespace("fault-lost-events"));
-    TestNode node = bed.node(NODE);
-    agents.startAgent(
-        NODE, node.dockerHost(), bed.kubeConfigYaml(), LostEventsIT::deaf, DRIFT_CHECK);
-  }
-
-  @AfterAll
-  static void stop() {
-    FaultSupport.stopAll(bed, kube, agents, controller);
+  static void start() {
+    fault.startController();
+    TestNode node = fault.bed().node(NODE);
+    fault
+        .agents()
+        .startAgent(
+            NODE, node.dockerHost(), fault.bed().kubeConfigYaml(), LostEventsIT::deaf, DRIFT_CHECK);
   }
 
   @Test
   void driftIsRepairedWithoutAnyEvent() {
-    TestNode node = bed.node(NODE);
+    TestNode node = fault.bed().node(NODE);
     DockerClient docker = node.docker();
-    String attachedSubnet = FaultObjects.subnet(228, 0);
-    kube.resource(FaultObjects.network(ATTACHED_NET, attachedSubnet, NODE)).create();
-    kube.resource(FaultObjects.network(EMPTY_NET, FaultObjects.subnet(228, 1), NODE)).create();
+    String attachedSubnet = FaultSubnets.subnet(228, 0);
+    fault
+        .kube()
+        .resource(Fixtures.onNode(Fixtures.network(ATTACHED_NET, attachedSubnet), NODE))
+        .create();
+    fault
+        .kube()
+        .resource(Fixtures.onNode(Fixtures.network(EMPTY_NET, FaultSubnets.subnet(228, 1)), NODE))
+        .create();
     FaultSupport.runManagedContainer(node, CONTAINER);
-    String address = FaultObjects.address(attachedSubnet, 10);
-    kube.resource(FaultObjects.attachment(CONTAINER, CONTAINER, ATTACHED_NET, address)).create();
+    String address = FaultSubnets.address(attachedSubnet, 10);
+    fault
+        .kube()
+        .resource(Fixtures.attachment(CONTAINER, CONTAINER, ATTACHED_NET, address, CONTAINER))
+        .create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> !docker.listNetworksCmd().withNameFilter(ATTACHED_NET).exec().isEmpty());
     Set<String> handAttached = new HashSet<>();
     handAttached.addAll(
-        FaultSupport.unmanagedOn(node, ATTACHED_NET, FaultObjects.address(attachedSubnet, 20)));
+        FaultSupport.unmanagedOn(node, ATTACHED_NET, FaultSubnets.address(attachedSubnet, 20)));
     Map<String, TestNode> nodes = Map.of(NODE, node);
-    FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
+    FaultSupport.awaitConverged(fault.kube(), nodes, handAttached, Duration.ofMinutes(1));
     Map<String, EndpointsKept.Endpoint> before =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
     int droppedBefore = dropped.get();
@@ -108,7 +107,7 @@ class LostEventsIT {
     assertThat(dropped.get())
         .as("the agent heard none of the disconnect and destroy events")
         .isGreaterThan(droppedBefore);
-    FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(1));
+    FaultSupport.awaitConverged(fault.kube(), nodes, handAttached, Duration.ofMinutes(1));
     assertThat(
             EndpointsKept.lostOrChanged(
                 before, EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED)))

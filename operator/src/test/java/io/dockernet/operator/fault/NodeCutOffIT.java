@@ -8,10 +8,9 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nodes cut off and restored. node-b loses its connection to the API server (a relay that drops
@@ -42,76 +42,81 @@ class NodeCutOffIT {
   private static final String PARTITIONED = "node-b";
   private static final String FROZEN = "node-d";
   private static final Pattern SERVER = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)");
-  private static TestBed bed;
-  private static KubernetesClient kube;
-  private static InJvmRoles roles;
-  private static OperatorProcess controller;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-node-cut-off");
   private static PartitionProxy proxy;
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
-    Matcher m = SERVER.matcher(bed.kubeConfigYaml());
+  static void start() {
+    Matcher m = SERVER.matcher(fault.bed().kubeConfigYaml());
     assertThat(m.find()).isTrue();
-    proxy = PartitionProxy.start(Integer.parseInt(m.group(1)));
-    String viaProxy = bed.kubeConfigYaml().replace(m.group(), "https://127.0.0.1:" + proxy.port());
-    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-node-cut-off"));
-    controller = FaultSupport.startController(bed, "fault-node-cut-off");
-    for (TestNode n : bed.nodes().values()) {
-      roles.startAgent(
-          n.name(), n.dockerHost(), n.name().equals(PARTITIONED) ? viaProxy : bed.kubeConfigYaml());
+    proxy = fault.closeAtEnd(PartitionProxy.start(Integer.parseInt(m.group(1))));
+    String viaProxy =
+        fault.bed().kubeConfigYaml().replace(m.group(), "https://127.0.0.1:" + proxy.port());
+    fault.startController();
+    for (TestNode n : fault.bed().nodes().values()) {
+      fault
+          .agents()
+          .startAgent(
+              n.name(),
+              n.dockerHost(),
+              n.name().equals(PARTITIONED) ? viaProxy : fault.bed().kubeConfigYaml());
     }
   }
 
+  /** Both nodes back before the objects are deleted: the cut-off ones hold finalizers. */
   @AfterAll
-  static void stop() throws Exception {
+  static void restoreNodes() throws Exception {
     signal("CONT", FROZEN);
     if (proxy != null) {
       proxy.restore();
     }
-    FaultSupport.stopAll(bed, kube, roles, controller, proxy);
   }
 
   @Test
   void nodesCutOffFromTheApiServerOrTheirDaemonCatchUpOnceRestored() throws Exception {
-    bed.nodes().values().forEach(FaultSupport::createForeignObjects);
-    FaultSupport.runManagedContainer(bed.node(PARTITIONED), "m-web");
+    fault.bed().nodes().values().forEach(FaultSupport::createForeignObjects);
+    FaultSupport.runManagedContainer(fault.bed().node(PARTITIONED), "m-web");
     for (int i = 0; i < 4; i++) {
-      kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(220, i), null)).create();
+      fault.kube().resource(Fixtures.network(name(i), FaultSubnets.subnet(220, i))).create();
     }
-    kube.resource(
-            FaultObjects.attachment(
+    fault
+        .kube()
+        .resource(
+            Fixtures.attachment(
                 "m-web-" + name(0),
                 "m-web",
                 name(0),
-                FaultObjects.address(FaultObjects.subnet(220, 0), 20)))
+                FaultSubnets.address(FaultSubnets.subnet(220, 0), 20),
+                "m-web"))
         .create();
-    FaultSupport.awaitConverged(kube, bed.nodes(), Set.of(), Duration.ofMinutes(2));
+    FaultSupport.awaitConverged(fault.kube(), fault.bed().nodes(), Set.of(), Duration.ofMinutes(2));
     // An admin's containers on the network changed while the nodes are cut off: the cut-off
     // agent cannot save a replacement's journal and the frozen daemon answers nothing.
     Set<String> handAttached = new HashSet<>();
     for (String node : List.of(PARTITIONED, FROZEN, "node-a")) {
       handAttached.addAll(
           FaultSupport.unmanagedOn(
-              bed.node(node), name(1), FaultObjects.address(FaultObjects.subnet(220, 1), 10)));
+              fault.bed().node(node),
+              name(1),
+              FaultSubnets.address(FaultSubnets.subnet(220, 1), 10)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
-        EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
-    Map<String, Map<String, String>> before = FaultSupport.foreignSnapshot(bed.nodes(), Set.of());
+        EndpointsKept.snapshot(fault.bed().nodes(), FaultSupport.UNMANAGED_ON_MANAGED);
+    Map<String, Map<String, String>> before =
+        FaultSupport.foreignSnapshot(fault.bed().nodes(), Set.of());
 
     proxy.cut();
     signal("STOP", FROZEN);
     try {
-      kube.resource(FaultObjects.network(name(4), FaultObjects.subnet(220, 4), null)).create();
-      FaultObjects.label(kube, name(1), "tier", "changed-while-cut-off");
-      kube.resources(DockerNetwork.class).withName(name(2)).delete();
-      bed.node(PARTITIONED).docker().removeNetworkCmd(name(3)).exec();
+      fault.kube().resource(Fixtures.network(name(4), FaultSubnets.subnet(220, 4))).create();
+      Fixtures.label(fault.kube(), name(1), "tier", "changed-while-cut-off");
+      fault.kube().resources(DockerNetwork.class).withName(name(2)).delete();
+      fault.bed().node(PARTITIONED).docker().removeNetworkCmd(name(3)).exec();
 
       // The cut-off agent still repairs its own node from what it knows.
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> dockerNetwork(bed.node(PARTITIONED), name(3)).isPresent());
+          .until(() -> dockerNetwork(fault.bed().node(PARTITIONED), name(3)).isPresent());
       // The nodes that can work converge, and the hung daemon's node says why it cannot.
       await()
           .atMost(Duration.ofSeconds(90))
@@ -125,7 +130,9 @@ class NodeCutOffIT {
                     assertThat(r.phase).as(net + "@" + node).isEqualTo(Phase.Ready);
                     assertThat(r.observedGeneration)
                         .isEqualTo(
-                            kube.resources(DockerNetwork.class)
+                            fault
+                                .kube()
+                                .resources(DockerNetwork.class)
                                 .withName(net)
                                 .get()
                                 .getMetadata()
@@ -139,7 +146,7 @@ class NodeCutOffIT {
                 assertThat(hung.reason).isEqualTo("DockerUnavailable");
               });
       // Deletion waits for the nodes that had the network and could not clean up yet.
-      DockerNetwork deleting = kube.resources(DockerNetwork.class).withName(name(2)).get();
+      DockerNetwork deleting = fault.kube().resources(DockerNetwork.class).withName(name(2)).get();
       assertThat(deleting).as("%s while two nodes cannot act", name(2)).isNotNull();
       assertThat(deleting.getMetadata().getFinalizers())
           .contains(Keys.NODE_FINALIZER_PREFIX + PARTITIONED, Keys.NODE_FINALIZER_PREFIX + FROZEN);
@@ -148,20 +155,23 @@ class NodeCutOffIT {
       proxy.restore();
     }
 
-    FaultSupport.awaitConverged(kube, bed.nodes(), handAttached, Duration.ofMinutes(3));
-    assertThat(kube.resources(DockerNetwork.class).list().getItems())
+    FaultSupport.awaitConverged(
+        fault.kube(), fault.bed().nodes(), handAttached, Duration.ofMinutes(3));
+    assertThat(fault.kube().resources(DockerNetwork.class).list().getItems())
         .extracting(d -> d.getMetadata().getName())
         .containsExactlyInAnyOrder(name(0), name(1), name(3), name(4));
-    FaultSupport.assertForeignUnchanged(before, bed.nodes(), Set.of());
+    FaultSupport.assertForeignUnchanged(before, fault.bed().nodes(), Set.of());
     assertThat(
             EndpointsKept.lostOrChanged(
-                endpoints, EndpointsKept.snapshot(bed.nodes(), FaultSupport.UNMANAGED_ON_MANAGED)))
+                endpoints,
+                EndpointsKept.snapshot(fault.bed().nodes(), FaultSupport.UNMANAGED_ON_MANAGED)))
         .as("endpoints of containers the operator does not manage")
         .isEmpty();
   }
 
   private static Optional<NetworkReport> report(String network, String node) {
-    return kube
+    return fault
+        .kube()
         .resources(DockerNetworkNodeState.class)
         .withLabel(Keys.DOCKER_NETWORK_LABEL, network)
         .list()
@@ -181,7 +191,8 @@ class NodeCutOffIT {
 
   /** kill -SIGNAL the node's dockerd (pidfile of hack/nodes.sh). */
   private static void signal(String signal, String node) throws IOException, InterruptedException {
-    String pid = Files.readString(bed.node(node).socket().resolveSibling("dockerd.pid")).trim();
+    String pid =
+        Files.readString(fault.bed().node(node).socket().resolveSibling("dockerd.pid")).trim();
     Process p = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
     assertThat(p.waitFor()).as("kill -%s %s", signal, pid).isZero();
   }

@@ -2,7 +2,6 @@ package io.dockernet.operator.fault;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dockernet.operator.testbed.ChartRbac;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.RunningOperators.ServiceAccounts;
 import io.dockernet.operator.testbed.TestNode;
@@ -57,42 +56,6 @@ final class OperatorProcess implements AutoCloseable {
         Files.isRegularFile(jar) && Files.isDirectory(jar.resolveSibling("lib")),
         jar + " (and target/lib) missing: run through `mvn verify`, after the package phase");
     return jar;
-  }
-
-  /** Starts the agent of {@code node}; returns once it answers /readyz with 200. */
-  static OperatorProcess agent(TestNode node, Path kubeConfig, Path log) {
-    return agent(node, kubeConfig, log, null);
-  }
-
-  /**
-   * Starts the agent of {@code node} with a fault point armed from {@code faultControl} ({@link
-   * FaultyAgent}); null: the agent as shipped. Returns once it answers /readyz with 200.
-   */
-  static OperatorProcess agent(TestNode node, Path kubeConfig, Path log, Path faultControl) {
-    return agent(node, kubeConfig, log, faultControl, "agent-" + node.name());
-  }
-
-  /**
-   * As {@link #agent(TestNode, Path, Path, Path)}, as the pod {@code podName}: an agent with
-   * another name is another pod of the node (a rollout), which waits for the node's Lease.
-   */
-  static OperatorProcess agent(
-      TestNode node, Path kubeConfig, Path log, Path faultControl, String podName) {
-    return agent(
-        node,
-        kubeConfig,
-        log,
-        faultControl,
-        podName,
-        RunningOperators.impersonating() ? ChartRbac.NAMESPACE : "default");
-  }
-
-  /**
-   * Starts the agent of {@code node} (its Leases in {@code releaseNamespace}); returns once it
-   * answers /readyz with 200.
-   */
-  static OperatorProcess agent(TestNode node, Path kubeConfig, String releaseNamespace, Path log) {
-    return agent(node, kubeConfig, log, null, "agent-" + node.name(), releaseNamespace);
   }
 
   /**
@@ -187,7 +150,7 @@ final class OperatorProcess implements AutoCloseable {
     if (!RunningOperators.impersonating()) {
       return null;
     }
-    try (KubernetesClient admin = InJvmRoles.client(Files.readString(kubeConfig))) {
+    try (KubernetesClient admin = RunningOperators.clientFor(Files.readString(kubeConfig))) {
       ServiceAccounts accounts = RunningOperators.chartAccountsIfImpersonating(admin);
       return accounts.username(role.equals("agent") ? accounts.agent() : accounts.controller());
     } catch (IOException e) {

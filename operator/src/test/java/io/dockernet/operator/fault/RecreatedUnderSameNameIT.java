@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A DockerNetwork deleted and at once created again under the same name, as a GitOps tool replacing
@@ -33,37 +32,29 @@ class RecreatedUnderSameNameIT {
   private static final String NETWORK = "recreated";
   private static final String HOLD = "test.dockernet.io/hold";
   private static final int ROUNDS = 15;
-  private static TestBed bed;
-  private static KubernetesClient kube;
-  private static InJvmRoles agents;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-recreated");
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
-    agents = new InJvmRoles(FaultSupport.releaseNamespace("fault-recreated"));
-    TestNode node = bed.node(NODE);
-    agents.startAgent(NODE, node.dockerHost(), bed.kubeConfigYaml());
-  }
-
-  @AfterAll
-  static void stop() {
-    FaultSupport.stopAll(bed, kube, agents);
+  static void start() {
+    TestNode node = fault.bed().node(NODE);
+    fault.agents().startAgent(NODE, node.dockerHost(), fault.bed().kubeConfigYaml());
   }
 
   @Test
   void aNetworkRecreatedUnderTheSameNameIsCreatedEveryTime() {
-    TestNode node = bed.node(NODE);
-    kube.resource(held()).create();
+    TestNode node = fault.bed().node(NODE);
+    fault.kube().resource(held()).create();
     String previousId = null;
     for (int round = 1; round <= ROUNDS; round++) {
       String id = awaitNetwork(node, previousId, round);
-      kube.resources(DockerNetwork.class).withName(NETWORK).delete();
+      fault.kube().resources(DockerNetwork.class).withName(NETWORK).delete();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> node.docker().listNetworksCmd().withNameFilter(NETWORK).exec().isEmpty());
       // The last finalizer goes, and the new object is created the moment the old one is gone.
-      kube.resources(DockerNetwork.class)
+      fault
+          .kube()
+          .resources(DockerNetwork.class)
           .withName(NETWORK)
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
       createAsSoonAsGone(held());
@@ -72,7 +63,8 @@ class RecreatedUnderSameNameIT {
   }
 
   private static DockerNetwork held() {
-    DockerNetwork dn = FaultObjects.network(NETWORK, FaultObjects.subnet(229, 0), NODE);
+    DockerNetwork dn =
+        Fixtures.onNode(Fixtures.network(NETWORK, FaultSubnets.subnet(229, 0)), NODE);
     dn.getMetadata().setFinalizers(List.of(HOLD));
     return dn;
   }
@@ -85,7 +77,7 @@ class RecreatedUnderSameNameIT {
             e -> e instanceof KubernetesClientException k && k.getCode() == 409)
         .until(
             () -> {
-              kube.resource(dn).create();
+              fault.kube().resource(dn).create();
               return true;
             });
   }

@@ -2,6 +2,7 @@ package io.dockernet.operator.fault;
 
 import static org.awaitility.Awaitility.await;
 
+import io.dockernet.operator.testbed.RunningOperators;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,7 +100,7 @@ final class SecondApiServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     long started = System.nanoTime();
-    try (KubernetesClient client = InJvmRoles.client(kubeConfig)) {
+    try (KubernetesClient client = RunningOperators.clientFor(kubeConfig)) {
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(250))

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
-import io.dockernet.operator.testbed.TestBed;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBedExtension;
 import io.dockernet.operator.testbed.TestNode;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ten agents at once, one per node: the test bed's five nodes plus five more started for this class
@@ -35,29 +35,24 @@ class TenAgentsIT {
 
   private static final int AGENTS = 10;
   private static final int NETWORKS = 20;
-  private static TestBed bed;
-  private static KubernetesClient kube;
-  private static ExtraNodes extra;
-  private static InJvmRoles roles;
-  private static OperatorProcess controller;
+  @RegisterExtension static final FaultBed fault = new FaultBed("fault-ten-agents");
   private static Map<String, TestNode> nodes;
 
   @BeforeAll
-  static void start(TestBed testBed) {
-    bed = testBed;
-    kube = FaultSupport.cleanSlate(bed);
-    extra = ExtraNodes.start(bed, AGENTS);
-    nodes = new LinkedHashMap<>(bed.nodes());
+  static void start() {
+    ExtraNodes extra = fault.closeAtEnd(ExtraNodes.start(fault.bed(), AGENTS));
+    nodes = new LinkedHashMap<>(fault.bed().nodes());
     nodes.putAll(extra.nodes());
-    roles = new InJvmRoles(FaultSupport.releaseNamespace("fault-ten-agents"));
-    controller = FaultSupport.startController(bed, "fault-ten-agents");
-    nodes.values().forEach(n -> roles.startAgent(n.name(), n.dockerHost(), bed.kubeConfigYaml()));
+    fault.startController();
+    nodes
+        .values()
+        .forEach(
+            n -> fault.agents().startAgent(n.name(), n.dockerHost(), fault.bed().kubeConfigYaml()));
   }
 
   @AfterAll
-  static void stop() {
+  static void disconnectUnmanagedOnExtraNodes() {
     nodes.values().forEach(FaultSupport::disconnectAllUnmanaged);
-    FaultSupport.stopAll(bed, kube, roles, controller, extra);
   }
 
   @Test
@@ -70,24 +65,27 @@ class TenAgentsIT {
 
     inParallel(
         i -> {
-          kube.resource(FaultObjects.network(name(i), FaultObjects.subnet(224, i), null)).create();
+          fault.kube().resource(Fixtures.network(name(i), FaultSubnets.subnet(224, i))).create();
           if (i % 2 == 0) {
-            kube.resource(
-                    FaultObjects.attachment(
+            fault
+                .kube()
+                .resource(
+                    Fixtures.attachment(
                         "m-app-" + name(i),
                         "m-app",
                         name(i),
-                        FaultObjects.address(FaultObjects.subnet(224, i), 10)))
+                        FaultSubnets.address(FaultSubnets.subnet(224, i), 10),
+                        "m-app"))
                 .create();
           }
         });
-    FaultSupport.awaitConverged(kube, nodes, Set.of(), Duration.ofMinutes(4));
+    FaultSupport.awaitConverged(fault.kube(), nodes, Set.of(), Duration.ofMinutes(4));
     // An admin's containers on a network that every node replaces next.
     Set<String> handAttached = new java.util.HashSet<>();
     for (TestNode n : nodes.values()) {
       handAttached.addAll(
           FaultSupport.unmanagedOn(
-              n, name(0), FaultObjects.address(FaultObjects.subnet(224, 0), 30)));
+              n, name(0), FaultSubnets.address(FaultSubnets.subnet(224, 0), 30)));
     }
     Map<String, EndpointsKept.Endpoint> endpoints =
         EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED);
@@ -96,20 +94,22 @@ class TenAgentsIT {
     inParallel(
         i -> {
           if (i % 2 == 0 || i % 4 == 1) {
-            FaultObjects.label(kube, name(i), "round", "two");
+            Fixtures.label(fault.kube(), name(i), "round", "two");
           } else {
-            kube.resources(DockerNetwork.class).withName(name(i)).delete();
+            fault.kube().resources(DockerNetwork.class).withName(name(i)).delete();
           }
         });
-    FaultSupport.awaitConverged(kube, nodes, handAttached, Duration.ofMinutes(4));
+    FaultSupport.awaitConverged(fault.kube(), nodes, handAttached, Duration.ofMinutes(4));
 
-    assertThat(kube.resources(DockerNetwork.class).list().getItems()).hasSize(NETWORKS * 3 / 4);
+    assertThat(fault.kube().resources(DockerNetwork.class).list().getItems())
+        .hasSize(NETWORKS * 3 / 4);
     assertThat(
             EndpointsKept.lostOrChanged(
                 endpoints, EndpointsKept.snapshot(nodes, FaultSupport.UNMANAGED_ON_MANAGED)))
         .as("endpoints of containers the operator does not manage")
         .isEmpty();
-    assertThat(kube.resources(ContainerAttachment.class).list().getItems()).hasSize(NETWORKS / 2);
+    assertThat(fault.kube().resources(ContainerAttachment.class).list().getItems())
+        .hasSize(NETWORKS / 2);
     FaultSupport.assertForeignUnchanged(before, nodes, Set.of());
   }
 

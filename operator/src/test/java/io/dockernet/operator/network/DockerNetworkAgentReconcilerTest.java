@@ -9,6 +9,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.node.NodeFinalizer;
+import io.dockernet.operator.testbed.Fixtures;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,8 @@ class DockerNetworkAgentReconcilerTest {
 
   @Test
   void aNewObjectGetsItsNetworkTheNodesFinalizerAndAReadyReport() {
-    kube.resource(NetworkTestSupport.seed("fast-new", "198.18.30.0/24", "fast1")).create();
+    kube.resource(Fixtures.withBridge(Fixtures.network("fast-new", "198.18.30.0/24"), "fast1"))
+        .create();
 
     NetworkReport report = awaitReport("fast-new", Phase.Ready);
 
@@ -49,7 +51,7 @@ class DockerNetworkAgentReconcilerTest {
 
   @Test
   void deletingTheObjectRemovesItsNetworkAndThenTheObject() {
-    kube.resource(NetworkTestSupport.seed("fast-gone", "198.18.31.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-gone", "198.18.31.0/24")).create();
     awaitReport("fast-gone", Phase.Ready);
 
     kube.resources(DockerNetwork.class).withName("fast-gone").delete();
@@ -64,7 +66,7 @@ class DockerNetworkAgentReconcilerTest {
   @Test
   void aDaemonThatIsDownIsReportedAndTheNetworkFollowsWhenItIsBack() {
     node.docker().setAvailable(false);
-    kube.resource(NetworkTestSupport.seed("fast-down", "198.18.32.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-down", "198.18.32.0/24")).create();
 
     NetworkReport down = awaitReport("fast-down", Phase.Error);
     assertThat(down.reason).isEqualTo("DockerUnavailable");
@@ -76,7 +78,7 @@ class DockerNetworkAgentReconcilerTest {
 
   @Test
   void aHandRemovedNetworkComesBack() {
-    kube.resource(NetworkTestSupport.seed("fast-drift", "198.18.33.0/24", null)).create();
+    kube.resource(Fixtures.network("fast-drift", "198.18.33.0/24")).create();
     String first = awaitReport("fast-drift", Phase.Ready).networkId;
 
     node.docker().removeNetwork(first);

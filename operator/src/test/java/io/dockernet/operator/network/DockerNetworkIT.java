@@ -14,6 +14,7 @@ import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.api.v1alpha1.RecreatePolicy;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -70,14 +71,15 @@ class DockerNetworkIT {
   @BeforeEach
   @AfterEach
   void clean() {
-    NetworkTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     bed.ensureNodeObjects();
     bed.cleanDocker();
   }
 
   @Test
   void theSeedNetworkAppearsOnEveryNodeAndTheSummarySaysSo() {
-    kube.resource(NetworkTestSupport.seed("mynetwork", "198.18.0.0/24", "docker1")).create();
+    kube.resource(Fixtures.withBridge(Fixtures.network("mynetwork", "198.18.0.0/24"), "docker1"))
+        .create();
 
     NetworkTestSupport.awaitReady(kube, "mynetwork", bed.nodeNames().size());
 
@@ -101,12 +103,13 @@ class DockerNetworkIT {
 
   @Test
   void applyingTheSameSpecAgainMakesNoDockerWrite() {
-    kube.resource(NetworkTestSupport.seed("idem", "198.18.1.0/24", "dn-idem")).create();
+    kube.resource(Fixtures.withBridge(Fixtures.network("idem", "198.18.1.0/24"), "dn-idem"))
+        .create();
     NetworkTestSupport.awaitReady(kube, "idem", bed.nodeNames().size());
 
     // A restarted agent re-reads everything; re-applying the object is the other path.
     bed.nodeNames().forEach(operators::startAgent);
-    kube.resource(NetworkTestSupport.seed("idem", "198.18.1.0/24", "dn-idem"))
+    kube.resource(Fixtures.withBridge(Fixtures.network("idem", "198.18.1.0/24"), "dn-idem"))
         .fieldManager("kubectl")
         .forceConflicts()
         .serverSideApply();
@@ -123,7 +126,8 @@ class DockerNetworkIT {
 
   @Test
   void aChangedSpecRecreatesTheNetworkAndReconnectsAContainerWeDoNotManage() {
-    kube.resource(NetworkTestSupport.seed("recreate", "198.18.2.0/24", "dn-recreate")).create();
+    kube.resource(Fixtures.withBridge(Fixtures.network("recreate", "198.18.2.0/24"), "dn-recreate"))
+        .create();
     NetworkTestSupport.awaitReady(kube, "recreate", bed.nodeNames().size());
     Map<String, String> oldIds = new java.util.HashMap<>();
     for (String node : bed.onePerEngine()) {
@@ -187,7 +191,8 @@ class DockerNetworkIT {
 
   @Test
   void recreatePolicyNeverReportsTheDifferenceAndLeavesTheNetworkAlone() {
-    DockerNetwork dn = NetworkTestSupport.seed("frozen", "198.18.3.0/24", "dn-frozen");
+    DockerNetwork dn =
+        Fixtures.withBridge(Fixtures.network("frozen", "198.18.3.0/24"), "dn-frozen");
     dn.getSpec().recreatePolicy = RecreatePolicy.Never;
     kube.resource(dn).create();
     NetworkTestSupport.awaitReady(kube, "frozen", bed.nodeNames().size());
@@ -232,7 +237,7 @@ class DockerNetworkIT {
           node,
           NetworkTestSupport.createForeign(bed.node(node).docker(), "legacy-net", "198.18.5.0/24"));
     }
-    DockerNetwork dn = NetworkTestSupport.seed("legacy-net", "198.18.5.0/24", null);
+    DockerNetwork dn = Fixtures.network("legacy-net", "198.18.5.0/24");
     kube.resource(dn).create();
 
     await()
@@ -278,7 +283,7 @@ class DockerNetworkIT {
           node,
           NetworkTestSupport.createForeign(bed.node(node).docker(), "replace-me", "198.18.6.0/24"));
     }
-    DockerNetwork dn = NetworkTestSupport.seed("replace-me", "198.18.7.0/24", null);
+    DockerNetwork dn = Fixtures.network("replace-me", "198.18.7.0/24");
     dn.getSpec().adoptionPolicy = AdoptionPolicy.Recreate;
     kube.resource(dn).create();
 
@@ -296,7 +301,7 @@ class DockerNetworkIT {
   void theNetworkFollowsTheNodeSelectorAsNodeLabelsChange() {
     NetworkTestSupport.labelNode(kube, "node-a", "dockernet-it/zone", "blue");
     NetworkTestSupport.labelNode(kube, "node-b", "dockernet-it/zone", "blue");
-    DockerNetwork dn = NetworkTestSupport.seed("zoned", "198.18.8.0/24", null);
+    DockerNetwork dn = Fixtures.network("zoned", "198.18.8.0/24");
     dn.getSpec().nodeSelector =
         new LabelSelectorBuilder().withMatchLabels(Map.of("dockernet-it/zone", "blue")).build();
     kube.resource(dn).create();
@@ -321,7 +326,7 @@ class DockerNetworkIT {
 
   @Test
   void aForeignContainerBlocksDeletionOnItsNodeUntilItIsDisconnected() {
-    kube.resource(NetworkTestSupport.seed("busy", "198.18.9.0/24", null)).create();
+    kube.resource(Fixtures.network("busy", "198.18.9.0/24")).create();
     NetworkTestSupport.awaitReady(kube, "busy", bed.nodeNames().size());
     for (String node : bed.onePerEngine()) {
       DockerClient c = bed.node(node).docker();
@@ -369,7 +374,7 @@ class DockerNetworkIT {
 
   @Test
   void orphanDeletionLeavesTheNetworksInPlace() {
-    DockerNetwork dn = NetworkTestSupport.seed("keep", "198.18.11.0/24", null);
+    DockerNetwork dn = Fixtures.network("keep", "198.18.11.0/24");
     dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
     kube.resource(dn).create();
     NetworkTestSupport.awaitReady(kube, "keep", bed.nodeNames().size());
@@ -389,7 +394,7 @@ class DockerNetworkIT {
    */
   @Test
   void aNetworkALateCreateMakesForADeletedObjectIsRemoved() {
-    kube.resource(NetworkTestSupport.seed("late", "198.18.17.0/24", null)).create();
+    kube.resource(Fixtures.network("late", "198.18.17.0/24")).create();
     NetworkTestSupport.awaitReady(kube, "late", bed.nodeNames().size());
     String node = bed.onePerEngine().get(0);
     Map<String, String> labels = dockerNetwork(node, "late").orElseThrow().getLabels();
@@ -403,7 +408,8 @@ class DockerNetworkIT {
 
   @Test
   void aHandRemovedNetworkIsRecreatedWithAnEvent() {
-    kube.resource(NetworkTestSupport.seed("drift", "198.18.12.0/24", "dn-drift")).create();
+    kube.resource(Fixtures.withBridge(Fixtures.network("drift", "198.18.12.0/24"), "dn-drift"))
+        .create();
     NetworkTestSupport.awaitReady(kube, "drift", bed.nodeNames().size());
 
     for (String node : bed.onePerEngine()) {
@@ -425,7 +431,9 @@ class DockerNetworkIT {
 
   @Test
   void theSameRepairTwiceIsOneEventCountedTwice() {
-    kube.resource(NetworkTestSupport.seed("drift-twice", "198.18.16.0/24", "dn-twice")).create();
+    kube.resource(
+            Fixtures.withBridge(Fixtures.network("drift-twice", "198.18.16.0/24"), "dn-twice"))
+        .create();
     NetworkTestSupport.awaitReady(kube, "drift-twice", bed.nodeNames().size());
     DockerClient b = bed.node("node-b").docker();
 
@@ -457,7 +465,7 @@ class DockerNetworkIT {
 
   @Test
   void aRestartedDaemonIsFollowedAgainAndDriftAfterwardsIsRepaired() {
-    kube.resource(NetworkTestSupport.seed("restart", "198.18.13.0/24", null)).create();
+    kube.resource(Fixtures.network("restart", "198.18.13.0/24")).create();
     NetworkTestSupport.awaitReady(kube, "restart", bed.nodeNames().size());
 
     for (String node : bed.onePerEngine()) {
@@ -474,7 +482,7 @@ class DockerNetworkIT {
 
   @Test
   void deletionFinishesWhenANodeLeftTheClusterWithItsFinalizerAndReport() {
-    kube.resource(NetworkTestSupport.seed("departed", "198.18.14.0/24", null)).create();
+    kube.resource(Fixtures.network("departed", "198.18.14.0/24")).create();
     NetworkTestSupport.awaitReady(kube, "departed", bed.nodeNames().size());
     operators.stopAgent("node-c");
     try {
@@ -505,8 +513,10 @@ class DockerNetworkIT {
           .withOptions(Map.of("com.docker.network.bridge.name", "dn-taken"))
           .exec();
     }
-    kube.resource(NetworkTestSupport.seed("pool-clash", "198.18.20.0/25", null)).create();
-    kube.resource(NetworkTestSupport.seed("bridge-clash", "198.18.21.0/24", "dn-taken")).create();
+    kube.resource(Fixtures.network("pool-clash", "198.18.20.0/25")).create();
+    kube.resource(
+            Fixtures.withBridge(Fixtures.network("bridge-clash", "198.18.21.0/24"), "dn-taken"))
+        .create();
 
     await()
         .atMost(CONVERGE)
@@ -541,7 +551,7 @@ class DockerNetworkIT {
 
   @Test
   void everyRoleServesMetricsAndProbes() throws Exception {
-    kube.resource(NetworkTestSupport.seed("metered", "198.18.22.0/24", null)).create();
+    kube.resource(Fixtures.network("metered", "198.18.22.0/24")).create();
     NetworkTestSupport.awaitReady(kube, "metered", bed.nodeNames().size());
 
     for (String node : bed.onePerEngine()) {
@@ -577,7 +587,7 @@ class DockerNetworkIT {
     try {
       // Starting does not fail (no crash loop): the pod runs, alive but not ready.
       DockernetOperator agent = operators.startAgent(node);
-      kube.resource(NetworkTestSupport.seed("late-docker", "198.18.23.0/24", null)).create();
+      kube.resource(Fixtures.network("late-docker", "198.18.23.0/24")).create();
 
       await()
           .atMost(CONVERGE)
@@ -607,29 +617,29 @@ class DockerNetworkIT {
 
   @Test
   void invalidSpecsAreRejectedByTheApiServerWithAReadableMessage() {
-    DockerNetwork outside = NetworkTestSupport.seed("bad-gw", "198.18.15.0/24", null);
+    DockerNetwork outside = Fixtures.network("bad-gw", "198.18.15.0/24");
     outside.getSpec().ipam.config.get(0).gateway = "198.18.16.1";
     assertThatThrownBy(() -> kube.resource(outside).create())
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("gateway must be inside subnet");
 
-    DockerNetwork notCidr = NetworkTestSupport.seed("bad-cidr", "198.18.15.0/33", null);
+    DockerNetwork notCidr = Fixtures.network("bad-cidr", "198.18.15.0/33");
     assertThatThrownBy(() -> kube.resource(notCidr).create())
         .hasMessageContaining("subnet must be a CIDR");
 
     // A typo is not fixed behind the user's back: refused in the words Engine 25+ uses itself.
-    DockerNetwork hostBits = NetworkTestSupport.seed("bad-host-bits", "198.18.37.5/24", null);
+    DockerNetwork hostBits = Fixtures.network("bad-host-bits", "198.18.37.5/24");
     assertThatThrownBy(() -> kube.resource(hostBits).create())
         .hasMessageContaining("invalid subnet 198.18.37.5/24: it should be 198.18.37.0/24");
-    DockerNetwork hostBits6 = NetworkTestSupport.seed("bad-host-bits6", "fd00:0:0:1::1/64", null);
+    DockerNetwork hostBits6 = Fixtures.network("bad-host-bits6", "fd00:0:0:1::1/64");
     assertThatThrownBy(() -> kube.resource(hostBits6).create())
         .hasMessageContaining("invalid subnet fd00:0:0:1::1/64: it should be fd00:0:0:1::/64");
-    DockerNetwork rangeBits = NetworkTestSupport.seed("bad-range-bits", "198.18.38.0/24", null);
+    DockerNetwork rangeBits = Fixtures.network("bad-range-bits", "198.18.38.0/24");
     rangeBits.getSpec().ipam.config.get(0).ipRange = "198.18.38.130/25";
     assertThatThrownBy(() -> kube.resource(rangeBits).create())
         .hasMessageContaining("invalid ip-range 198.18.38.130/25: it should be 198.18.38.128/25");
 
-    DockerNetwork predefined = NetworkTestSupport.seed("x", null, null);
+    DockerNetwork predefined = Fixtures.network("x", null);
     predefined.getSpec().networkName = "host";
     assertThatThrownBy(() -> kube.resource(predefined).create()).hasMessageContaining("predefined");
 

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Network;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -44,13 +45,13 @@ class DockerNetworkScaleIT {
     bed = testBed;
     kube = bed.kubernetesClient();
     operators = RunningOperators.start(bed);
-    NetworkTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     bed.cleanDocker();
   }
 
   @AfterAll
   static void stop() {
-    NetworkTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     if (operators != null) {
       operators.close();
     }
@@ -63,7 +64,7 @@ class DockerNetworkScaleIT {
     int nodes = bed.nodeNames().size();
     assertThat(nodes).as("agents").isGreaterThanOrEqualTo(5);
 
-    inParallel(i -> kube.resource(NetworkTestSupport.seed(name(i), subnet(i), null)).create());
+    inParallel(i -> kube.resource(Fixtures.network(name(i), subnet(i))).create());
     await()
         .atMost(SETTLE)
         .untilAsserted(

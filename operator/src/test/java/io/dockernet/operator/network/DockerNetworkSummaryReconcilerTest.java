@@ -8,6 +8,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
+import io.dockernet.operator.testbed.Fixtures;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class DockerNetworkSummaryReconcilerTest {
 
   private static final Set<String> AB = Set.of("node-a", "node-b");
 
-  private final DockerNetwork dn = Networks.network("mynetwork", "172.18.0.0/24");
+  private final DockerNetwork dn = Fixtures.storedNetwork("mynetwork", "172.18.0.0/24");
 
   @Test
   void theSummaryCountsTheSelectedNodesAndNamesTheNetwork() {

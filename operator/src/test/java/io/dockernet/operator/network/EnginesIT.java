@@ -10,6 +10,7 @@ import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.chart.Kubectl;
 import io.dockernet.operator.docker.ScriptedDaemon;
 import io.dockernet.operator.fault.ExtraNodes;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -66,14 +67,14 @@ class EnginesIT {
   @BeforeEach
   @AfterEach
   void clean() {
-    NetworkTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     bed.ensureNodeObjects();
     bed.cleanDocker();
   }
 
   @Test
   void everyNodeSaysWhichEngineItRunsAndWhichApiVersionItIsSpokenToIn() {
-    kube.resource(NetworkTestSupport.seed("engines", "198.18.30.0/24", null)).create();
+    kube.resource(Fixtures.network("engines", "198.18.30.0/24")).create();
     NetworkTestSupport.awaitReady(kube, "engines", bed.nodeNames().size());
 
     for (TestNode node : bed.nodes().values()) {
@@ -103,7 +104,7 @@ class EnginesIT {
 
   @Test
   void anIpv6OnlyRoutedNetworkIsMadeWhereTheEngineCanAndRefusedUpFrontElsewhere() {
-    DockerNetwork dn = NetworkTestSupport.seed("v6only", "fd00:198:18:31::/64", null);
+    DockerNetwork dn = Fixtures.network("v6only", "fd00:198:18:31::/64");
     dn.getSpec().enableIPv6 = true;
     dn.getSpec().enableIPv4 = false;
     dn.getSpec().options = Map.of("com.docker.network.bridge.gateway_mode_ipv6", "routed");
@@ -155,7 +156,8 @@ class EnginesIT {
       TestNode node = extra.nodes().values().iterator().next();
       operators.startAgent(node.name(), node.dockerHost());
       try {
-        DockerNetwork dn = NetworkTestSupport.seed("upgraded", "198.18.32.0/24", "dn-upgraded");
+        DockerNetwork dn =
+            Fixtures.withBridge(Fixtures.network("upgraded", "198.18.32.0/24"), "dn-upgraded");
         dn.getSpec().nodeSelector =
             new LabelSelectorBuilder()
                 .withMatchLabels(Map.of("kubernetes.io/hostname", node.name()))
@@ -218,7 +220,7 @@ class EnginesIT {
           .serverSideApply();
       operators.startAgent(name, URI.create("unix://" + old.socket()));
       try {
-        DockerNetwork dn = NetworkTestSupport.seed("on-legacy", "198.18.33.0/24", null);
+        DockerNetwork dn = Fixtures.network("on-legacy", "198.18.33.0/24");
         dn.getSpec().nodeSelector =
             new LabelSelectorBuilder()
                 .withMatchLabels(Map.of("kubernetes.io/hostname", name))

@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
@@ -8,6 +8,7 @@ import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
+import io.dockernet.operator.testbed.Fixtures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ class NetworkDifferencesTest {
 
   @Test
   void aNetworkCreatedFromTheSpecHasNoDifferencesEvenWithAGatewayTheDaemonPicked() {
-    DockerNetwork dn = Networks.withBridge(network("mynetwork", "198.18.0.0/24"), "docker1");
+    DockerNetwork dn = Fixtures.withBridge(storedNetwork("mynetwork", "198.18.0.0/24"), "docker1");
     NetworkInfo actual =
         asCreated(
             DesiredNetwork.from(dn),
@@ -46,7 +47,7 @@ class NetworkDifferencesTest {
 
   @Test
   void subnetsCompareInCanonicalFormAndPoolsInAnyOrder() {
-    DockerNetwork dn = network("n", "198.18.0.5/24");
+    DockerNetwork dn = storedNetwork("n", "198.18.0.5/24");
     var second = new io.dockernet.operator.api.v1alpha1.IpamPoolSpec();
     second.subnet = "fd00:0:0:1::/64";
     dn.getSpec().ipam.config.add(second);
@@ -61,7 +62,7 @@ class NetworkDifferencesTest {
 
   @Test
   void anIpv6PoolTheDaemonAddedIsNotADifference() {
-    DockerNetwork dn = network("n", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("n", "198.18.0.0/24");
     dn.getSpec().enableIPv6 = true;
     NetworkInfo actual =
         asCreated(
@@ -74,7 +75,7 @@ class NetworkDifferencesTest {
 
   @Test
   void booleanOptionsCompareByMeaning() {
-    DockerNetwork dn = network("n", null);
+    DockerNetwork dn = storedNetwork("n", null);
     dn.getSpec().options = Map.of("com.docker.network.bridge.enable_icc", "false");
     NetworkRequest desired = DesiredNetwork.from(dn);
     NetworkInfo actual = asCreated(desired, List.of());
@@ -84,12 +85,12 @@ class NetworkDifferencesTest {
 
   @Test
   void aChangedSubnetGatewayOrOptionIsReportedField() {
-    DockerNetwork dn = network("n", "198.18.1.0/24");
+    DockerNetwork dn = storedNetwork("n", "198.18.1.0/24");
     dn.getSpec().ipam.config.get(0).gateway = "198.18.1.254";
     dn.getSpec().internal = true;
     NetworkInfo actual =
         asCreated(
-            DesiredNetwork.from(network("n", "198.18.0.0/24")),
+            DesiredNetwork.from(storedNetwork("n", "198.18.0.0/24")),
             List.of(new IpamPool("198.18.0.0/24", "198.18.0.1", null, null)));
     assertThat(diff(dn, actual))
         .anySatisfy(d -> assertThat(d).startsWith("ipam.config").contains("198.18.1.254"))
@@ -98,9 +99,9 @@ class NetworkDifferencesTest {
 
   @Test
   void anOptionRemovedFromTheSpecIsADifferenceOnlyForNetworksWeCreated() {
-    DockerNetwork before = Networks.withBridge(network("n", null), "docker1");
+    DockerNetwork before = Fixtures.withBridge(storedNetwork("n", null), "docker1");
     NetworkInfo actual = asCreated(DesiredNetwork.from(before), List.of());
-    DockerNetwork after = network("n", null);
+    DockerNetwork after = storedNetwork("n", null);
     after.getMetadata().setUid(before.getMetadata().getUid());
     NetworkRequest desired = DesiredNetwork.from(after);
     assertThat(NetworkDifferences.between(after.getSpec(), desired, actual, true))
@@ -110,9 +111,9 @@ class NetworkDifferencesTest {
 
   @Test
   void theSameSpecHashesTheSameAndAChangedOneDifferently() {
-    DockerNetwork a = network("n", "198.18.0.0/24");
-    DockerNetwork b = network("n", "198.18.0.0/24");
-    DockerNetwork c = network("n", "198.18.1.0/24");
+    DockerNetwork a = storedNetwork("n", "198.18.0.0/24");
+    DockerNetwork b = storedNetwork("n", "198.18.0.0/24");
+    DockerNetwork c = storedNetwork("n", "198.18.1.0/24");
     String hash = io.dockernet.operator.Keys.DOCKER_SPEC_HASH;
     assertThat(DesiredNetwork.from(a).labels().get(hash))
         .isEqualTo(DesiredNetwork.from(b).labels().get(hash))

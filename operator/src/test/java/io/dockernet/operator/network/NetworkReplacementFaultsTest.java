@@ -10,6 +10,7 @@ import io.dockernet.operator.docker.FaultPoint;
 import io.dockernet.operator.docker.FaultPoint.Fault;
 import io.dockernet.operator.network.ReplacementScenario.Member;
 import io.dockernet.operator.node.PassReport;
+import io.dockernet.operator.testbed.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ class NetworkReplacementFaultsTest {
   void aChangeDockerWouldRefuseDisconnectsNothing() {
     ReplacementScenario s = new ReplacementScenario(mixed());
     new NodeNetworkSync(s.docker)
-        .ensure(Networks.network("other", "198.18.41.0/24"), null, u -> false);
+        .ensure(Fixtures.storedNetwork("other", "198.18.41.0/24"), null, u -> false);
     s.dn.getSpec().ipam.config.get(0).subnet = "198.18.41.0/25";
     s.docker.resetWriteCount();
 

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -33,17 +32,6 @@ final class NetworkTestSupport {
       Set.of("createNetwork", "removeNetwork", "connect", "disconnect");
 
   private NetworkTestSupport() {}
-
-  /** A DockerNetwork like the seed's: one pool (optional) and an optional bridge name. */
-  static DockerNetwork seed(String name, String subnet, String bridge) {
-    DockerNetwork dn = Networks.network(name, subnet);
-    dn.getMetadata().setUid(null);
-    dn.getMetadata().setGeneration(null);
-    if (bridge != null) {
-      Networks.withBridge(dn, bridge);
-    }
-    return dn;
-  }
 
   static DockerNetwork get(KubernetesClient kube, String name) {
     return find(kube, name).orElseThrow();
@@ -142,35 +130,6 @@ final class NetworkTestSupport {
   /** A running busybox container (`docker run -d --name NAME dockernet/busybox`). */
   static String runBusybox(DockerClient docker, String name) {
     return TestBed.runBusybox(docker, name);
-  }
-
-  /**
-   * Deletes every DockerNetwork and waits until deletion completed; objects a test left blocked
-   * have their finalizers dropped so the next test starts clean.
-   */
-  static void deleteAll(KubernetesClient kube) {
-    Edits.deleteAll(() -> kube.resources(DockerNetwork.class).delete());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> kube.resources(DockerNetwork.class).list().getItems().isEmpty());
-    } catch (org.awaitility.core.ConditionTimeoutException stuck) {
-      for (DockerNetwork dn : kube.resources(DockerNetwork.class).list().getItems()) {
-        Edits.edit(
-            kube.resources(DockerNetwork.class).withName(dn.getMetadata().getName()),
-            d -> {
-              d.getMetadata().setFinalizers(new ArrayList<>());
-              return d;
-            });
-      }
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> kube.resources(DockerNetwork.class).list().getItems().isEmpty());
-    }
-    Edits.deleteAll(() -> kube.resources(DockerNetworkNodeState.class).delete());
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> kube.resources(DockerNetworkNodeState.class).list().getItems().isEmpty());
   }
 
   /**

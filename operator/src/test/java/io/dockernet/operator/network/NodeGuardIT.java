@@ -8,6 +8,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.chart.Commands;
 import io.dockernet.operator.config.NodePolicy;
+import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.dockernet.operator.testbed.TestBed;
 import io.dockernet.operator.testbed.TestBedExtension;
@@ -53,7 +54,7 @@ class NodeGuardIT {
     ip("addr", "add", "198.18.250.1/24", "dev", HOST_INTERFACE);
     ip("link", "set", HOST_INTERFACE, "up");
     operators = RunningOperators.start(bed); // installs the CRDs
-    NetworkTestSupport.deleteAll(kube);
+    Fixtures.deleteAll(kube);
     // The daemon runs in the node's network namespace: its /proc/PID/net is the node's.
     Path pidFile = bed.node(NODE).socket().resolveSibling("dockerd.pid");
     String pid = Files.readString(pidFile).trim();
@@ -64,7 +65,7 @@ class NodeGuardIT {
   static void stop() {
     try {
       if (operators != null) {
-        NetworkTestSupport.deleteAll(kube);
+        Fixtures.deleteAll(kube);
       }
     } finally {
       if (operators != null) {
@@ -78,7 +79,9 @@ class NodeGuardIT {
   void aBridgeNameThatIsANodeInterfaceIsRefusedAndTheInterfaceIsLeftAlone() {
     String before = ip("-o", "addr", "show", "dev", HOST_INTERFACE);
     kube.resource(
-            onNodeA(NetworkTestSupport.seed("guard-takeover", "198.18.251.0/24", HOST_INTERFACE)))
+            onNodeA(
+                Fixtures.withBridge(
+                    Fixtures.network("guard-takeover", "198.18.251.0/24"), HOST_INTERFACE)))
         .create();
 
     NetworkReport report = awaitReport("guard-takeover", "HostInterfaceProtected");
@@ -94,10 +97,8 @@ class NodeGuardIT {
 
   @Test
   void aSubnetOverNodesOwnRouteIsRefusedAndAnOrdinaryOneIsCreated() {
-    kube.resource(onNodeA(NetworkTestSupport.seed("guard-shadow", "198.18.250.0/25", null)))
-        .create();
-    kube.resource(onNodeA(NetworkTestSupport.seed("guard-ordinary", "198.18.252.0/24", null)))
-        .create();
+    kube.resource(onNodeA(Fixtures.network("guard-shadow", "198.18.250.0/25"))).create();
+    kube.resource(onNodeA(Fixtures.network("guard-ordinary", "198.18.252.0/24"))).create();
 
     NetworkReport shadow = awaitReport("guard-shadow", "SubnetOverlapsHost");
     await()

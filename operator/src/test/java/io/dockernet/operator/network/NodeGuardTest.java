@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
@@ -14,6 +14,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.node.HostNetwork;
 import io.dockernet.operator.node.HostNetwork.Route;
+import io.dockernet.operator.testbed.Fixtures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ class NodeGuardTest {
 
   @Test
   void aBridgeNameThatIsANodeInterfaceNoDockerNetworkOwnsIsRefused() {
-    DockerNetwork dn = Networks.withBridge(network("takeover", "198.18.10.0/24"), "cni0");
+    DockerNetwork dn = Fixtures.withBridge(storedNetwork("takeover", "198.18.10.0/24"), "cni0");
 
     var out = defaults.ensure(dn, null, uid -> false);
 
@@ -78,7 +79,7 @@ class NodeGuardTest {
 
   @Test
   void theNetworksOwnBridgeAndRouteDoNotMakeItRefuseItself() {
-    DockerNetwork dn = Networks.withBridge(network("mine", "198.18.10.0/24"), "dn-mine");
+    DockerNetwork dn = Fixtures.withBridge(storedNetwork("mine", "198.18.10.0/24"), "dn-mine");
     assertThat(defaults.ensure(dn, null, uid -> false).report.phase).isEqualTo(Phase.Ready);
     // What the kernel then shows: the bridge, and the connected route of its gateway address.
     interfaces.add("dn-mine");
@@ -91,7 +92,7 @@ class NodeGuardTest {
 
   @Test
   void aSubnetOverlappingTheNodesOwnRoutesIsRefused() {
-    var out = defaults.ensure(network("shadow", "10.0.0.0/16"), null, uid -> false);
+    var out = defaults.ensure(storedNetwork("shadow", "10.0.0.0/16"), null, uid -> false);
 
     assertRefused(
         out.report, "SubnetOverlapsHost", "subnet 10.0.0.0/16 overlaps 10.0.0.0/24", "eth0");
@@ -102,7 +103,7 @@ class NodeGuardTest {
     NodeNetworkSync guarded =
         sync(new NodePolicy(Set.of(), List.of("10.96.0.0/12", "10.244.0.0/16"), false, null));
 
-    var out = guarded.ensure(network("pods", "10.244.3.0/24"), null, uid -> false);
+    var out = guarded.ensure(storedNetwork("pods", "10.244.3.0/24"), null, uid -> false);
 
     assertRefused(out.report, "SubnetOverlapsCluster", "10.244.0.0/16", "pods or services");
   }
@@ -118,11 +119,11 @@ class NodeGuardTest {
                   throw new IOException("/nonexistent/route: no such file");
                 }));
 
-    var out = blind.ensure(network("blind", "198.18.11.0/24"), null, uid -> false);
+    var out = blind.ensure(storedNetwork("blind", "198.18.11.0/24"), null, uid -> false);
 
     assertRefused(out.report, "HostNetworkUnreadable", "/nonexistent", "agent.hostPID");
     // Without subnet or bridge name there is nothing of the host's to check.
-    assertThat(blind.ensure(network("plain", null), null, uid -> false).report.phase)
+    assertThat(blind.ensure(storedNetwork("plain", null), null, uid -> false).report.phase)
         .isEqualTo(Phase.Ready);
   }
 
@@ -139,7 +140,7 @@ class NodeGuardTest {
             false,
             Map.of("com.docker.compose.project", "shop", "com.docker.compose.network", "default")));
     docker.resetWriteCount();
-    DockerNetwork dn = network("shop", "198.18.12.0/24");
+    DockerNetwork dn = storedNetwork("shop", "198.18.12.0/24");
     dn.getSpec().networkName = "shop_default";
     dn.getSpec().adoptionPolicy = AdoptionPolicy.Recreate;
 
@@ -163,7 +164,7 @@ class NodeGuardTest {
   }
 
   private static DockerNetwork macvlan(String name, String parent) {
-    DockerNetwork dn = network(name, null);
+    DockerNetwork dn = storedNetwork(name, null);
     dn.getSpec().driver = NetworkDriver.MACVLAN;
     dn.getSpec().options = Map.of("parent", parent);
     return dn;

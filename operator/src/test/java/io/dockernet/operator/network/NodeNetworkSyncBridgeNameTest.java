@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
@@ -9,6 +9,7 @@ import io.dockernet.operator.docker.DockerGateway.Ipam;
 import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.FakeDockerGateway;
+import io.dockernet.operator.testbed.Fixtures;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class NodeNetworkSyncBridgeNameTest {
             false,
             Map.of()));
     docker.resetWriteCount();
-    DockerNetwork dn = Networks.withBridge(network("mine", "198.18.10.0/24"), "dn-taken");
+    DockerNetwork dn = Fixtures.withBridge(storedNetwork("mine", "198.18.10.0/24"), "dn-taken");
 
     var out = sync.ensure(dn, null, uid -> false);
 
@@ -48,7 +49,7 @@ class NodeNetworkSyncBridgeNameTest {
 
   @Test
   void aRecreateMayKeepItsOwnBridgeName() {
-    DockerNetwork dn = Networks.withBridge(network("mine", "198.18.10.0/24"), "dn-mine");
+    DockerNetwork dn = Fixtures.withBridge(storedNetwork("mine", "198.18.10.0/24"), "dn-mine");
     assertThat(sync.ensure(dn, null, uid -> false).report.phase).isEqualTo(Phase.Ready);
     dn.getSpec().labels = Map.of("tier", "changed");
 

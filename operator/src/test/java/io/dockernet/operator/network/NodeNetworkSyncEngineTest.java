@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +27,7 @@ class NodeNetworkSyncEngineTest {
   @Test
   void anIpv6OnlyNetworkOnAnEngineBefore28IsRefusedAndNothingIsCreated() {
     docker.setEngine(Engine.negotiate("26.1.5+dfsg1", "1.45", "1.24"));
-    DockerNetwork dn = network("v6only", "fd00:0:0:7::/64");
+    DockerNetwork dn = storedNetwork("v6only", "fd00:0:0:7::/64");
     dn.getSpec().enableIPv6 = true;
     dn.getSpec().enableIPv4 = false;
 
@@ -46,7 +46,7 @@ class NodeNetworkSyncEngineTest {
   @Test
   void theSameNetworkOnEngine28IsCreatedIpv6OnlyAndThenMatches() {
     docker.setEngine(Engine.negotiate("28.5.2+dfsg4", "1.51", "1.44"));
-    DockerNetwork dn = network("v6only", "fd00:0:0:7::/64");
+    DockerNetwork dn = storedNetwork("v6only", "fd00:0:0:7::/64");
     dn.getSpec().enableIPv6 = true;
     dn.getSpec().enableIPv4 = false;
 
@@ -59,7 +59,7 @@ class NodeNetworkSyncEngineTest {
 
   @Test
   void aGatewayModeTheEngineWouldIgnoreIsRefused() {
-    DockerNetwork dn = network("routed", "198.18.41.0/24");
+    DockerNetwork dn = storedNetwork("routed", "198.18.41.0/24");
     dn.getSpec().options = Map.of("com.docker.network.bridge.gateway_mode_ipv4", "routed");
 
     PassReport<NetworkReport> out = ensure(dn);
@@ -71,7 +71,7 @@ class NodeNetworkSyncEngineTest {
 
   @Test
   void hostBitsInTheSubnetAreRefusedNotMaskedOff() {
-    PassReport<NetworkReport> out = ensure(network("typo", "198.18.37.5/24"));
+    PassReport<NetworkReport> out = ensure(storedNetwork("typo", "198.18.37.5/24"));
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("InvalidSubnet");
@@ -84,7 +84,7 @@ class NodeNetworkSyncEngineTest {
   void anEngineTooOldToSpeakToFailsThePassWithItsReason() {
     docker.setEngine(Engine.negotiate("19.03.15", "1.40", "1.12"));
 
-    assertThatThrownBy(() -> ensure(network("mynetwork", "198.18.0.0/24")))
+    assertThatThrownBy(() -> ensure(storedNetwork("mynetwork", "198.18.0.0/24")))
         .isInstanceOfSatisfying(
             EngineUnsupportedException.class,
             e -> {

@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.AdoptionPolicy;
@@ -15,6 +15,7 @@ import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.status.EventRecorder;
+import io.dockernet.operator.testbed.Fixtures;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void createsTheNetworkOnceAndThenChangesNothing() {
-    DockerNetwork dn = Networks.withBridge(network("mynetwork", "198.18.0.0/24"), "docker1");
+    DockerNetwork dn = Fixtures.withBridge(storedNetwork("mynetwork", "198.18.0.0/24"), "docker1");
     PassReport<NetworkReport> first = ensure(dn, null);
     assertThat(first.report.phase).isEqualTo(Phase.Ready);
     assertThat(first.report.subnets).containsExactly("198.18.0.0/24");
@@ -46,7 +47,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void aReadyReportStaysTrueUntilTheNetworkIsRemovedOrReplacedByHand() {
-    DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("mynetwork", "198.18.0.0/24");
     NetworkReport report = ensure(dn, null).report;
     assertThat(NetworkReports.stillTrue(report, docker.overview())).isTrue();
 
@@ -63,7 +64,7 @@ class NodeNetworkSyncTest {
   void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
     docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));
     docker.resetWriteCount();
-    PassReport<NetworkReport> out = ensure(network("mynetwork", "198.18.0.0/24"), null);
+    PassReport<NetworkReport> out = ensure(storedNetwork("mynetwork", "198.18.0.0/24"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Conflict);
     assertThat(out.report.reason).isEqualTo("NetworkExists");
     assertThat(out.report.message).contains("mynetwork").contains("adoptionPolicy");
@@ -74,9 +75,9 @@ class NodeNetworkSyncTest {
   void ifMatchesAdoptsAMatchingForeignNetworkAndRefusesADifferentOne() {
     docker.createNetwork(foreign("same", "198.18.0.0/24"));
     docker.createNetwork(foreign("other", "198.18.1.0/24"));
-    DockerNetwork same = network("same", "198.18.0.0/24");
+    DockerNetwork same = storedNetwork("same", "198.18.0.0/24");
     same.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
-    DockerNetwork other = network("other", "198.18.9.0/24");
+    DockerNetwork other = storedNetwork("other", "198.18.9.0/24");
     other.getSpec().adoptionPolicy = AdoptionPolicy.IfMatches;
     docker.resetWriteCount();
 
@@ -93,7 +94,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void aSpecChangeRecreatesTheNetworkAndReconnectsEveryContainerAsItWas() {
-    DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("mynetwork", "198.18.0.0/24");
     PassReport<NetworkReport> first = ensure(dn, null);
     String legacy = docker.addContainer("legacy", "bridge");
     docker.connect(
@@ -115,7 +116,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void aRecreatePutsBackEndpointsOfLiveAttachmentsButNotThoseOfDeletedOnes() {
-    DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("mynetwork", "198.18.0.0/24");
     PassReport<NetworkReport> first = ensure(dn, null);
     String attached = docker.addContainer("attached", "default");
     String gone = docker.addContainer("gone", "default");
@@ -143,7 +144,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void recreatePolicyNeverReportsTheDifferenceAndChangesNothing() {
-    DockerNetwork dn = network("n", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("n", "198.18.0.0/24");
     PassReport<NetworkReport> first = ensure(dn, null);
     dn.getSpec().recreatePolicy = RecreatePolicy.Never;
     dn.getSpec().ipam.config.get(0).subnet = "198.18.1.0/24";
@@ -158,7 +159,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void deletionIsBlockedByAContainerTheOperatorDoesNotManage() {
-    DockerNetwork dn = network("n", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("n", "198.18.0.0/24");
     PassReport<NetworkReport> first = ensure(dn, null);
     String legacy = docker.addContainer("legacy", "bridge");
     docker.connect(
@@ -186,7 +187,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void orphanLeavesTheNetworkAndAForeignNetworkIsNeverRemoved() {
-    DockerNetwork dn = network("n", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("n", "198.18.0.0/24");
     PassReport<NetworkReport> first = ensure(dn, null);
     dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
     assertThat(
@@ -198,7 +199,7 @@ class NodeNetworkSyncTest {
     docker.createNetwork(foreign("theirs", "198.18.5.0/24"));
     assertThat(
             sync.release(
-                    network("theirs", null),
+                    storedNetwork("theirs", null),
                     null,
                     () -> Endpoints.attached(Map.of(), Set.of()),
                     j -> {},
@@ -211,7 +212,7 @@ class NodeNetworkSyncTest {
   @Test
   void aPoolOverlapBecomesAReadableReason() {
     docker.createNetwork(foreign("first", "198.18.0.0/24"));
-    PassReport<NetworkReport> out = ensure(network("second", "198.18.0.0/25"), null);
+    PassReport<NetworkReport> out = ensure(storedNetwork("second", "198.18.0.0/25"), null);
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("PoolOverlap");
   }
@@ -227,7 +228,7 @@ class NodeNetworkSyncTest {
                 + " (br-d6a74083e332): networks have overlapping IPv4",
             null));
 
-    PassReport<NetworkReport> out = ensure(network("bulk", "198.18.0.0/26"), null);
+    PassReport<NetworkReport> out = ensure(storedNetwork("bulk", "198.18.0.0/26"), null);
 
     assertThat(out.report.phase).isEqualTo(Phase.Error);
     assertThat(out.report.reason).isEqualTo("StaleEngineNetwork");
@@ -245,7 +246,7 @@ class NodeNetworkSyncTest {
                 + " (br-admins): networks have overlapping IPv4",
             null));
 
-    PassReport<NetworkReport> out = ensure(network("bulk", "198.18.0.0/26"), null);
+    PassReport<NetworkReport> out = ensure(storedNetwork("bulk", "198.18.0.0/26"), null);
 
     assertThat(out.report.reason).isEqualTo("CreateRejected");
     assertThat(out.report.message).doesNotContain("not listed");
@@ -253,7 +254,7 @@ class NodeNetworkSyncTest {
 
   @Test
   void anEditThatChangesOnlyTheSpecHashNeedsNoDockerChange() {
-    DockerNetwork dn = network("hashonly", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("hashonly", "198.18.0.0/24");
     dn.getSpec().options = Map.of("com.docker.network.bridge.enable_icc", "false");
     PassReport<NetworkReport> first = ensure(dn, null);
     dn.getSpec().ipam.driver = "default";

@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DeletionPolicy;
@@ -26,7 +26,7 @@ class ReleasedNetworksTest {
 
   @Test
   void aNetworkCreatedForADeletedObjectAfterItsReleaseIsRemovedWhenItsCreateEventArrives() {
-    DockerNetwork dn = network("late", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("late", "198.18.0.0/24");
     released.released(dn);
 
     docker.createNetwork(DesiredNetwork.from(dn)); // the dead agent's request, landing now
@@ -37,7 +37,7 @@ class ReleasedNetworksTest {
 
   @Test
   void theOverviewFindsOneWhoseEventWasLost() {
-    DockerNetwork dn = network("late", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("late", "198.18.0.0/24");
     released.released(dn);
     docker.createNetwork(DesiredNetwork.from(dn));
 
@@ -48,8 +48,8 @@ class ReleasedNetworksTest {
 
   @Test
   void aNetworkOfANewObjectOfTheSameNameStays() {
-    released.released(network("late", "198.18.0.0/24"));
-    DockerNetwork again = network("late", "198.18.0.0/24");
+    released.released(storedNetwork("late", "198.18.0.0/24"));
+    DockerNetwork again = storedNetwork("late", "198.18.0.0/24");
     docker.createNetwork(DesiredNetwork.from(again));
 
     released.onEvent(created("late"));
@@ -60,7 +60,7 @@ class ReleasedNetworksTest {
 
   @Test
   void anOrphanedNetworkStays() {
-    DockerNetwork dn = network("kept", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("kept", "198.18.0.0/24");
     dn.getSpec().deletionPolicy = DeletionPolicy.Orphan;
     docker.createNetwork(DesiredNetwork.from(dn));
 
@@ -72,7 +72,7 @@ class ReleasedNetworksTest {
 
   @Test
   void aLateNetworkWithContainersOnItIsLeftAsItIs() {
-    DockerNetwork dn = network("late", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("late", "198.18.0.0/24");
     released.released(dn);
     String id = docker.createNetwork(DesiredNetwork.from(dn));
     String admins = docker.addContainer("admins", "bridge");
@@ -85,7 +85,7 @@ class ReleasedNetworksTest {
 
   @Test
   void releasesAreForgottenAfterAWhile() {
-    DockerNetwork dn = network("late", "198.18.0.0/24");
+    DockerNetwork dn = storedNetwork("late", "198.18.0.0/24");
     released.released(dn);
     clock = Clock.offset(clock, ReleasedNetworks.REMEMBERED.plusSeconds(1));
     docker.createNetwork(DesiredNetwork.from(dn));

@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class ReplacementReportsTest {
 
-  private final DockerNetwork dn = network("mynetwork", "198.18.0.0/24");
+  private final DockerNetwork dn = storedNetwork("mynetwork", "198.18.0.0/24");
   private final NetworkInfo now =
       new NetworkInfo(
           "a".repeat(64),

@@ -1,6 +1,6 @@
 package io.dockernet.operator.network;
 
-import static io.dockernet.operator.network.Networks.network;
+import static io.dockernet.operator.testbed.Fixtures.storedNetwork;
 
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
@@ -35,7 +35,7 @@ final class ReplacementScenario {
   record Seen(String ipv4, String configuredIpv4, List<String> aliases) {}
 
   final FakeDockerGateway docker = new FakeDockerGateway();
-  final DockerNetwork dn = network("mynetwork", "198.18.40.0/24");
+  final DockerNetwork dn = storedNetwork("mynetwork", "198.18.40.0/24");
   final Map<String, String> ids = new LinkedHashMap<>();
   final Map<String, Member> members = new LinkedHashMap<>();
   final Map<String, Seen> before = new LinkedHashMap<>();

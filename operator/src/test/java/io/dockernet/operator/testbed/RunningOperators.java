@@ -6,6 +6,8 @@ import io.dockernet.operator.DockernetOperator;
 import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
+import io.dockernet.operator.docker.DockerEventHub;
+import io.dockernet.operator.docker.DockerGateway;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +23,17 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * The operator as it runs in a cluster, inside the test JVM: one agent per node (each with its own
  * Kubernetes client, NODE_NAME and Docker socket, like one DaemonSet pod per node) and one
  * controller. Installs the checked-in CRDs first.
+ *
+ * <p>{@link #agentsOnly} starts no controller: a test starts the agents it wants, each on the API
+ * server endpoint of its choice (a restartable second API server, a proxy that can cut a node off)
+ * and with its Docker gateway wrapped if it likes.
  *
  * <p>With {@link #startWithServiceAccounts} (or {@code -Dtestbed.impersonate=true} for every {@link
  * #start}), each role acts only with its Helm chart ServiceAccount's permissions, through
@@ -59,14 +67,16 @@ public final class RunningOperators implements AutoCloseable {
 
   private final TestBed bed;
   private final ServiceAccounts accounts;
+  private final String releaseNamespace;
   private final Map<String, DockernetOperator> agents = new LinkedHashMap<>();
   private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
   private DockernetOperator controller;
   private KubernetesClient controllerClient;
 
-  private RunningOperators(TestBed bed, ServiceAccounts accounts) {
+  private RunningOperators(TestBed bed, ServiceAccounts accounts, String releaseNamespace) {
     this.bed = bed;
     this.accounts = accounts;
+    this.releaseNamespace = releaseNamespace;
   }
 
   /**
@@ -100,14 +110,26 @@ public final class RunningOperators implements AutoCloseable {
 
   private static RunningOperators start(TestBed bed, ServiceAccounts accounts) {
     installCrds(bed.kubernetesClient());
-    RunningOperators ops = new RunningOperators(bed, accounts);
+    RunningOperators ops =
+        new RunningOperators(bed, accounts, accounts == null ? "default" : accounts.namespace());
     ops.controllerClient = ops.newClient(accounts == null ? null : accounts.controller());
     ops.controller =
         run(
             new OperatorConfig(EnumSet.of(Role.CONTROLLER), null, null, 0, ops.releaseNamespace()),
-            ops.controllerClient);
+            ops.controllerClient,
+            UnaryOperator.identity());
     bed.nodeNames().forEach(ops::startAgent);
     return ops;
+  }
+
+  /**
+   * No role started yet: agents the test starts, with their heartbeat Leases in {@code
+   * releaseNamespace} (where the test's controller looks), as the chart's ServiceAccounts when
+   * {@code -Dtestbed.impersonate=true}.
+   */
+  public static RunningOperators agentsOnly(TestBed bed, String releaseNamespace) {
+    return new RunningOperators(
+        bed, chartAccountsIfImpersonating(bed.kubernetesClient()), releaseNamespace);
   }
 
   /** Applies every CRD in the chart's crds/ and waits until the API server serves them. */
@@ -148,7 +170,7 @@ public final class RunningOperators implements AutoCloseable {
    * chart's pods): the chart's release namespace, or "default" with admin rights.
    */
   public String releaseNamespace() {
-    return accounts == null ? "default" : accounts.namespace();
+    return releaseNamespace;
   }
 
   /** Starts (or restarts) the agent of one node. */
@@ -157,7 +179,7 @@ public final class RunningOperators implements AutoCloseable {
   }
 
   /** Starts (or restarts) the agent of a node whose Docker daemon is at {@code dockerHost}. */
-  public DockernetOperator startAgent(String node, java.net.URI dockerHost) {
+  public DockernetOperator startAgent(String node, URI dockerHost) {
     return startAgent(node, dockerHost, TEST_BED_POLICY);
   }
 
@@ -166,19 +188,60 @@ public final class RunningOperators implements AutoCloseable {
     return startAgent(node, bed.node(node).dockerHost(), policy);
   }
 
-  private DockernetOperator startAgent(String node, java.net.URI dockerHost, NodePolicy policy) {
+  private DockernetOperator startAgent(String node, URI dockerHost, NodePolicy policy) {
+    return startAgent(
+        node,
+        dockerHost,
+        bed.kubeConfigYaml(),
+        policy,
+        UnaryOperator.identity(),
+        DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL);
+  }
+
+  /** Starts (or restarts) the agent of a node, talking to the API server of {@code kubeConfig}. */
+  public DockernetOperator startAgent(String node, URI dockerHost, String kubeConfig) {
+    return startAgent(
+        node,
+        dockerHost,
+        kubeConfig,
+        UnaryOperator.identity(),
+        DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL);
+  }
+
+  /**
+   * As above, with the agent's Docker calls and event stream passed through {@code decorate} and
+   * the given drift check period.
+   */
+  public DockernetOperator startAgent(
+      String node,
+      URI dockerHost,
+      String kubeConfig,
+      UnaryOperator<DockerGateway> decorate,
+      Duration driftCheck) {
+    return startAgent(node, dockerHost, kubeConfig, TEST_BED_POLICY, decorate, driftCheck);
+  }
+
+  private DockernetOperator startAgent(
+      String node,
+      URI dockerHost,
+      String kubeConfig,
+      NodePolicy policy,
+      UnaryOperator<DockerGateway> decorate,
+      Duration driftCheck) {
     stopAgent(node);
     KubernetesClient client =
         accounts == null
-            ? newClient(null)
+            ? clientFor(kubeConfig)
             // As the pod-bound token of the agent's pod on this node would.
-            : ChartRbac.asAgentOn(bed.kubeConfigYaml(), accounts, node);
+            : ChartRbac.asAgentOn(kubeConfig, accounts, node);
     clients.put(node, client);
     DockernetOperator agent =
         run(
             new OperatorConfig(
-                EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace(), policy),
-            client);
+                    EnumSet.of(Role.AGENT), node, dockerHost, 0, releaseNamespace, policy)
+                .withDriftCheckInterval(driftCheck),
+            client,
+            decorate);
     agents.put(node, agent);
     return agent;
   }
@@ -212,6 +275,11 @@ public final class RunningOperators implements AutoCloseable {
     return accounts;
   }
 
+  /** A client with the credentials of a kubeconfig (the test bed's admin, or a test's copy). */
+  public static KubernetesClient clientFor(String kubeConfigYaml) {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
+  }
+
   /** A client with the test bed's admin credentials, acting as the ServiceAccount if one given. */
   private KubernetesClient newClient(String serviceAccount) {
     Config config = Config.fromKubeconfig(bed.kubeConfigYaml());
@@ -222,9 +290,10 @@ public final class RunningOperators implements AutoCloseable {
   }
 
   /** Starts an instance (which retries a start whose first informer connections were dropped). */
-  private static DockernetOperator run(OperatorConfig config, KubernetesClient client) {
+  private static DockernetOperator run(
+      OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate) {
     try {
-      return DockernetOperator.start(config, client);
+      return DockernetOperator.start(config, client, decorate);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,4 +1,4 @@
-package io.dockernet.operator.fault;
+package io.dockernet.operator.testbed;
 
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
@@ -8,7 +8,6 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
 import io.dockernet.operator.api.v1alpha1.IpamSpec;
-import io.dockernet.operator.testbed.Edits;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -20,88 +19,70 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The objects the fault tests declare, as a user writes them, and housekeeping. Subnets: the fault
- * tests own 198.18.200.0/24 .. 198.18.255.0/24 (other test classes use 198.18.0-199.x); each
- * network gets a /26, so one /24 holds four.
+ * The DockerNetworks and ContainerAttachments every test declares, as a user writes them (or, for
+ * tests without an API server, as one stores them), and the one way to delete them all.
  */
-final class FaultObjects {
+public final class Fixtures {
 
-  private static final Logger LOG = LoggerFactory.getLogger(FaultObjects.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Fixtures.class);
+  private static final String HOSTNAME = "kubernetes.io/hostname";
 
-  private FaultObjects() {}
+  private Fixtures() {}
 
-  /**
-   * The {@code index}-th /26 from {@code 198.18.<firstOctet>.0}, e.g. (200, 5) → 198.18.201.64/26.
-   */
-  static String subnet(int firstOctet, int index) {
-    int third = firstOctet + index / 4;
-    if (third < 200 || third > 255) {
-      throw new IllegalArgumentException("subnet outside the fault tests' range: 198.18." + third);
-    }
-    return "198.18." + third + "." + (index % 4) * 64 + "/26";
-  }
-
-  /** The {@code host}-th address of a /26 from {@link #subnet}. */
-  static String address(String subnet26, int host) {
-    String base = subnet26.substring(0, subnet26.indexOf('/'));
-    int last = base.lastIndexOf('.');
-    return base.substring(0, last + 1) + (Integer.parseInt(base.substring(last + 1)) + host);
-  }
-
-  /** {@code docker network create --subnet SUBNET NAME}, declared for every node (or one node). */
-  static DockerNetwork network(String name, String subnet, String onlyNode) {
+  /** {@code docker network create [--subnet SUBNET] NAME}, declared for every node. */
+  public static DockerNetwork network(String name, String subnet) {
     DockerNetwork dn = new DockerNetwork();
     dn.setMetadata(new ObjectMetaBuilder().withName(name).build());
     DockerNetworkSpec spec = new DockerNetworkSpec();
-    IpamPoolSpec pool = new IpamPoolSpec();
-    pool.subnet = subnet;
-    spec.ipam = new IpamSpec();
-    spec.ipam.config = new ArrayList<>(List.of(pool));
-    if (onlyNode != null) {
-      spec.nodeSelector =
-          new LabelSelectorBuilder().addToMatchLabels("kubernetes.io/hostname", onlyNode).build();
+    if (subnet != null) {
+      IpamPoolSpec pool = new IpamPoolSpec();
+      pool.subnet = subnet;
+      spec.ipam = new IpamSpec();
+      spec.ipam.config = new ArrayList<>(List.of(pool));
     }
     dn.setSpec(spec);
     return dn;
   }
 
-  /** A network like {@link #network(String, String, String)} on exactly the given nodes. */
-  static DockerNetwork networkOn(String name, String subnet, List<String> onlyNodes) {
-    DockerNetwork dn = network(name, subnet, null);
+  /** A network as the API server stores it: a uid and generation 1, for tests without one. */
+  public static DockerNetwork storedNetwork(String name, String subnet) {
+    return stored(network(name, subnet));
+  }
+
+  /** Names the Linux bridge ({@code -o com.docker.network.bridge.name=BRIDGE}). */
+  public static DockerNetwork withBridge(DockerNetwork dn, String bridge) {
+    dn.getSpec().options = Map.of("com.docker.network.bridge.name", bridge);
+    return dn;
+  }
+
+  /** Declares the network for one node only. */
+  public static DockerNetwork onNode(DockerNetwork dn, String node) {
+    dn.getSpec().nodeSelector = new LabelSelectorBuilder().addToMatchLabels(HOSTNAME, node).build();
+    return dn;
+  }
+
+  /** Declares the network for exactly the given nodes. */
+  public static DockerNetwork onNodes(DockerNetwork dn, List<String> nodes) {
     dn.getSpec().nodeSelector =
         new LabelSelectorBuilder()
             .addNewMatchExpression()
-            .withKey("kubernetes.io/hostname")
+            .withKey(HOSTNAME)
             .withOperator("In")
-            .withValues(onlyNodes)
+            .withValues(nodes)
             .endMatchExpression()
             .build();
     return dn;
   }
 
-  /** {@code docker network connect --ip IPV4 --alias CONTAINER NETWORK CONTAINER}, declared. */
-  static ContainerAttachment attachment(String name, String container, String network, String ip) {
-    ContainerAttachment ca = new ContainerAttachment();
-    ca.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    ContainerAttachmentSpec spec = new ContainerAttachmentSpec();
-    spec.container = container;
-    spec.network = network;
-    spec.ipv4Address = ip;
-    spec.aliases = new ArrayList<>(List.of(container));
-    ca.setSpec(spec);
-    return ca;
-  }
-
-  /**
-   * Adds (or replaces) a Docker label on the network: a change Docker can only make by recreate.
-   */
-  static DockerNetwork withLabel(DockerNetwork dn, String key, String value) {
+  /** Adds (or replaces) a Docker label: a change Docker can only make by recreate. */
+  public static DockerNetwork withLabel(DockerNetwork dn, String key, String value) {
     dn.getSpec().labels = Map.of(key, value);
     return dn;
   }
@@ -111,7 +92,7 @@ final class FaultObjects {
    * recreating the network), as {@code kubectl patch --type merge} does: no resourceVersion, so it
    * never conflicts with the agents' finalizer updates.
    */
-  static void label(KubernetesClient kube, String network, String key, String value) {
+  public static void label(KubernetesClient kube, String network, String key, String value) {
     kube.resources(DockerNetwork.class)
         .withName(network)
         .patch(
@@ -120,10 +101,45 @@ final class FaultObjects {
   }
 
   /**
-   * Deletes every ContainerAttachment and DockerNetwork and their reports, and waits until they are
-   * gone; objects left stuck (e.g. their agent was killed) have their finalizers dropped.
+   * {@code docker network connect --ip IPV4 [--alias ALIAS...] NETWORK CONTAINER}, declared; no
+   * aliases given: none declared.
    */
-  static void deleteAll(KubernetesClient kube) {
+  public static ContainerAttachment attachment(
+      String name, String container, String network, String ipv4, String... aliases) {
+    ContainerAttachment ca = new ContainerAttachment();
+    ca.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    ContainerAttachmentSpec spec = new ContainerAttachmentSpec();
+    spec.container = container;
+    spec.network = network;
+    spec.ipv4Address = ipv4;
+    spec.aliases = aliases.length == 0 ? null : new ArrayList<>(List.of(aliases));
+    ca.setSpec(spec);
+    return ca;
+  }
+
+  /**
+   * An attachment aliased by its container's name as the API server stores it: a uid, generation 1
+   * and a fixed creation time (claims on an address go by age), for tests without one.
+   */
+  public static ContainerAttachment storedAttachment(
+      String name, String container, String network, String ipv4) {
+    ContainerAttachment ca = stored(attachment(name, container, network, ipv4, container));
+    ca.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+    return ca;
+  }
+
+  private static <T extends HasMetadata> T stored(T object) {
+    object.getMetadata().setUid(UUID.randomUUID().toString());
+    object.getMetadata().setGeneration(1L);
+    return object;
+  }
+
+  /**
+   * Deletes every ContainerAttachment, then every DockerNetwork, then their reports, and waits
+   * until they are gone; objects left stuck (e.g. their agent was killed) have their finalizers
+   * dropped so that the next test starts clean.
+   */
+  public static void deleteAll(KubernetesClient kube) {
     deleteAllOf(kube, ContainerAttachment.class);
     deleteAllOf(kube, DockerNetwork.class);
     Edits.deleteAll(() -> kube.resources(ContainerAttachmentNodeState.class).delete());
@@ -139,7 +155,7 @@ final class FaultObjects {
   private static <T extends HasMetadata> void deleteAllOf(KubernetesClient kube, Class<T> type) {
     long started = System.nanoTime();
     try {
-      kube.resources(type).delete();
+      Edits.deleteAll(() -> kube.resources(type).delete());
     } catch (KubernetesClientException e) {
       // On a loaded machine the API server can take longer than the client's request timeout to
       // mark a whole collection deleted; it carries on regardless, so wait for the result below.
