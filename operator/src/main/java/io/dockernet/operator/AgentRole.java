@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 final class AgentRole implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentRole.class);
+
+  /** How long the start waits for the daemon to answer the event subscription. */
+  private static final Duration FIRST_ANSWER_WAIT = Duration.ofSeconds(2);
 
   private final OperatorConfig config;
   private final KubernetesClient client;
@@ -80,6 +84,12 @@ final class AgentRole implements AutoCloseable {
     DockerGateway docker = decorate.apply(gateway);
     hub = new DockerEventHub(docker, metrics, config.driftCheckInterval());
     resources.add(hub);
+    // Following Docker events before any pass: the stream's first answer then wakes nothing (each
+    // object's first pass reads the daemon anyway) rather than every object a second time, as
+    // it does when it comes once passes have begun. A daemon that does not answer soon is
+    // waited for no longer: its answer then wakes everything, which is what it is for.
+    hub.start();
+    hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
     NetworkGuard guard = new NetworkGuard();
     UnfinishedReplacements.mark(client, config.nodeName(), guard);
     EventRecorder events = new EventRecorder(client, "dockernet-agent", config.nodeName());
@@ -103,7 +113,6 @@ final class AgentRole implements AutoCloseable {
     operator.register(new DockerNetworkAgentReconciler(agent), Operators::leanCache);
     operator.register(new ContainerAttachmentAgentReconciler(agent), Operators::leanCache);
     operator.start();
-    hub.start();
     AgentHeartbeat heartbeat =
         new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());
     resources.add(heartbeat);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +53,7 @@ public final class DockerEventHub implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean connected;
   private volatile Duration backoff = MIN_BACKOFF;
+  private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
   /** With the default drift check period. */
   public DockerEventHub(DockerGateway gateway, MeterRegistry registry) {
@@ -124,6 +126,7 @@ public final class DockerEventHub implements AutoCloseable {
                     connected = true;
                   }
                   LOG.info("Following Docker events");
+                  firstAnswer.countDown();
                   listeners.forEach(Listener::onResync);
                 }
 
@@ -149,6 +152,20 @@ public final class DockerEventHub implements AutoCloseable {
     } catch (DockerException e) {
       LOG.warn("Cannot follow Docker events yet: {}", e.getMessage());
       retryLater();
+    }
+  }
+
+  /**
+   * Waits, at most {@code max}, for the daemon's first answer to the subscription.
+   *
+   * @return whether it answered
+   */
+  public boolean awaitFirstAnswer(Duration max) {
+    try {
+      return firstAnswer.await(max.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

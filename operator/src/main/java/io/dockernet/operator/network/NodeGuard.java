@@ -7,6 +7,7 @@ import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.node.HostNetwork;
 import io.dockernet.operator.node.HostNetwork.Route;
 import io.dockernet.operator.node.Refusal;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,7 +51,7 @@ public final class NodeGuard {
   /** How the node's interfaces and routes are read (a seam for tests). */
   public interface HostFacts {
     /** The node's network, or empty when the agent is not configured to see it. */
-    Optional<HostNetwork> read() throws java.io.IOException;
+    Optional<HostNetwork> read() throws IOException;
   }
 
   public NodeGuard(NodePolicy policy, HostFacts host) {
@@ -89,7 +90,7 @@ public final class NodeGuard {
     Optional<HostNetwork> node;
     try {
       node = host.read();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return Optional.of(
           new Refusal(
               NetworkReason.HostNetworkUnreadable,

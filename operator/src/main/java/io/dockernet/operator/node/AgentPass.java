@@ -1,6 +1,7 @@
 package io.dockernet.operator.node;
 
 import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
@@ -19,6 +20,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +41,18 @@ public final class AgentPass<
   private final Reports<S, R> reportKind;
   private final AgentMetrics metrics;
   private final ErrorBackoff backoff = new ErrorBackoff();
+
+  /** Report objects created while a pass works (at most one per running pass; idle threads go). */
+  private final ThreadPoolExecutor ahead =
+      new ThreadPoolExecutor(
+          0,
+          16,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          DaemonThreads.named("report-create"),
+          new ThreadPoolExecutor.CallerRunsPolicy());
+
   private InformerEventSource<R, P> reports;
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
@@ -182,6 +199,9 @@ public final class AgentPass<
             () -> NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName()))) {
       return null; // deleted meanwhile: make nothing on its behalf
     }
+    // After the finalizer: a report object, like a network, exists only while the node's
+    // finalizer makes its release wait for this agent.
+    pending.createAhead();
     PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
     pending.write(out);
     agent.events().record(primary, out.notes);
@@ -259,10 +279,32 @@ public final class AgentPass<
   private final class Writer implements ReportWriter<S> {
     private final P primary;
     private R latest;
+    private CompletableFuture<R> creating;
 
     Writer(P primary, Optional<R> stored) {
       this.primary = primary;
       this.latest = stored.orElse(null);
+    }
+
+    /**
+     * Without a report object yet, creates it now, beside the pass's other work: the report then
+     * takes one write once the pass knows what to say.
+     */
+    void createAhead() {
+      if (latest == null) {
+        creating =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  long started = System.nanoTime();
+                  R created =
+                      agent
+                          .reportStore()
+                          .create(reportKind.factory(), primary, reportKind.parentLabel(), reports);
+                  metrics.kubernetesWrite("report", Duration.ofNanos(System.nanoTime() - started));
+                  return created;
+                },
+                ahead);
+      }
     }
 
     @Override
@@ -272,6 +314,11 @@ public final class AgentPass<
 
     @Override
     public void write(PassReport<S> report) {
+      if (creating != null) {
+        R created = creating.join(); // a failed create fails the pass, to be retried
+        creating = null;
+        latest = created;
+      }
       latest = AgentPass.this.write(primary, report, latest);
     }
   }

@@ -101,25 +101,9 @@ public final class ReportStore {
     if (before != null && Reports.same(before, report)) {
       return previous;
     }
-    T state = factory.get();
-    state.getMetadata().setName(nameFor(parent.getMetadata().getName(), nodeName));
-    state
-        .getMetadata()
-        .setLabels(Map.of(Keys.NODE_LABEL, nodeName, parentLabel, parentLabelValue(parent)));
-    state
-        .getMetadata()
-        .setOwnerReferences(
-            List.of(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(parent.getApiVersion())
-                    .withKind(parent.getKind())
-                    .withName(parent.getMetadata().getName())
-                    .withUid(parent.getMetadata().getUid())
-                    .build()));
+    T state = identity(factory, parent, parentLabel);
     if (previous == null) {
-      reports.eventFilteringUpdateAndCacheResource(
-          state,
-          s -> client.resource(s).fieldManager(fieldManager).forceConflicts().serverSideApply());
+      create(factory, parent, parentLabel, reports);
     }
     state.setStatus(report);
     return reports.eventFilteringUpdateAndCacheResource(
@@ -135,6 +119,42 @@ public final class ReportStore {
                         .withForce(true)
                         .build(),
                     s));
+  }
+
+  /**
+   * Creates the report object without a report in it yet (its status subresource takes a write of
+   * its own): the agent creates it while Docker works, so that a first report costs one write after
+   * Docker's answer, not two. Applying it again is harmless.
+   */
+  public <S extends NodeReport, T extends CustomResource<Void, S>> T create(
+      Supplier<T> factory,
+      HasMetadata parent,
+      String parentLabel,
+      ManagedInformerEventSource<T, ?, ?> reports) {
+    return reports.eventFilteringUpdateAndCacheResource(
+        identity(factory, parent, parentLabel),
+        s -> client.resource(s).fieldManager(fieldManager).forceConflicts().serverSideApply());
+  }
+
+  /** The report object's name, labels and owner, without a report. */
+  private <T extends HasMetadata> T identity(
+      Supplier<T> factory, HasMetadata parent, String parentLabel) {
+    T state = factory.get();
+    state.getMetadata().setName(nameFor(parent.getMetadata().getName(), nodeName));
+    state
+        .getMetadata()
+        .setLabels(Map.of(Keys.NODE_LABEL, nodeName, parentLabel, parentLabelValue(parent)));
+    state
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(parent.getApiVersion())
+                    .withKind(parent.getKind())
+                    .withName(parent.getMetadata().getName())
+                    .withUid(parent.getMetadata().getUid())
+                    .build()));
+    return state;
   }
 
   /** Deletes this node's report on a parent (no error if it is gone). */
