@@ -63,6 +63,21 @@ class DockerEventHubTest {
   }
 
   @Test
+  void theStartWaitsForTheFirstAnswerOnlyAsLongAsItIsTold() {
+    docker.answerStreams(false);
+    hub.start();
+
+    assertThat(hub.awaitFirstAnswer(Duration.ofMillis(200)))
+        .as("a daemon that does not answer is waited for no longer")
+        .isFalse();
+
+    docker.answerStreams(true);
+
+    assertThat(hub.awaitFirstAnswer(Duration.ofSeconds(5))).isTrue();
+    assertThat(hub.isConnected()).isTrue();
+  }
+
+  @Test
   void daemonDownAtStartIsFollowedOnceItAppears() {
     docker.setAvailable(false);
 
