@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The agent's own metrics for one kind, with low-cardinality tags only (kind, outcome, reason,
@@ -76,6 +77,16 @@ public final class AgentMetrics {
         .tag("operation", operation)
         .register(registry)
         .record(took);
+  }
+
+  /** Runs and times one write to the API server (see {@link #kubernetesWrite}). */
+  public <T> T timedWrite(String operation, Supplier<T> write) {
+    long started = System.nanoTime();
+    try {
+      return write.get();
+    } finally {
+      kubernetesWrite(operation, Duration.ofNanos(System.nanoTime() - started));
+    }
   }
 
   /** Notes when a generation was first seen, so its apply latency can be measured. */

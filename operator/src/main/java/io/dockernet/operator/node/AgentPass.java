@@ -1,7 +1,6 @@
 package io.dockernet.operator.node;
 
 import io.dockernet.operator.AgentContext;
-import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
@@ -19,11 +18,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -42,17 +36,7 @@ public final class AgentPass<
   private final AgentMetrics metrics;
   private final ErrorBackoff backoff = new ErrorBackoff();
 
-  /** Report objects created while a pass works (at most one per running pass; idle threads go). */
-  private final ThreadPoolExecutor ahead =
-      new ThreadPoolExecutor(
-          0,
-          16,
-          60,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          DaemonThreads.named("report-create"),
-          new ThreadPoolExecutor.CallerRunsPolicy());
-
+  private final ReportWrites<P, S, R> writes;
   private InformerEventSource<R, P> reports;
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
@@ -70,12 +54,14 @@ public final class AgentPass<
     this.kind = kind;
     this.reportKind = reports;
     this.metrics = metrics;
+    this.writes = new ReportWrites<>(agent, reports, metrics);
   }
 
   /** This node's Node, its own reports, and Docker's events and overviews. */
   public List<EventSource<?, P>> eventSources(EventSourceContext<P> context, String dockerName) {
     thisNode = NodeEventSources.thisNode(context, agent.nodeName());
     reports = NodeEventSources.ownReports(context, reportKind.type(), agent.nodeName());
+    writes.through(reports);
     dockerEvents =
         new DockerEventSource<>(
             dockerName,
@@ -146,7 +132,7 @@ public final class AgentPass<
         PassReport<S> out =
             PassReport.of(report, Phase.Error, unavailable.reason(), unavailable.reportMessage());
         try {
-          write(primary, out, previous);
+          writes.write(primary, out, previous);
         } catch (RuntimeException ignored) {
           // The report is best effort; the retry matters.
         }
@@ -169,11 +155,12 @@ public final class AgentPass<
     if (context.getSecondaryResource(Node.class).isEmpty()) {
       return null; // not (or no longer) registered: the controller cleans up after this node
     }
-    Writer pending = new Writer(primary, context.getSecondaryResource(reportKind.type()));
+    ReportWrites<P, S, R>.Writer pending =
+        writes.writer(primary, context.getSecondaryResource(reportKind.type()));
     String finalizer = NodeFinalizer.of(agent.nodeName());
     boolean held = primary.getMetadata().getFinalizers().contains(finalizer);
     if (!selected(primary, context)) {
-      if (pending.latest == null && !held) {
+      if (!pending.exists() && !held) {
         return null;
       }
       String why =
@@ -181,8 +168,8 @@ public final class AgentPass<
       PassReport<S> out = kind.release(primary, context, pending.stored(), pending, why);
       agent.events().record(primary, out.notes);
       if (out.released) {
-        timed("report", () -> agent.reportStore().delete(reportKind.type(), name(primary)));
-        timed(
+        writes.delete(primary);
+        metrics.timedWrite(
             "finalizer",
             () -> NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer));
       } else {
@@ -190,11 +177,11 @@ public final class AgentPass<
       }
       return out;
     }
-    if (pending.latest == null && !held && !kind.joins(primary)) {
+    if (!pending.exists() && !held && !kind.joins(primary)) {
       return null;
     }
     if (!held
-        && !timed(
+        && !metrics.timedWrite(
             "finalizer",
             () -> NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName()))) {
       return null; // deleted meanwhile: make nothing on its behalf
@@ -225,46 +212,6 @@ public final class AgentPass<
     return UpdateControl.<P>noUpdate().rescheduleAfter(after);
   }
 
-  private R write(P primary, PassReport<S> out, R previous) {
-    long started = System.nanoTime();
-    R stored =
-        agent
-            .reportStore()
-            .write(
-                reportKind.factory(),
-                primary,
-                reportKind.parentLabel(),
-                out.report,
-                previous,
-                reports);
-    if (stored != previous) { // the same report is not written again
-      metrics.kubernetesWrite("report", Duration.ofNanos(System.nanoTime() - started));
-    }
-    return stored;
-  }
-
-  private <T> T timed(String write, Supplier<T> request) {
-    long started = System.nanoTime();
-    try {
-      return request.get();
-    } finally {
-      metrics.kubernetesWrite(write, Duration.ofNanos(System.nanoTime() - started));
-    }
-  }
-
-  private void timed(String write, Runnable request) {
-    timed(
-        write,
-        () -> {
-          request.run();
-          return null;
-        });
-  }
-
-  private static String name(HasMetadata primary) {
-    return primary.getMetadata().getName();
-  }
-
   @SuppressWarnings("unchecked")
   private static <P extends HasMetadata> Class<P> typeOf(P primary) {
     return (Class<P>) primary.getClass();
@@ -273,53 +220,5 @@ public final class AgentPass<
   private static long generationOf(HasMetadata primary) {
     Long generation = primary.getMetadata().getGeneration();
     return generation == null ? 0 : generation;
-  }
-
-  /** This node's report on one object, as stored now; every write of the pass goes through it. */
-  private final class Writer implements ReportWriter<S> {
-    private final P primary;
-    private R latest;
-    private CompletableFuture<R> creating;
-
-    Writer(P primary, Optional<R> stored) {
-      this.primary = primary;
-      this.latest = stored.orElse(null);
-    }
-
-    /**
-     * Without a report object yet, creates it now, beside the pass's other work: the report then
-     * takes one write once the pass knows what to say.
-     */
-    void createAhead() {
-      if (latest == null) {
-        creating =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  long started = System.nanoTime();
-                  R created =
-                      agent
-                          .reportStore()
-                          .create(reportKind.factory(), primary, reportKind.parentLabel(), reports);
-                  metrics.kubernetesWrite("report", Duration.ofNanos(System.nanoTime() - started));
-                  return created;
-                },
-                ahead);
-      }
-    }
-
-    @Override
-    public S stored() {
-      return latest == null ? null : latest.getStatus();
-    }
-
-    @Override
-    public void write(PassReport<S> report) {
-      if (creating != null) {
-        R created = creating.join(); // a failed create fails the pass, to be retried
-        creating = null;
-        latest = created;
-      }
-      latest = AgentPass.this.write(primary, report, latest);
-    }
   }
 }

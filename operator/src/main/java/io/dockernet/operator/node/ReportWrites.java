@@ -1,0 +1,131 @@
+package io.dockernet.operator.node;
+
+import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.DaemonThreads;
+import io.dockernet.operator.api.v1alpha1.NodeReport;
+import io.dockernet.operator.metrics.AgentMetrics;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How an agent's passes write this node's reports of one kind: through the agent's informer of them
+ * (its cache holds each write at once), timed, and a first report's object created while the pass
+ * works.
+ */
+final class ReportWrites<
+    P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>> {
+
+  private final AgentContext agent;
+  private final AgentPass.Reports<S, R> kind;
+  private final AgentMetrics metrics;
+
+  /** Report objects created while a pass works (at most one per running pass; idle threads go). */
+  private final ThreadPoolExecutor ahead =
+      new ThreadPoolExecutor(
+          0,
+          16,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          DaemonThreads.named("report-create"),
+          new ThreadPoolExecutor.CallerRunsPolicy());
+
+  private InformerEventSource<R, P> reports;
+
+  ReportWrites(AgentContext agent, AgentPass.Reports<S, R> kind, AgentMetrics metrics) {
+    this.agent = agent;
+    this.kind = kind;
+    this.metrics = metrics;
+  }
+
+  /** The agent's informer of its own reports of this kind, once it exists. */
+  void through(InformerEventSource<R, P> reports) {
+    this.reports = reports;
+  }
+
+  /** A writer for one pass over {@code primary}, starting from the report as stored. */
+  Writer writer(P primary, Optional<R> stored) {
+    return new Writer(primary, stored.orElse(null));
+  }
+
+  /** Writes the report unless the stored one says the same; returns what is stored now. */
+  R write(P primary, PassReport<S> out, R previous) {
+    long started = System.nanoTime();
+    R stored =
+        agent
+            .reportStore()
+            .write(kind.factory(), primary, kind.parentLabel(), out.report, previous, reports);
+    if (stored != previous) { // the same report is not written again
+      metrics.kubernetesWrite("report", Duration.ofNanos(System.nanoTime() - started));
+    }
+    return stored;
+  }
+
+  /** Deletes this node's report on {@code primary}. */
+  void delete(P primary) {
+    metrics.timedWrite(
+        "report",
+        () -> {
+          agent.reportStore().delete(kind.type(), primary.getMetadata().getName());
+          return null;
+        });
+  }
+
+  /** This node's report on one object, as stored now; every write of the pass goes through it. */
+  final class Writer implements ReportWriter<S> {
+    private final P primary;
+    private R latest;
+    private CompletableFuture<R> creating;
+
+    private Writer(P primary, R stored) {
+      this.primary = primary;
+      this.latest = stored;
+    }
+
+    /** Whether the node has a report object on the primary. */
+    boolean exists() {
+      return latest != null;
+    }
+
+    /**
+     * Without a report object yet, creates it now, beside the pass's other work: the report then
+     * takes one write once the pass knows what to say.
+     */
+    void createAhead() {
+      if (latest == null) {
+        creating =
+            CompletableFuture.supplyAsync(
+                () ->
+                    metrics.timedWrite(
+                        "report",
+                        () ->
+                            agent
+                                .reportStore()
+                                .create(kind.factory(), primary, kind.parentLabel(), reports)),
+                ahead);
+      }
+    }
+
+    @Override
+    public S stored() {
+      return latest == null ? null : latest.getStatus();
+    }
+
+    @Override
+    public void write(PassReport<S> report) {
+      if (creating != null) {
+        R created = creating.join(); // a failed create fails the pass, to be retried
+        creating = null;
+        latest = created;
+      }
+      latest = ReportWrites.this.write(primary, report, latest);
+    }
+  }
+}
