@@ -157,13 +157,16 @@ def markdown(r):
             add("Where the time goes, per trial from create until every report is Ready (means of"
                 " the per-process timers; the agents run concurrently, one per node):")
             add("")
-            add("| process | reconciles | time in reconcile | Docker calls | time in Docker |")
-            add("|---|---|---|---|---|")
+            add("| process | reconciles | time in reconcile | Docker calls | time in Docker |"
+                " Kubernetes writes | time in them |")
+            add("|---|---|---|---|---|---|---|")
             for who, row in bd.items():
                 rec = [v for k, v in row.items() if k.startswith("reconcile:")]
                 dock = [v for k, v in row.items() if k.startswith("docker:")]
+                kube = [v for k, v in row.items() if k.startswith("kubernetes:")]
                 add(f"| {who} | {sum(v['n'] for v in rec):g} | {sum(v['ms'] for v in rec):.0f} ms |"
-                    f" {sum(v['n'] for v in dock):g} | {sum(v['ms'] for v in dock):.0f} ms |")
+                    f" {sum(v['n'] for v in dock):g} | {sum(v['ms'] for v in dock):.0f} ms |"
+                    f" {sum(v['n'] for v in kube):g} | {sum(v['ms'] for v in kube):.0f} ms |")
         if c.get("errors"):
             add("")
             add(f"Errors: {c['errors']}")
