@@ -229,9 +229,10 @@ def markdown(r):
 
     n = r.get("node_status_updates", {})
     if n and "error" not in n:
+        recs, calls = _calls(n["reconciles"]), _calls(n["docker_calls"])
         add(f"{n['updates']} kubelet-style writes of the node's status (its Ready condition)"
-            f" caused {_calls(n['reconciles'])} reconciles and {_calls(n['docker_calls'])}"
-            " Docker calls.")
+            f" caused {'no' if recs == 'none' else recs} reconciles and"
+            f" {'no' if calls == 'none' else calls} Docker calls.")
         add("")
 
     # 5. restart
