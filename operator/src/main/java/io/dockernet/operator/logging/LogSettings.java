@@ -1,18 +1,23 @@
 package io.dockernet.operator.logging;
 
 import ch.qos.logback.classic.Level;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * How the process logs, from {@code DOCKERNET_LOG_FORMAT} ({@code text}, the default, or {@code
- * json}) and {@code DOCKERNET_LOG_LEVEL} ({@code trace|debug|info|warn|error}, default info).
+ * json}) and {@code DOCKERNET_LOG_LEVEL} ({@code trace|debug|info|warn|error}, default info). The
+ * level may be followed by {@code ,logger=level} pairs for single packages, e.g. {@code
+ * info,io.dockernet.operator.node=debug}: debugging one part without the Docker client's wire log.
+ *
+ * @param loggers levels of single loggers (and the loggers below them), beside the root's
  */
-public record LogSettings(Format format, Level level) {
+public record LogSettings(Format format, Level level, Map<String, Level> loggers) {
 
   public static final String FORMAT_VARIABLE = "DOCKERNET_LOG_FORMAT";
   public static final String LEVEL_VARIABLE = "DOCKERNET_LOG_LEVEL";
-  public static final LogSettings DEFAULT = new LogSettings(Format.TEXT, Level.INFO);
+  public static final LogSettings DEFAULT = new LogSettings(Format.TEXT, Level.INFO, Map.of());
 
   /** One event a line either way; JSON for log pipelines, text for people. */
   public enum Format {
@@ -22,7 +27,21 @@ public record LogSettings(Format format, Level level) {
 
   /** Reads both variables; an unknown value is an error that names the variable. */
   public static LogSettings from(Map<String, String> env) {
-    return new LogSettings(format(env.get(FORMAT_VARIABLE)), level(env.get(LEVEL_VARIABLE)));
+    String levels = env.get(LEVEL_VARIABLE);
+    if (levels == null || levels.isBlank()) {
+      return new LogSettings(format(env.get(FORMAT_VARIABLE)), DEFAULT.level(), Map.of());
+    }
+    String[] parts = levels.split(",");
+    Map<String, Level> loggers = new LinkedHashMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      String[] pair = parts[i].split("=", 2);
+      if (pair.length != 2 || pair[0].isBlank()) {
+        throw new IllegalArgumentException(
+            LEVEL_VARIABLE + ": '" + parts[i] + "' is not logger=level");
+      }
+      loggers.put(pair[0].trim(), level(pair[1]));
+    }
+    return new LogSettings(format(env.get(FORMAT_VARIABLE)), level(parts[0]), Map.copyOf(loggers));
   }
 
   private static Format format(String text) {

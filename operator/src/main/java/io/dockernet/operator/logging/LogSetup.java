@@ -59,6 +59,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
     root.setLevel(settings.level());
+    settings.loggers().forEach((name, level) -> context.getLogger(name).setLevel(level));
   }
 
   private static Encoder<ILoggingEvent> text(LoggerContext context) {

@@ -101,6 +101,14 @@ class LogSetupTest {
   }
 
   @Test
+  void oneLoggerCanLogAtItsOwnLevel() {
+    configure(Map.of("DOCKERNET_LOG_LEVEL", "info, dockernet.test.node=debug"));
+    context.getLogger("dockernet.test.node.Pass").debug("pass shown");
+    context.getLogger("dockernet.test.docker").debug("wire hidden");
+    assertThat(lines()).singleElement().asString().endsWith("pass shown");
+  }
+
+  @Test
   void unknownValuesAreRefusedNamingTheVariable() {
     assertThatThrownBy(() -> LogSettings.from(Map.of("DOCKERNET_LOG_FORMAT", "logfmt")))
         .hasMessage("DOCKERNET_LOG_FORMAT must be text or json, not 'logfmt'");
@@ -108,6 +116,8 @@ class LogSetupTest {
         .hasMessageStartingWith("DOCKERNET_LOG_LEVEL must be trace, debug, info, warn or error");
     assertThat(LogSettings.from(Map.of("DOCKERNET_LOG_LEVEL", "warn")).level())
         .isEqualTo(Level.WARN);
+    assertThatThrownBy(() -> LogSettings.from(Map.of("DOCKERNET_LOG_LEVEL", "info,node")))
+        .hasMessage("DOCKERNET_LOG_LEVEL: 'node' is not logger=level");
   }
 
   /** The real process: logback finds LogSetup on its own and honours the environment. */
