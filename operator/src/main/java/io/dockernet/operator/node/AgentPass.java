@@ -19,6 +19,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pass every agent makes over one object on its node, whatever the kind: is the node selected;
@@ -29,6 +31,8 @@ import java.util.function.Supplier;
  */
 public final class AgentPass<
     P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentPass.class);
 
   private final AgentContext agent;
   private final AgentKind<P, S, R> kind;
@@ -166,6 +170,13 @@ public final class AgentPass<
       String why =
           (primary.isMarkedForDeletion() ? NodeReason.Deleted : NodeReason.NodeNotSelected).name();
       PassReport<S> out = kind.release(primary, context, pending.stored(), pending, why);
+      LOG.debug(
+          "Release ({}, uid {}, finalizers {}): released {}, {}",
+          why,
+          primary.getMetadata().getUid(),
+          primary.getMetadata().getFinalizers(),
+          out.released,
+          out.report.reason);
       agent.events().record(primary, out.notes);
       if (out.released) {
         writes.delete(primary);
@@ -184,8 +195,15 @@ public final class AgentPass<
         && !metrics.timedWrite(
             "finalizer",
             () -> NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName()))) {
+      LOG.debug(
+          "Not adding the finalizer: uid {} is gone or deleting", primary.getMetadata().getUid());
       return null; // deleted meanwhile: make nothing on its behalf
     }
+    LOG.debug(
+        "Ensuring (uid {}, finalizers {}, held {})",
+        primary.getMetadata().getUid(),
+        primary.getMetadata().getFinalizers(),
+        held);
     // After the finalizer: a report object, like a network, exists only while the node's
     // finalizer makes its release wait for this agent.
     pending.createAhead();
