@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-node finalizers on parent objects. Each agent holds its own, so deleting a parent waits
@@ -30,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NodeFinalizer {
 
+  private static final Logger LOG = LoggerFactory.getLogger(NodeFinalizer.class);
   private static final int ATTEMPTS = 20;
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -91,6 +94,7 @@ public final class NodeFinalizer {
     // lost may have been applied, and the next add then reads first.
     for (String patch : addPatches(object, finalizer)) {
       Outcome outcome = send(() -> requests.patch(patch));
+      LOG.debug("Adding {} by patch {}: {}", finalizer, patch, outcome);
       if (outcome != Outcome.REFUSED) {
         if (outcome == Outcome.GONE) {
           ADDED.remove(key);
@@ -105,6 +109,7 @@ public final class NodeFinalizer {
     String patch = removePatch(object, finalizer);
     if (patch != null) {
       Outcome outcome = send(() -> requests.patch(patch));
+      LOG.debug("Removing {} by patch {}: {}", finalizer, patch, outcome);
       if (outcome != Outcome.REFUSED) {
         ADDED.remove(key(object, finalizer));
         return outcome == Outcome.DONE;
@@ -116,8 +121,10 @@ public final class NodeFinalizer {
   /**
    * The JSON patches that append the finalizer to the object as the caller holds it, to be tried in
    * order: an append to the list, guarded by the UID. An empty list is not stored at all, and
-   * adding it whole would replace a list another agent created meanwhile: that is guarded by the
-   * object's resourceVersion, and if it fails the append is tried (the list may exist now).
+   * adding it whole would replace a list another agent created meanwhile: that is guarded by a test
+   * that the list is still absent (the API server's JSON patch lets a test for null match a missing
+   * member), and if it fails the append is tried (the list exists now). Unlike a guard on the
+   * resourceVersion, this one holds while others write the status, as the controller does at once.
    */
   static List<String> addPatches(HasMetadata object, String finalizer) {
     ObjectMeta meta = object.getMetadata();
@@ -126,7 +133,7 @@ public final class NodeFinalizer {
                 test("/metadata/uid", meta.getUid()),
                 op("add", "/metadata/finalizers/-").put("value", finalizer))
             .toString();
-    if (!meta.getFinalizers().isEmpty() || meta.getResourceVersion() == null) {
+    if (!meta.getFinalizers().isEmpty()) {
       return List.of(append);
     }
     ObjectNode create = op("add", "/metadata/finalizers");
@@ -134,7 +141,7 @@ public final class NodeFinalizer {
     String guarded =
         patch(
                 test("/metadata/uid", meta.getUid()),
-                test("/metadata/resourceVersion", meta.getResourceVersion()),
+                op("test", "/metadata/finalizers").putNull("value"),
                 create)
             .toString();
     return List.of(guarded, append);
@@ -213,6 +220,12 @@ public final class NodeFinalizer {
         return false;
       }
       boolean has = live.getMetadata().getFinalizers().contains(finalizer);
+      LOG.debug(
+          "{} {}: live finalizers {}, deleting {}",
+          add ? "Adding" : "Removing",
+          finalizer,
+          live.getMetadata().getFinalizers(),
+          live.isMarkedForDeletion());
       if (add && (has || live.isMarkedForDeletion())) {
         if (!has) {
           ADDED.remove(key);

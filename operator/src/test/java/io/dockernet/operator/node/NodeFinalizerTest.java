@@ -65,14 +65,15 @@ class NodeFinalizerTest {
   }
 
   @Test
-  void theFirstEntryAfterAnotherChangeFallsBackToReadAndReplace() {
+  void theFirstEntryIsOneRequestAlsoAfterAStatusWrite() {
     FakeObject live = new FakeObject();
     DockerNetwork cached = live.cached();
-    live.otherWriterChangesStatus();
+    live.otherWriterChangesStatus(); // as the controller does when an object appears
 
     assertThat(NodeFinalizer.add(live.counted(), cached, C)).isTrue();
 
     assertThat(live.finalizers()).containsExactly(C);
+    assertThat(live.requests).isEqualTo(1);
   }
 
   @Test
@@ -216,7 +217,7 @@ class NodeFinalizerTest {
         .isEqualTo(
             json(
                 "[{'op':'test','path':'/metadata/uid','value':'%s'},"
-                    + "{'op':'test','path':'/metadata/resourceVersion','value':'1'},"
+                    + "{'op':'test','path':'/metadata/finalizers','value':null},"
                     + "{'op':'add','path':'/metadata/finalizers','value':['%s']}]",
                 none.getMetadata().getUid(), B));
   }
@@ -330,7 +331,7 @@ class NodeFinalizerTest {
           }
           JsonNode patched;
           try {
-            patched = JsonPatch.apply(MAPPER.readTree(jsonPatch), stored);
+            patched = JsonPatch.apply(withoutNullTests(MAPPER.readTree(jsonPatch)), stored);
           } catch (RuntimeException e) {
             throw new KubernetesClientException(e.getMessage(), 422, null);
           } catch (Exception e) {
@@ -356,6 +357,25 @@ class NodeFinalizerTest {
           return commit(MAPPER.valueToTree(object));
         }
       };
+    }
+
+    /**
+     * The API server's JSON patch (evanphx/json-patch) lets a test for null match a missing member,
+     * where zjsonpatch fails it: such a test is checked here and dropped.
+     */
+    private ArrayNode withoutNullTests(JsonNode patch) {
+      ArrayNode kept = MAPPER.createArrayNode();
+      for (JsonNode op : patch) {
+        if ("test".equals(op.path("op").asText()) && op.has("value") && op.get("value").isNull()) {
+          JsonNode value = stored.at(op.path("path").asText());
+          if (!value.isMissingNode() && !value.isNull()) {
+            throw new IllegalStateException("test failed: " + op);
+          }
+          continue;
+        }
+        kept.add(op);
+      }
+      return kept;
     }
 
     private DockerNetwork commit(ObjectNode next) {
