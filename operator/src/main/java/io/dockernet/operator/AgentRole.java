@@ -110,8 +110,13 @@ final class AgentRole implements AutoCloseable {
         new NodeLeaseKeeper(
             client, config.leaseNamespace(), config.nodeName(), config.identity(), this::standDown);
     operator = Operators.create(client, nodeLease(), config.reconcileThreads(), metrics);
-    operator.register(new DockerNetworkAgentReconciler(agent), Operators::leanCache);
-    operator.register(new ContainerAttachmentAgentReconciler(agent), Operators::leanCache);
+    DockerNetworkAgentReconciler networks = new DockerNetworkAgentReconciler(agent);
+    ContainerAttachmentAgentReconciler attachments = new ContainerAttachmentAgentReconciler(agent);
+    // Closed with the rest, after the operator stopped: their own threads.
+    resources.add(networks);
+    resources.add(attachments);
+    operator.register(networks, Operators::leanCache);
+    operator.register(attachments, Operators::leanCache);
     operator.start();
     AgentHeartbeat heartbeat =
         new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());

@@ -63,7 +63,8 @@ import java.util.stream.Stream;
     maxInterval = 30_000)
 public class ContainerAttachmentAgentReconciler
     implements Reconciler<ContainerAttachment>,
-        AgentKind<ContainerAttachment, AttachmentReport, ContainerAttachmentNodeState> {
+        AgentKind<ContainerAttachment, AttachmentReport, ContainerAttachmentNodeState>,
+        AutoCloseable {
 
   public static final String NAME = "containerattachment-agent";
 
@@ -110,6 +111,12 @@ public class ContainerAttachmentAgentReconciler
         new ArrayList<>(pass.eventSources(context, "docker-attachment-events"));
     sources.add(networks);
     return sources;
+  }
+
+  /** The agent closes it after its operator stopped. */
+  @Override
+  public void close() {
+    pass.close();
   }
 
   @Override

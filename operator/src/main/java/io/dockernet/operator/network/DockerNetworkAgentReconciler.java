@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -54,7 +55,8 @@ import java.util.stream.Stream;
     maxInterval = 30_000)
 public class DockerNetworkAgentReconciler
     implements Reconciler<DockerNetwork>,
-        AgentKind<DockerNetwork, NetworkReport, DockerNetworkNodeState> {
+        AgentKind<DockerNetwork, NetworkReport, DockerNetworkNodeState>,
+        AutoCloseable {
 
   public static final String NAME = "dockernetwork-agent";
 
@@ -62,6 +64,7 @@ public class DockerNetworkAgentReconciler
   private final NodeNetworkSync sync;
   private final AgentPass<DockerNetwork, NetworkReport, DockerNetworkNodeState> pass;
   private final ReleasedNetworks released;
+  private final ScheduledExecutorService sweeper = DaemonThreads.single("released-networks");
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
@@ -77,9 +80,7 @@ public class DockerNetworkAgentReconciler
                 Keys.DOCKER_NETWORK_LABEL,
                 "network_removed"),
             new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks"));
-    this.released =
-        new ReleasedNetworks(
-            agent.docker(), DaemonThreads.single("released-networks"), Instant::now);
+    this.released = new ReleasedNetworks(agent.docker(), sweeper, Instant::now);
     agent.dockerEvents().addListener(released);
   }
 
@@ -117,6 +118,13 @@ public class DockerNetworkAgentReconciler
         uid -> ownerExists(context, uid),
         this::attachedEndpoints,
         new Journal(dn, pending));
+  }
+
+  /** The agent closes it after its operator stopped. */
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    pass.close();
   }
 
   @Override

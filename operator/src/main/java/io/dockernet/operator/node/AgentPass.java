@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * periodic overview of the daemon.
  */
 public final class AgentPass<
-    P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>> {
+        P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>>
+    implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentPass.class);
 
@@ -83,6 +84,12 @@ public final class AgentPass<
                     labels -> kind.takesPart(overview, labels),
                     backoff::failing));
     return List.of(thisNode, reports, dockerEvents);
+  }
+
+  /** Lets the pass's own threads go, once the operator no longer reconciles. */
+  @Override
+  public void close() {
+    writes.close();
   }
 
   /** Whether the object's last pass failed and it waits for its backoff. */

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * works.
  */
 final class ReportWrites<
-    P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>> {
+        P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>>
+    implements AutoCloseable {
 
   private final AgentContext agent;
   private final AgentPass.Reports<S, R> kind;
@@ -48,6 +49,12 @@ final class ReportWrites<
   /** The agent's informer of its own reports of this kind, once it exists. */
   void through(InformerEventSource<R, P> reports) {
     this.reports = reports;
+  }
+
+  /** Lets the threads go; a create still under way finishes on its own. */
+  @Override
+  public void close() {
+    ahead.shutdown();
   }
 
   /** A writer for one pass over {@code primary}, starting from the report as stored. */
