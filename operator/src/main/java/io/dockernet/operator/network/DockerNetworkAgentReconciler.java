@@ -142,6 +142,11 @@ public class DockerNetworkAgentReconciler
     return out;
   }
 
+  @Override
+  public boolean abandoned(NetworkReport report, String ownerUid) {
+    return sync.abandoned(report, ownerUid, this::attachedEndpoints);
+  }
+
   /**
    * A node that takes part reports even before its first report: an object created while the daemon
    * is down would otherwise show only "no report yet" from this node.
@@ -154,6 +159,7 @@ public class DockerNetworkAgentReconciler
     NetworkReport report = new NetworkReport();
     report.dockerNetwork = dn.getMetadata().getName();
     report.networkName = dn.dockerName();
+    report.deletionPolicy = DesiredNetwork.specOf(dn).deletionPolicy;
     if (previous != null) {
       // A replacement under way must not lose its journal to an outage: it resumes from it.
       report.journal = previous.journal;

@@ -19,6 +19,7 @@ public final class NetworkReports {
     NetworkReport s = new NetworkReport();
     s.dockerNetwork = dn.getMetadata().getName();
     s.networkName = dn.dockerName();
+    s.deletionPolicy = DesiredNetwork.specOf(dn).deletionPolicy;
     s.observedGeneration = dn.getMetadata().getGeneration();
     if (actual != null) {
       s.networkId = actual.id();

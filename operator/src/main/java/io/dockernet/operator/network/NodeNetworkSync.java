@@ -165,4 +165,10 @@ final class NodeNetworkSync {
       String why) {
     return release.release(dn, previous, attachedEndpoints, store, why);
   }
+
+  /** See {@link NetworkRelease#abandoned}. */
+  boolean abandoned(
+      NetworkReport report, String ownerUid, Supplier<AttachedEndpoints> attachedEndpoints) {
+    return release.abandoned(report, ownerUid, attachedEndpoints);
+  }
 }

@@ -76,4 +76,15 @@ public interface AgentKind<
 
   /** The object is gone: drop what was kept about it. */
   default void forget(String name) {}
+
+  /**
+   * The parent of this node's report is gone without this node's release (see {@link
+   * LeftoverReports}): clean up what the report names, as the release would have. Returns true when
+   * the report may go; by default nothing is touched and the report stays.
+   *
+   * @param ownerUid the UID of the gone parent
+   */
+  default boolean abandoned(S report, String ownerUid) {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
 package io.dockernet.operator.node;
 
 import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
@@ -14,10 +15,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,7 @@ public final class AgentPass<
   private final ErrorBackoff backoff = new ErrorBackoff();
 
   private final ReportWrites<P, S, R> writes;
+  private final ScheduledExecutorService leftovers = DaemonThreads.single("leftover-reports");
   private InformerEventSource<R, P> reports;
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
@@ -83,6 +87,15 @@ public final class AgentPass<
                     (S report) -> kind.stillTrue(report, overview),
                     labels -> kind.takesPart(overview, labels),
                     backoff::failing));
+    agent
+        .dockerEvents()
+        .addListener(
+            new LeftoverReports<>(
+                () -> reports.list().toList(),
+                name -> parentExists(context, name),
+                kind::abandoned,
+                report -> agent.client().resource(report).lockResourceVersion().delete(),
+                leftovers));
     return List.of(thisNode, reports, dockerEvents);
   }
 
@@ -90,6 +103,13 @@ public final class AgentPass<
   @Override
   public void close() {
     writes.close();
+    leftovers.shutdownNow();
+  }
+
+  /** Whether an object of the name exists: in the cache, else on the API server. */
+  private boolean parentExists(EventSourceContext<P> context, String name) {
+    return context.getPrimaryCache().get(new ResourceID(name)).isPresent()
+        || agent.client().resources(context.getPrimaryResourceClass()).withName(name).get() != null;
   }
 
   /** Whether the object's last pass failed and it waits for its backoff. */

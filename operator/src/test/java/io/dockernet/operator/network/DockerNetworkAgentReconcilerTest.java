@@ -11,6 +11,10 @@ import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.node.NodeFinalizer;
 import io.dockernet.operator.testbed.Fixtures;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +78,45 @@ class DockerNetworkAgentReconcilerTest {
     node.docker().setAvailable(true);
     awaitReport("fast-down", Phase.Ready);
     assertThat(node.docker().findNetwork("fast-down")).isPresent();
+  }
+
+  /**
+   * An admin clears the finalizers of a deletion that seems stuck (or anything else takes this
+   * node's off): the object goes without the node's release, and the next overview of the daemon
+   * finishes it, as long as an unmanaged container does not hold the network.
+   */
+  @Test
+  void aNetworkWhoseObjectWentWithoutTheNodesReleaseIsRemovedAtTheNextOverview() {
+    node.close();
+    node = AgentOnFakeDocker.start(Duration.ofSeconds(1));
+    kube.resource(Fixtures.network("fast-stripped", "198.18.34.0/24")).create();
+    kube.resource(Fixtures.network("fast-held", "198.18.35.0/24")).create();
+    awaitReport("fast-stripped", Phase.Ready);
+    awaitReport("fast-held", Phase.Ready);
+    String admins = node.docker().addContainer("admins-app", "fast-held");
+
+    for (String name : List.of("fast-stripped", "fast-held")) {
+      kube.resources(DockerNetwork.class)
+          .withName(name)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+      kube.resources(DockerNetwork.class).withName(name).delete();
+    }
+
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .untilAsserted(
+            () -> {
+              assertThat(node.docker().findNetwork("fast-stripped")).isEmpty();
+              assertThat(report("fast-stripped")).isEmpty();
+            });
+    assertThat(node.docker().findNetwork("fast-held"))
+        .as("kept for the container the operator does not manage")
+        .hasValueSatisfying(n -> assertThat(n.endpoints()).hasSize(1));
+    assertThat(report("fast-held")).isPresent();
+    node.docker()
+        .disconnect(node.docker().findNetwork("fast-held").orElseThrow().id(), admins, true);
+    await().atMost(AgentOnFakeDocker.SOON).until(() -> report("fast-held").isEmpty());
+    assertThat(node.docker().findNetwork("fast-held")).isEmpty();
   }
 
   @Test

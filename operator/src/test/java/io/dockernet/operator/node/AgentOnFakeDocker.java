@@ -10,6 +10,7 @@ import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
+import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.testbed.RunningOperators;
 import io.fabric8.kubeapitest.KubeAPIServer;
@@ -46,16 +47,17 @@ public final class AgentOnFakeDocker implements AutoCloseable {
   private final FakeDockerGateway docker = new FakeDockerGateway();
   private final DockernetOperator agent;
 
-  private AgentOnFakeDocker() {
+  private AgentOnFakeDocker(Duration driftCheckInterval) {
     OperatorConfig config =
         new OperatorConfig(
-            EnumSet.of(Role.AGENT),
-            NODE,
-            // Never dialled for work: every Docker call goes to the fake.
-            URI.create("unix:///nonexistent/docker.sock"),
-            0,
-            "default",
-            RunningOperators.TEST_BED_POLICY);
+                EnumSet.of(Role.AGENT),
+                NODE,
+                // Never dialled for work: every Docker call goes to the fake.
+                URI.create("unix:///nonexistent/docker.sock"),
+                0,
+                "default",
+                RunningOperators.TEST_BED_POLICY)
+            .withDriftCheckInterval(driftCheckInterval);
     try {
       agent = DockernetOperator.start(config, kube(), real -> docker);
     } catch (IOException e) {
@@ -65,7 +67,12 @@ public final class AgentOnFakeDocker implements AutoCloseable {
 
   /** Starts an agent on a fresh fake daemon (and the shared API server on first use). */
   public static AgentOnFakeDocker start() {
-    return new AgentOnFakeDocker();
+    return new AgentOnFakeDocker(DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL);
+  }
+
+  /** Starts an agent that looks over its daemon every {@code driftCheckInterval}. */
+  public static AgentOnFakeDocker start(Duration driftCheckInterval) {
+    return new AgentOnFakeDocker(driftCheckInterval);
   }
 
   /** The API server's admin client, shared by the tests of this JVM. */

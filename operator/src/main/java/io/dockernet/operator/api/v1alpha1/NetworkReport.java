@@ -24,6 +24,12 @@ public class NetworkReport extends NodeReport {
       "True when the network was not created by the operator but taken over (adoptionPolicy).")
   public Boolean adopted;
 
+  @JsonPropertyDescription(
+      "The deletionPolicy this node last acted under. Should the DockerNetwork be deleted without"
+          + " this node's release (its finalizer removed by hand), the agent removes the network"
+          + " under this policy.")
+  public DeletionPolicy deletionPolicy;
+
   @JsonPropertyDescription("Driver in effect.")
   public String driver;
 

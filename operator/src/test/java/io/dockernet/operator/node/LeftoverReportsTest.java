@@ -1,0 +1,90 @@
+package io.dockernet.operator.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
+import io.dockernet.operator.api.v1alpha1.NetworkReport;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which of this node's reports are finished when their parent is gone, and which are left. */
+class LeftoverReportsTest {
+
+  private final List<String> cleanedFor = new ArrayList<>();
+  private final List<String> deleted = new ArrayList<>();
+
+  @Test
+  void aReportWhoseParentIsGoneIsCleanedUpAfterThenDeleted() {
+    sweep(Set.of("kept"), true, report("gone", "uid-1"), report("kept", "uid-2"));
+
+    assertThat(cleanedFor).containsExactly("uid-1");
+    assertThat(deleted).containsExactly("gone.node-a");
+  }
+
+  @Test
+  void aReportWhoseLeftoversCouldNotBeCleanedUpStays() {
+    sweep(Set.of(), false, report("gone", "uid-1"));
+
+    assertThat(cleanedFor).containsExactly("uid-1");
+    assertThat(deleted).isEmpty();
+  }
+
+  @Test
+  void aReportWithoutOwnerOrStatusIsLeftToThePasses() {
+    DockerNetworkNodeState noOwner = report("gone", "uid-1");
+    noOwner.getMetadata().setOwnerReferences(List.of());
+    DockerNetworkNodeState noStatus = report("gone", "uid-2");
+    noStatus.setStatus(null);
+
+    sweep(Set.of(), true, noOwner, noStatus);
+
+    assertThat(cleanedFor).isEmpty();
+    assertThat(deleted).isEmpty();
+  }
+
+  @Test
+  void reportsNotCachedYetAreLookedAtNextTime() {
+    new LeftoverReports<NetworkReport, DockerNetworkNodeState>(
+            () -> {
+              throw new IllegalStateException("informer not started");
+            },
+            name -> false,
+            (report, uid) -> cleanedFor.add(uid),
+            report -> deleted.add(report.getMetadata().getName()),
+            Runnable::run)
+        .sweep();
+
+    assertThat(cleanedFor).isEmpty();
+  }
+
+  private void sweep(Set<String> parents, boolean cleaned, DockerNetworkNodeState... reports) {
+    new LeftoverReports<NetworkReport, DockerNetworkNodeState>(
+            () -> List.of(reports),
+            parents::contains,
+            (report, uid) -> cleanedFor.add(uid) && cleaned,
+            report -> deleted.add(report.getMetadata().getName()),
+            Runnable::run)
+        .sweep();
+  }
+
+  private static DockerNetworkNodeState report(String parent, String uid) {
+    DockerNetworkNodeState state = new DockerNetworkNodeState();
+    state.getMetadata().setName(parent + ".node-a");
+    state
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withKind("DockerNetwork")
+                    .withName(parent)
+                    .withUid(uid)
+                    .build()));
+    NetworkReport report = new NetworkReport();
+    report.dockerNetwork = parent;
+    state.setStatus(report);
+    return state;
+  }
+}
