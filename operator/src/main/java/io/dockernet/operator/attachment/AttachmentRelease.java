@@ -77,6 +77,35 @@ final class AttachmentRelease {
   }
 
   /**
+   * The ContainerAttachment of this node's report was deleted without this node's release: an
+   * endpoint the report calls ours is disconnected, as the release would have; an adopted one stays
+   * connected as it is. A reconnect under way (an endpoint to put back in the journal) is not
+   * finished without its object, nor is anything done while the network is being replaced: the
+   * report then stays, to be looked at again.
+   *
+   * @return true when the report may go
+   */
+  boolean abandoned(AttachmentReport report) {
+    if (report.journal != null && report.journal.previous != null) {
+      return false;
+    }
+    ContainerInfo c =
+        report.containerId == null ? null : docker.findContainer(report.containerId).orElse(null);
+    if (c == null || !EndpointOwnership.ours(report, c.id())) {
+      return true;
+    }
+    String reported = report.journal != null ? report.journal.networkId : report.networkId;
+    Optional<NetworkInfo> net =
+        docker.findNetwork(reported).filter(n -> c.networks().containsKey(n.name()));
+    if (net.isEmpty()) {
+      return true;
+    }
+    return guard
+        .unlessReplacing(net.get().name(), () -> writes.disconnectQuietly(net.get().id(), c.id()))
+        .isPresent();
+  }
+
+  /**
    * An earlier attachment's claim won: the endpoint this one made goes, and the report stops
    * calling it ours; while the network is being replaced it stays, and the next pass tries again.
    */

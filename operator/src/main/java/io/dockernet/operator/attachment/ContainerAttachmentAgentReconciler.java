@@ -162,6 +162,11 @@ public class ContainerAttachmentAgentReconciler
   }
 
   @Override
+  public boolean abandoned(AttachmentReport report, String ownerUid) {
+    return sync.abandoned(report);
+  }
+
+  @Override
   public PassReport<AttachmentReport> release(
       ContainerAttachment ca,
       Context<ContainerAttachment> context,

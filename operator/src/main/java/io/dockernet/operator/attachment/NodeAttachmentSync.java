@@ -144,6 +144,11 @@ final class NodeAttachmentSync {
     return connecting.apply(target, decision, c, net, previous, base, store);
   }
 
+  /** As {@link AttachmentRelease#abandoned}. */
+  boolean abandoned(AttachmentReport report) {
+    return releasing.abandoned(report);
+  }
+
   /** As {@link AttachmentRelease#release}. */
   PassReport<AttachmentReport> release(
       ContainerAttachment ca, Target target, AttachmentReport previous, String why) {

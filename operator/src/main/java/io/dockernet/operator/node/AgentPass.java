@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,9 @@ public final class AgentPass<
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentPass.class);
 
+  /** Long enough for this node's own deletion of a report to reach its cache. */
+  private static final long LEFTOVER_CHECK_DELAY_MS = 2_000;
+
   private final AgentContext agent;
   private final AgentKind<P, S, R> kind;
   private final Reports<S, R> reportKind;
@@ -46,6 +50,7 @@ public final class AgentPass<
 
   private final ReportWrites<P, S, R> writes;
   private final ScheduledExecutorService leftovers = DaemonThreads.single("leftover-reports");
+  private LeftoverReports<S, R> leftoverReports;
   private InformerEventSource<R, P> reports;
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
@@ -87,15 +92,14 @@ public final class AgentPass<
                     (S report) -> kind.stillTrue(report, overview),
                     labels -> kind.takesPart(overview, labels),
                     backoff::failing));
-    agent
-        .dockerEvents()
-        .addListener(
-            new LeftoverReports<>(
-                () -> reports.list().toList(),
-                name -> parentExists(context, name),
-                kind::abandoned,
-                report -> agent.client().resource(report).lockResourceVersion().delete(),
-                leftovers));
+    leftoverReports =
+        new LeftoverReports<>(
+            () -> reports.list().toList(),
+            name -> parentExists(context, name),
+            kind::abandoned,
+            report -> agent.client().resource(report).lockResourceVersion().delete(),
+            leftovers);
+    agent.dockerEvents().addListener(leftoverReports);
     return List.of(thisNode, reports, dockerEvents);
   }
 
@@ -125,6 +129,11 @@ public final class AgentPass<
         metrics.forget(name);
         kind.forget(name);
         dockerEvents.wakeIfRecreated(primary);
+        // Normally this node's report went before its finalizer; one still there after a moment
+        // means the object went without the release (see LeftoverReports).
+        String uid = primary.getMetadata().getUid();
+        leftovers.schedule(
+            () -> leftoverReports.sweepOf(uid), LEFTOVER_CHECK_DELAY_MS, TimeUnit.MILLISECONDS);
         return UpdateControl.noUpdate();
       }
       long started = System.nanoTime();

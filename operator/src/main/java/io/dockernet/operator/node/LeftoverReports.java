@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * overview of the daemon, each such report is finished the way the release would have: the kind
  * cleans up what the report names ({@link AgentKind#abandoned}), then the report goes.
  *
+ * <p>The usual cause is not a person: the API server can delete an object whose finalizer was added
+ * while the delete was under way (kubernetes/kubernetes#77988, open in 1.34), which a pass that
+ * starts as the object is deleted meets. Such a deletion is also checked for shortly after the
+ * agent sees it ({@link #sweepOf}), so that the leftovers do not wait for the next overview.
+ *
  * <p>A parent counts as gone only when no object of its name exists, in the cache nor on the API
  * server: a parent created again under the name belongs to the passes, which take over the report.
  */
@@ -75,6 +80,18 @@ final class LeftoverReports<S extends NodeReport, R extends CustomResource<Void,
 
   /** Finishes the release of every report whose parent is gone. */
   void sweep() {
+    sweep(report -> true);
+  }
+
+  /** As {@link #sweep()}, for the reports on the parent of that UID only. */
+  void sweepOf(String ownerUid) {
+    sweep(
+        report ->
+            report.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> ownerUid.equals(o.getUid())));
+  }
+
+  private void sweep(Predicate<R> which) {
     Collection<R> all;
     try {
       all = reports.get();
@@ -86,7 +103,10 @@ final class LeftoverReports<S extends NodeReport, R extends CustomResource<Void,
           report.getMetadata().getOwnerReferences().isEmpty()
               ? null
               : report.getMetadata().getOwnerReferences().get(0);
-      if (owner == null || report.getStatus() == null || parentExists.test(owner.getName())) {
+      if (owner == null
+          || report.getStatus() == null
+          || !which.test(report)
+          || parentExists.test(owner.getName())) {
         continue;
       }
       try {

@@ -13,6 +13,8 @@ import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.testbed.Fixtures;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +65,32 @@ class ContainerAttachmentAgentReconcilerTest {
     node.docker().addContainer("fast-late", "default");
     awaitReport("fast-late-wait", Phase.Ready);
     assertThat(endpoint("fast-late", "fast-wait")).isPresent();
+  }
+
+  /**
+   * An attachment deleted without this node's release (the API server's finalizer/delete race,
+   * kubernetes#77988, or finalizers cleared by hand): the endpoint it made goes all the same.
+   */
+  @Test
+  void anAttachmentThatWentWithoutTheNodesReleaseIsDisconnectedSoonAfter() {
+    node.docker().addContainer("fast-stray", "default");
+    kube.resource(Fixtures.network("fast-stray-net", "198.18.42.0/24")).create();
+    kube.resource(attachment("fast-stray-on", "fast-stray", "fast-stray-net", null)).create();
+    awaitReport("fast-stray-on", Phase.Ready);
+
+    kube.resources(ContainerAttachment.class)
+        .withName("fast-stray-on")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+    kube.resources(ContainerAttachment.class).withName("fast-stray-on").delete();
+
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .untilAsserted(
+            () -> {
+              assertThat(endpoint("fast-stray", "fast-stray-net")).isEmpty();
+              assertThat(report("fast-stray-on")).isEmpty();
+            });
+    assertThat(node.docker().findContainer("fast-stray")).isPresent();
   }
 
   @Test

@@ -25,6 +25,22 @@ class LeftoverReportsTest {
   }
 
   @Test
+  void aDeletionSeenIsCheckedForItsOwnReportOnly() {
+    LeftoverReports<NetworkReport, DockerNetworkNodeState> leftovers =
+        new LeftoverReports<>(
+            () -> List.of(report("gone", "uid-1"), report("also-gone", "uid-2")),
+            name -> false,
+            (report, uid) -> cleanedFor.add(uid),
+            report -> deleted.add(report.getMetadata().getName()),
+            Runnable::run);
+
+    leftovers.sweepOf("uid-2");
+
+    assertThat(cleanedFor).containsExactly("uid-2");
+    assertThat(deleted).containsExactly("also-gone.node-a");
+  }
+
+  @Test
   void aReportWhoseLeftoversCouldNotBeCleanedUpStays() {
     sweep(Set.of(), false, report("gone", "uid-1"));
 
