@@ -42,6 +42,9 @@ public final class AgentPass<
   /** Long enough for this node's own deletion of a report to reach its cache. */
   private static final long LEFTOVER_CHECK_DELAY_MS = 2_000;
 
+  /** After the agent's start, when its caches have listed (a sweep before that finds nothing). */
+  private static final long START_SWEEP_DELAY_MS = 10_000;
+
   private final AgentContext agent;
   private final AgentKind<P, S, R> kind;
   private final Reports<S, R> reportKind;
@@ -95,11 +98,16 @@ public final class AgentPass<
     leftoverReports =
         new LeftoverReports<>(
             () -> reports.list().toList(),
-            name -> parentExists(context, name),
+            name -> context.getPrimaryCache().get(new ResourceID(name)).isPresent(),
+            name ->
+                agent.client().resources(context.getPrimaryResourceClass()).withName(name).get()
+                    != null,
             kind::abandoned,
             report -> agent.client().resource(report).lockResourceVersion().delete(),
             leftovers);
     agent.dockerEvents().addListener(leftoverReports);
+    // A restarted agent does not see the deletions it missed: it looks once its caches are in.
+    leftovers.schedule(leftoverReports::sweep, START_SWEEP_DELAY_MS, TimeUnit.MILLISECONDS);
     return List.of(thisNode, reports, dockerEvents);
   }
 
@@ -108,12 +116,6 @@ public final class AgentPass<
   public void close() {
     writes.close();
     leftovers.shutdownNow();
-  }
-
-  /** Whether an object of the name exists: in the cache, else on the API server. */
-  private boolean parentExists(EventSourceContext<P> context, String name) {
-    return context.getPrimaryCache().get(new ResourceID(name)).isPresent()
-        || agent.client().resources(context.getPrimaryResourceClass()).withName(name).get() != null;
   }
 
   /** Whether the object's last pass failed and it waits for its backoff. */

@@ -38,8 +38,15 @@ final class LeftoverReports<S extends NodeReport, R extends CustomResource<Void,
 
   private static final Logger LOG = LoggerFactory.getLogger(LeftoverReports.class);
 
+  /**
+   * Reports a sweep asks the API server about at most (each one whose parent the cache lacks): a
+   * cache that has not listed yet costs no more than this, and the rest wait for the next sweep.
+   */
+  static final int LOOKUPS_PER_SWEEP = 20;
+
   private final Supplier<Collection<R>> reports;
-  private final Predicate<String> parentExists;
+  private final Predicate<String> parentCached;
+  private final Predicate<String> parentLive;
   private final BiPredicate<S, String> abandoned;
   private final Consumer<R> delete;
   private final Executor sweeper;
@@ -49,19 +56,22 @@ final class LeftoverReports<S extends NodeReport, R extends CustomResource<Void,
 
   /**
    * @param reports this node's reports of the kind, as cached (empty before the cache is ready)
-   * @param parentExists whether an object of the name exists (the cache, else the API server)
+   * @param parentCached whether the cache holds an object of the name
+   * @param parentLive whether the API server has an object of the name
    * @param abandoned cleans up after a gone parent of the given UID; true when the report may go
    * @param delete deletes a report
    * @param sweeper runs the sweeps, off the Docker event thread
    */
   LeftoverReports(
       Supplier<Collection<R>> reports,
-      Predicate<String> parentExists,
+      Predicate<String> parentCached,
+      Predicate<String> parentLive,
       BiPredicate<S, String> abandoned,
       Consumer<R> delete,
       Executor sweeper) {
     this.reports = reports;
-    this.parentExists = parentExists;
+    this.parentCached = parentCached;
+    this.parentLive = parentLive;
     this.abandoned = abandoned;
     this.delete = delete;
     this.sweeper = sweeper;
@@ -98,6 +108,7 @@ final class LeftoverReports<S extends NodeReport, R extends CustomResource<Void,
     } catch (RuntimeException notReady) {
       return; // the reports' cache is not started yet: the next overview looks
     }
+    int lookups = 0;
     for (R report : all) {
       OwnerReference owner =
           report.getMetadata().getOwnerReferences().isEmpty()
@@ -106,7 +117,13 @@ final class LeftoverReports<S extends NodeReport, R extends CustomResource<Void,
       if (owner == null
           || report.getStatus() == null
           || !which.test(report)
-          || parentExists.test(owner.getName())) {
+          || parentCached.test(owner.getName())) {
+        continue;
+      }
+      if (lookups++ == LOOKUPS_PER_SWEEP) {
+        return;
+      }
+      if (parentLive.test(owner.getName())) {
         continue;
       }
       try {

@@ -30,6 +30,7 @@ class LeftoverReportsTest {
         new LeftoverReports<>(
             () -> List.of(report("gone", "uid-1"), report("also-gone", "uid-2")),
             name -> false,
+            name -> false,
             (report, uid) -> cleanedFor.add(uid),
             report -> deleted.add(report.getMetadata().getName()),
             Runnable::run);
@@ -38,6 +39,26 @@ class LeftoverReportsTest {
 
     assertThat(cleanedFor).containsExactly("uid-2");
     assertThat(deleted).containsExactly("also-gone.node-a");
+  }
+
+  @Test
+  void aParentTheCacheLacksIsLookedUpOnTheServerAFewAtATime() {
+    List<String> lookedUp = new ArrayList<>();
+    DockerNetworkNodeState[] reports = new DockerNetworkNodeState[30];
+    for (int i = 0; i < reports.length; i++) {
+      reports[i] = report("net-" + i, "uid-" + i);
+    }
+    new LeftoverReports<NetworkReport, DockerNetworkNodeState>(
+            () -> List.of(reports),
+            name -> false,
+            name -> lookedUp.add(name), // all still there: a cache that has not listed yet
+            (report, uid) -> cleanedFor.add(uid),
+            report -> deleted.add(report.getMetadata().getName()),
+            Runnable::run)
+        .sweep();
+
+    assertThat(lookedUp).hasSize(LeftoverReports.LOOKUPS_PER_SWEEP);
+    assertThat(cleanedFor).isEmpty();
   }
 
   @Test
@@ -68,6 +89,7 @@ class LeftoverReportsTest {
               throw new IllegalStateException("informer not started");
             },
             name -> false,
+            name -> false,
             (report, uid) -> cleanedFor.add(uid),
             report -> deleted.add(report.getMetadata().getName()),
             Runnable::run)
@@ -80,6 +102,7 @@ class LeftoverReportsTest {
     new LeftoverReports<NetworkReport, DockerNetworkNodeState>(
             () -> List.of(reports),
             parents::contains,
+            name -> false,
             (report, uid) -> cleanedFor.add(uid) && cleaned,
             report -> deleted.add(report.getMetadata().getName()),
             Runnable::run)
