@@ -10,6 +10,7 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.Overview;
+import io.dockernet.operator.docker.OwnWrites;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.network.DesiredNetwork;
 import io.dockernet.operator.node.AgentKind;
@@ -88,7 +89,10 @@ public class ContainerAttachmentAgentReconciler
 
   public ContainerAttachmentAgentReconciler(AgentContext agent, HostInterfaces hosts) {
     this.agent = agent;
-    this.sync = new NodeAttachmentSync(agent.docker(), hosts, agent.guard(), agent.nodePolicy());
+    OwnWrites own = new OwnWrites();
+    this.sync =
+        new NodeAttachmentSync(
+            own.recording(agent.docker()), hosts, agent.guard(), agent.nodePolicy());
     this.pass =
         new AgentPass<>(
             agent,
@@ -98,8 +102,8 @@ public class ContainerAttachmentAgentReconciler
                 ContainerAttachmentNodeState::new,
                 Keys.ATTACHMENT_LABEL,
                 "endpoint_disconnected"),
-            new AgentMetrics(
-                agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints"));
+            new AgentMetrics(agent.metrics(), "ContainerAttachment", "dockernet.managed.endpoints"),
+            own);
     this.dockerEvents = new AttachmentEvents(this::dockerNameOf, pass::failing);
   }
 

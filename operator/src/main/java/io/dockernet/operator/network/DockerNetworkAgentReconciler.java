@@ -9,6 +9,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkJournal;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.docker.DockerEvent;
 import io.dockernet.operator.docker.Overview;
+import io.dockernet.operator.docker.OwnWrites;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.dockernet.operator.node.AgentKind;
 import io.dockernet.operator.node.AgentPass;
@@ -68,8 +69,10 @@ public class DockerNetworkAgentReconciler
 
   public DockerNetworkAgentReconciler(AgentContext agent) {
     this.agent = agent;
+    OwnWrites own = new OwnWrites();
     this.sync =
-        new NodeNetworkSync(agent.docker(), agent.guard(), NodeGuard.of(agent.nodePolicy()));
+        new NodeNetworkSync(
+            own.recording(agent.docker()), agent.guard(), NodeGuard.of(agent.nodePolicy()));
     this.pass =
         new AgentPass<>(
             agent,
@@ -79,7 +82,8 @@ public class DockerNetworkAgentReconciler
                 DockerNetworkNodeState::new,
                 Keys.DOCKER_NETWORK_LABEL,
                 "network_removed"),
-            new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks"));
+            new AgentMetrics(agent.metrics(), "DockerNetwork", "dockernet.managed.networks"),
+            own);
     this.released = new ReleasedNetworks(agent.docker(), sweeper, Instant::now);
     agent.dockerEvents().addListener(released);
   }

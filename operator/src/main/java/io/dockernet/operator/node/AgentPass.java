@@ -6,6 +6,7 @@ import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
 import io.dockernet.operator.docker.DockerUnavailableException;
+import io.dockernet.operator.docker.OwnWrites;
 import io.dockernet.operator.logging.LogContext;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,6 +51,7 @@ public final class AgentPass<
   private final Reports<S, R> reportKind;
   private final AgentMetrics metrics;
   private final ErrorBackoff backoff = new ErrorBackoff();
+  private final OwnWrites own;
 
   private final ReportWrites<P, S, R> writes;
   private final ScheduledExecutorService leftovers = DaemonThreads.single("leftover-reports");
@@ -65,9 +67,18 @@ public final class AgentPass<
   public record Reports<S extends NodeReport, R extends CustomResource<Void, S>>(
       Class<R> type, Supplier<R> factory, String parentLabel, String driftCause) {}
 
+  /**
+   * @param own the kind's Docker changes, made through {@link OwnWrites#recording}: their echo does
+   *     not wake the object whose pass made them
+   */
   public AgentPass(
-      AgentContext agent, AgentKind<P, S, R> kind, Reports<S, R> reports, AgentMetrics metrics) {
+      AgentContext agent,
+      AgentKind<P, S, R> kind,
+      Reports<S, R> reports,
+      AgentMetrics metrics,
+      OwnWrites own) {
     this.agent = agent;
+    this.own = own;
     this.kind = kind;
     this.reportKind = reports;
     this.metrics = metrics;
@@ -84,7 +95,7 @@ public final class AgentPass<
             dockerName,
             agent.dockerEvents(),
             context.getPrimaryCache()::get,
-            event -> kind.affected(event, context.getPrimaryCache().list()),
+            event -> own.withoutEcho(event, kind.affected(event, context.getPrimaryCache().list())),
             () -> NodeEventSources.allPrimaries(context),
             overview ->
                 Drift.wake(
@@ -124,6 +135,10 @@ public final class AgentPass<
   }
 
   public UpdateControl<P> reconcile(P primary, Context<P> context) {
+    return own.during(ResourceID.fromResource(primary), () -> pass(primary, context));
+  }
+
+  private UpdateControl<P> pass(P primary, Context<P> context) {
     try (LogContext logged = LogContext.of(primary, agent.nodeName())) {
       String name = primary.getMetadata().getName();
       if (context.isPrimaryResourceDeleted()) {

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,34 @@ class ContainerAttachmentAgentReconcilerTest {
     assertThat(endpoint("fast-app", "fast-net"))
         .hasValueSatisfying(e -> assertThat(e.ipv4Address()).isEqualTo("198.18.34.10"));
     assertThat(report.containerId).isEqualTo(node.docker().findContainer("fast-app").get().id());
+  }
+
+  /**
+   * A container disconnected by hand is reconnected in one pass: the Docker event of the connect
+   * the pass made does not wake it for a second one.
+   */
+  @Test
+  void aRepairTakesOnePass() {
+    String container = node.docker().addContainer("fast-once", "default");
+    kube.resource(Fixtures.network("fast-once-net", "198.18.44.0/24")).create();
+    kube.resource(attachment("fast-once-on", "fast-once", "fast-once-net", null)).create();
+    awaitReport("fast-once-on", Phase.Ready);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> endpoint("fast-once", "fast-once-net").isPresent());
+    long before = AttachmentTestSupport.reconciles(node.agent().metrics(), null);
+
+    node.docker()
+        .disconnect(node.docker().findNetwork("fast-once-net").orElseThrow().id(), container, true);
+
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> endpoint("fast-once", "fast-once-net").isPresent());
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> AttachmentTestSupport.reconciles(node.agent().metrics(), null) == before + 1);
   }
 
   @Test

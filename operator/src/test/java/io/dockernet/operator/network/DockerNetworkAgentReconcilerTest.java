@@ -52,6 +52,18 @@ class DockerNetworkAgentReconcilerTest {
         .contains(NodeFinalizer.of(AgentOnFakeDocker.NODE));
   }
 
+  /** The Docker event of the network the pass created does not wake it for a second pass. */
+  @Test
+  void aNewObjectTakesOnePass() {
+    kube.resource(Fixtures.network("fast-once", "198.18.43.0/24")).create();
+    awaitReport("fast-once", Phase.Ready);
+
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> NetworkTestSupport.reconciles(node.agent().metrics()) == 1);
+  }
+
   @Test
   void deletingTheObjectRemovesItsNetworkAndThenTheObject() {
     kube.resource(Fixtures.network("fast-gone", "198.18.31.0/24")).create();
