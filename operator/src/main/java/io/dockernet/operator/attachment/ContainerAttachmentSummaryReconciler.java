@@ -10,6 +10,7 @@ import io.dockernet.operator.node.EveryPrimaryEventSource;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.ParentReports;
+import io.dockernet.operator.node.RecreatedPrimaries;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
 import io.dockernet.operator.status.SummaryConditions;
@@ -39,6 +40,7 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
 
   private final LiveAgents agents;
   private final ClusterNodes nodes;
+  private RecreatedPrimaries<ContainerAttachment> recreated;
 
   public ContainerAttachmentSummaryReconciler(LiveAgents agents, ClusterNodes nodes) {
     this.agents = agents;
@@ -49,16 +51,22 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
   public List<EventSource<?, ContainerAttachment>> prepareEventSources(
       EventSourceContext<ContainerAttachment> context) {
     var reports = NodeEventSources.allReports(context, ContainerAttachmentNodeState.class);
+    recreated = new RecreatedPrimaries<>(context.getPrimaryCache()::get);
     return List.of(
         reports,
         new EveryPrimaryEventSource<>("nodes", nodes::onSelectionChange, context),
-        new EveryPrimaryEventSource<>("live-agents", agents::addListener, context));
+        new EveryPrimaryEventSource<>("live-agents", agents::addListener, context),
+        recreated);
   }
 
   @Override
   public UpdateControl<ContainerAttachment> reconcile(
       ContainerAttachment ca, Context<ContainerAttachment> context) {
-    if (context.isPrimaryResourceDeleted() || ca.isMarkedForDeletion()) {
+    if (context.isPrimaryResourceDeleted()) {
+      recreated.deletionHandled(ca);
+      return UpdateControl.noUpdate();
+    }
+    if (ca.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
     try (LogContext logged = LogContext.of(ca, null)) {

@@ -1,16 +1,12 @@
 package io.dockernet.operator.docker;
 
-import io.dockernet.operator.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.ResourceAction;
 import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.util.Collection;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,18 +16,11 @@ import java.util.function.Supplier;
  * a reconciliation of those that drifted from what they last reported.
  *
  * <p>Each wake is handed to JOSDK as a change of the primary itself, not as a plain event: JOSDK
- * 5.3 drops plain events for a primary it keeps no state for, and with {@code
- * triggerReconcilerOnAllEvents} it drops that state after handling a deletion, together with the
- * creation of a new object of the same name if that arrived meanwhile. Such an object would
- * otherwise be seen by nothing until it changes again.
+ * 5.3 drops plain events for a primary it keeps no state for.
  */
 public final class DockerEventSource<P extends HasMetadata> extends SimpleInboundEventSource<P> {
 
-  /** How long after a deletion was handled to look at a new object of the same name. */
-  private static final long RECREATED_DELAY_MS = 500;
-
   private final Function<ResourceID, Optional<P>> cached;
-  private final ScheduledExecutorService later = DaemonThreads.single("docker-event-source-later");
 
   /**
    * @param cached the primary cache's lookup
@@ -67,18 +56,6 @@ public final class DockerEventSource<P extends HasMetadata> extends SimpleInboun
         });
   }
 
-  /**
-   * Called where a deletion is handled: if the cache already holds a new object of that name
-   * (another UID), it is reconciled once JOSDK has finished with the deleted one.
-   */
-  public void wakeIfRecreated(P deleted) {
-    ResourceID id = ResourceID.fromResource(deleted);
-    String uid = deleted.getMetadata().getUid();
-    if (cached.apply(id).filter(p -> !Objects.equals(p.getMetadata().getUid(), uid)).isPresent()) {
-      later.schedule(() -> wake(id), RECREATED_DELAY_MS, TimeUnit.MILLISECONDS);
-    }
-  }
-
   private void wake(Supplier<Collection<ResourceID>> ids) {
     if (isRunning()) {
       ids.get().forEach(this::wake);
@@ -95,11 +72,5 @@ public final class DockerEventSource<P extends HasMetadata> extends SimpleInboun
     } else {
       propagateEvent(id);
     }
-  }
-
-  @Override
-  public void stop() {
-    later.shutdownNow();
-    super.stop();
   }
 }

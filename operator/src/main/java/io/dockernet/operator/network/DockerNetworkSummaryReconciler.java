@@ -10,6 +10,7 @@ import io.dockernet.operator.node.EveryPrimaryEventSource;
 import io.dockernet.operator.node.LiveAgents;
 import io.dockernet.operator.node.NodeEventSources;
 import io.dockernet.operator.node.ParentReports;
+import io.dockernet.operator.node.RecreatedPrimaries;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
 import io.dockernet.operator.status.SummaryConditions;
@@ -45,6 +46,7 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
 
   private final LiveAgents agents;
   private final ClusterNodes nodes;
+  private RecreatedPrimaries<DockerNetwork> recreated;
 
   public DockerNetworkSummaryReconciler(LiveAgents agents, ClusterNodes nodes) {
     this.agents = agents;
@@ -55,15 +57,21 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
   public List<EventSource<?, DockerNetwork>> prepareEventSources(
       EventSourceContext<DockerNetwork> context) {
     var reports = NodeEventSources.allReports(context, DockerNetworkNodeState.class);
+    recreated = new RecreatedPrimaries<>(context.getPrimaryCache()::get);
     return List.of(
         reports,
         new EveryPrimaryEventSource<>("nodes", nodes::onSelectionChange, context),
-        new EveryPrimaryEventSource<>("live-agents", agents::addListener, context));
+        new EveryPrimaryEventSource<>("live-agents", agents::addListener, context),
+        recreated);
   }
 
   @Override
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
-    if (context.isPrimaryResourceDeleted() || dn.isMarkedForDeletion()) {
+    if (context.isPrimaryResourceDeleted()) {
+      recreated.deletionHandled(dn);
+      return UpdateControl.noUpdate();
+    }
+    if (dn.isMarkedForDeletion()) {
       return UpdateControl.noUpdate();
     }
     try (LogContext logged = LogContext.of(dn, null)) {

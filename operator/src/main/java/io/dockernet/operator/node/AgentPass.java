@@ -59,6 +59,7 @@ public final class AgentPass<
   private InformerEventSource<R, P> reports;
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
+  private RecreatedPrimaries<P> recreated;
 
   /**
    * The report objects of a kind: their class, how to make one, the label that names their parent
@@ -119,7 +120,8 @@ public final class AgentPass<
     agent.dockerEvents().addListener(leftoverReports);
     // A restarted agent does not see the deletions it missed: it looks once its caches are in.
     leftovers.schedule(leftoverReports::sweep, START_SWEEP_DELAY_MS, TimeUnit.MILLISECONDS);
-    return List.of(thisNode, reports, dockerEvents);
+    recreated = new RecreatedPrimaries<>(context.getPrimaryCache()::get);
+    return List.of(thisNode, reports, dockerEvents, recreated);
   }
 
   /** Lets the pass's own threads go, once the operator no longer reconciles. */
@@ -145,7 +147,7 @@ public final class AgentPass<
         backoff.succeeded(name);
         metrics.forget(name);
         kind.forget(name);
-        dockerEvents.wakeIfRecreated(primary);
+        recreated.deletionHandled(primary);
         // Normally this node's report went before its finalizer; one still there after a moment
         // means the object went without the release (see LeftoverReports).
         String uid = primary.getMetadata().getUid();

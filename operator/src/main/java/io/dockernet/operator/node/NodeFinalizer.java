@@ -222,7 +222,7 @@ public final class NodeFinalizer {
       boolean has = live.getMetadata().getFinalizers().contains(finalizer);
       LOG.debug(
           "{} {}: live finalizers {}, deleting {}",
-          add ? "Adding" : "Removing",
+          add ? "To add" : "To remove",
           finalizer,
           live.getMetadata().getFinalizers(),
           live.isMarkedForDeletion());
