@@ -26,6 +26,14 @@ import java.util.function.Supplier;
  */
 public final class OwnWrites {
 
+  /** The action of the event each write is echoed by. */
+  private static final Map<String, String> ACTIONS =
+      Map.of(
+          "createNetwork", "create",
+          "removeNetwork", "destroy",
+          "connect", "connect",
+          "disconnect", "disconnect");
+
   /** Far longer than an event takes to follow its change. */
   static final Duration KEPT = Duration.ofSeconds(30);
 
@@ -50,51 +58,15 @@ public final class OwnWrites {
 
   /** {@code docker} with its changes recorded as the running pass's own. */
   public DockerGateway recording(DockerGateway docker) {
-    return new DelegatingGateway() {
+    return new WritesGateway() {
       @Override
       protected DockerGateway delegate() {
         return docker;
       }
 
       @Override
-      public String createNetwork(NetworkRequest request) {
-        return expecting("create", request.name(), null, () -> docker.createNetwork(request));
-      }
-
-      @Override
-      public void removeNetwork(String networkId) {
-        expecting(
-            "destroy",
-            networkId,
-            null,
-            () -> {
-              docker.removeNetwork(networkId);
-              return null;
-            });
-      }
-
-      @Override
-      public void connect(String networkId, String containerId, EndpointRequest endpoint) {
-        expecting(
-            "connect",
-            networkId,
-            containerId,
-            () -> {
-              docker.connect(networkId, containerId, endpoint);
-              return null;
-            });
-      }
-
-      @Override
-      public void disconnect(String networkId, String containerId, boolean force) {
-        expecting(
-            "disconnect",
-            networkId,
-            containerId,
-            () -> {
-              docker.disconnect(networkId, containerId, force);
-              return null;
-            });
+      protected <T> T write(Write write, Supplier<T> call) {
+        return expecting(ACTIONS.get(write.operation()), write.network(), write.container(), call);
       }
     };
   }

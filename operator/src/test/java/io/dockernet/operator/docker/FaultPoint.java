@@ -3,6 +3,7 @@ package io.dockernet.operator.docker;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A {@link DockerGateway} that lets every call through to another one, except that at the k-th
@@ -11,7 +12,7 @@ import java.util.function.Consumer;
  * the work, or let something join the network just before a remove. Deterministic: the same k and
  * the same calls give the same fault at the same step.
  */
-public final class FaultPoint extends DelegatingGateway {
+public final class FaultPoint extends WritesGateway {
 
   /** What happens at the chosen write. */
   public enum Fault {
@@ -81,11 +82,15 @@ public final class FaultPoint extends DelegatingGateway {
     return writes.get();
   }
 
-  private <T> T write(String operation, String target, java.util.function.Supplier<T> call) {
+  @Override
+  protected <T> T write(Write write, Supplier<T> call) {
     int n = writes.incrementAndGet();
     if (n != at) {
       return call.get();
     }
+    String operation = write.operation();
+    // The create names its network; the others are told by what they act on.
+    String target = write.container() != null ? write.container() : write.network();
     String where = "at write " + n + " (" + operation + " " + target + ")";
     fired.accept(fault + " " + where);
     switch (fault) {
@@ -116,44 +121,6 @@ public final class FaultPoint extends DelegatingGateway {
   @Override
   protected DockerGateway delegate() {
     return docker;
-  }
-
-  @Override
-  public String createNetwork(NetworkRequest request) {
-    return write("createNetwork", request.name(), () -> docker.createNetwork(request));
-  }
-
-  @Override
-  public void removeNetwork(String networkId) {
-    write(
-        "removeNetwork",
-        networkId,
-        () -> {
-          docker.removeNetwork(networkId);
-          return null;
-        });
-  }
-
-  @Override
-  public void connect(String networkId, String containerId, EndpointRequest endpoint) {
-    write(
-        "connect",
-        containerId,
-        () -> {
-          docker.connect(networkId, containerId, endpoint);
-          return null;
-        });
-  }
-
-  @Override
-  public void disconnect(String networkId, String containerId, boolean force) {
-    write(
-        "disconnect",
-        containerId,
-        () -> {
-          docker.disconnect(networkId, containerId, force);
-          return null;
-        });
   }
 
   /** Whether {@code operation} counts as a write. */
