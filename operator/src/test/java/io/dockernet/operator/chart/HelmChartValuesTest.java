@@ -57,6 +57,17 @@ class HelmChartValuesTest {
         .hasMessageContaining(misspelled);
   }
 
+  @Test
+  void aLogLevelMayNameSinglePackagesAndAnUnknownLevelFailsTheRender() {
+    assertThat(
+            HelmChart.chart()
+                .set("logging.level", "info,io.dockernet.operator.node=debug")
+                .renderYaml())
+        .contains("info,io.dockernet.operator.node=debug");
+    assertThatThrownBy(() -> HelmChart.chart().set("logging.level", "verbose").renderYaml())
+        .hasMessageContaining("values don't meet the specifications of the schema");
+  }
+
   /**
    * Every object in values.yaml is closed in values.schema.json (additionalProperties false), or a
    * map whose values the schema types (labels, annotations, resource quantities): no key of ours
