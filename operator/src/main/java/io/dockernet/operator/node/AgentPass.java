@@ -1,7 +1,6 @@
 package io.dockernet.operator.node;
 
 import io.dockernet.operator.AgentContext;
-import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerEventSource;
@@ -21,8 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +38,6 @@ public final class AgentPass<
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentPass.class);
 
-  /** Long enough for this node's own deletion of a report to reach its cache. */
-  private static final long LEFTOVER_CHECK_DELAY_MS = 2_000;
-
-  /** After the agent's start, when its caches have listed (a sweep before that finds nothing). */
-  private static final long START_SWEEP_DELAY_MS = 10_000;
-
   private final AgentContext agent;
   private final AgentKind<P, S, R> kind;
   private final Reports<S, R> reportKind;
@@ -54,8 +46,7 @@ public final class AgentPass<
   private final OwnWrites own;
 
   private final ReportWrites<P, S, R> writes;
-  private final ScheduledExecutorService leftovers = DaemonThreads.single("leftover-reports");
-  private LeftoverReports<S, R> leftoverReports;
+  private LeftoverReports<S, R> leftovers;
   private InformerEventSource<R, P> reports;
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
@@ -89,7 +80,9 @@ public final class AgentPass<
   /** This node's Node, its own reports, and Docker's events and overviews. */
   public List<EventSource<?, P>> eventSources(EventSourceContext<P> context, String dockerName) {
     thisNode = NodeEventSources.thisNode(context, agent.nodeName());
-    reports = NodeEventSources.ownReports(context, reportKind.type(), agent.nodeName());
+    reports =
+        NodeEventSources.ownReports(
+            context, reportKind.type(), agent.nodeName(), report -> leftovers.deleted(report));
     writes.through(reports);
     dockerEvents =
         new DockerEventSource<>(
@@ -107,19 +100,17 @@ public final class AgentPass<
                     (S report) -> kind.stillTrue(report, overview),
                     labels -> kind.takesPart(overview, labels),
                     backoff::failing));
-    leftoverReports =
+    leftovers =
         new LeftoverReports<>(
             () -> reports.list().toList(),
+            name -> reports.get(new ResourceID(name)),
             name -> context.getPrimaryCache().get(new ResourceID(name)).isPresent(),
             name ->
                 agent.client().resources(context.getPrimaryResourceClass()).withName(name).get()
                     != null,
             kind::abandoned,
-            report -> agent.client().resource(report).lockResourceVersion().delete(),
-            leftovers);
-    agent.dockerEvents().addListener(leftoverReports);
-    // A restarted agent does not see the deletions it missed: it looks once its caches are in.
-    leftovers.schedule(leftoverReports::sweep, START_SWEEP_DELAY_MS, TimeUnit.MILLISECONDS);
+            report -> agent.client().resource(report).lockResourceVersion().delete());
+    leftovers.start(agent.dockerEvents());
     recreated = new RecreatedPrimaries<>(context.getPrimaryCache()::get);
     return List.of(thisNode, reports, dockerEvents, recreated);
   }
@@ -128,7 +119,7 @@ public final class AgentPass<
   @Override
   public void close() {
     writes.close();
-    leftovers.shutdownNow();
+    leftovers.close();
   }
 
   /** Whether the object's last pass failed and it waits for its backoff. */
@@ -148,11 +139,8 @@ public final class AgentPass<
         metrics.forget(name);
         kind.forget(name);
         recreated.deletionHandled(primary);
-        // Normally this node's report went before its finalizer; one still there after a moment
-        // means the object went without the release (see LeftoverReports).
-        String uid = primary.getMetadata().getUid();
-        leftovers.schedule(
-            () -> leftoverReports.sweepOf(uid), LEFTOVER_CHECK_DELAY_MS, TimeUnit.MILLISECONDS);
+        leftovers.afterDeletion(
+            ReportStore.nameFor(name, agent.nodeName()), primary.getMetadata().getUid());
         return UpdateControl.noUpdate();
       }
       long started = System.nanoTime();
@@ -234,7 +222,7 @@ public final class AgentPass<
           out.report.reason);
       agent.events().record(primary, out.notes);
       if (out.released) {
-        writes.delete(primary);
+        deleteReport(primary, pending);
         metrics.timedWrite(
             "finalizer",
             () -> NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer));
@@ -246,26 +234,44 @@ public final class AgentPass<
     if (!pending.exists() && !held && !kind.joins(primary)) {
       return null;
     }
-    if (!held
-        && !metrics.timedWrite(
-            "finalizer",
-            () -> NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName()))) {
-      LOG.debug(
-          "Not adding the finalizer: uid {} is gone or deleting", primary.getMetadata().getUid());
-      return null; // deleted meanwhile: make nothing on its behalf
-    }
-    LOG.debug(
-        "Ensuring (uid {}, finalizers {}, held {})",
-        primary.getMetadata().getUid(),
-        primary.getMetadata().getFinalizers(),
-        held);
-    // After the finalizer: a report object, like a network, exists only while the node's
-    // finalizer makes its release wait for this agent.
+    // The finalizer goes on beside the Docker work, not before it: a pass that made something
+    // for an object deleted meanwhile learns so from the finalizer's answer and lets go at once,
+    // and one that missed even that (kubernetes/kubernetes#77988) leaves a report for
+    // LeftoverReports.
+    CompletableFuture<Boolean> holding =
+        held
+            ? CompletableFuture.completedFuture(true)
+            : writes.aside(
+                () ->
+                    metrics.timedWrite(
+                        "finalizer",
+                        () ->
+                            NodeFinalizer.add(
+                                agent.client(), typeOf(primary), primary, agent.nodeName())));
     pending.createAhead();
     PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
     pending.write(out);
     agent.events().record(primary, out.notes);
-    return out;
+    if (holding.join()) { // a failed add fails the pass, to be retried
+      return out;
+    }
+    LOG.debug("Finalizer not added: uid {} is gone or deleting", primary.getMetadata().getUid());
+    PassReport<S> released =
+        kind.release(primary, context, pending.stored(), pending, NodeReason.Deleted.name());
+    if (released.released) {
+      deleteReport(primary, pending);
+    } else {
+      pending.write(released);
+    }
+    return released;
+  }
+
+  private void deleteReport(P primary, ReportWrites<P, S, R>.Writer pending) {
+    if (pending.exists()) { // else no deletion is seen to clear the mark
+      leftovers.deletingHere(
+          ReportStore.nameFor(primary.getMetadata().getName(), agent.nodeName()));
+    }
+    writes.delete(primary);
   }
 
   private boolean selected(P primary, Context<P> context) {

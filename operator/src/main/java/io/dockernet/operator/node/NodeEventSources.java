@@ -12,6 +12,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -44,9 +45,11 @@ public final class NodeEventSources {
   /**
    * This node's report objects of one kind, mapped to their parents by owner reference. The agent
    * writes them through this source ({@link ReportStore#write}), so its own writes wake nobody.
+   * {@code deleted} hears of each report deleted, by whomever: one whose parent is gone wakes no
+   * parent.
    */
   public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> ownReports(
-      EventSourceContext<P> context, Class<R> reportType, String nodeName) {
+      EventSourceContext<P> context, Class<R> reportType, String nodeName, Consumer<R> deleted) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
             .withName("this-node-reports")
@@ -54,7 +57,13 @@ public final class NodeEventSources {
             .withSecondaryToPrimaryMapper(NodeEventSources::owners)
             .withItemStore(new CacheWithoutManagedFields<>())
             .build(),
-        context);
+        context) {
+      @Override
+      public synchronized void onDelete(R report, boolean finalStateUnknown) {
+        super.onDelete(report, finalStateUnknown);
+        deleted.accept(report);
+      }
+    };
   }
 
   /** Every node's report objects of one kind, mapped to their parents by owner reference. */

@@ -13,11 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How an agent's passes write this node's reports of one kind: through the agent's informer of them
  * (its cache holds each write at once), timed, and a first report's object created while the pass
- * works.
+ * works, like the node's finalizer.
  */
 final class ReportWrites<
         P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>>
@@ -27,15 +28,18 @@ final class ReportWrites<
   private final AgentPass.Reports<S, R> kind;
   private final AgentMetrics metrics;
 
-  /** Report objects created while a pass works (at most one per running pass; idle threads go). */
+  /**
+   * The writes a pass makes beside its Docker work: a first report's object, the node's finalizer
+   * (at most two per running pass; idle threads go).
+   */
   private final ThreadPoolExecutor ahead =
       new ThreadPoolExecutor(
           0,
-          16,
+          32,
           60,
           TimeUnit.SECONDS,
           new SynchronousQueue<>(),
-          DaemonThreads.named("report-create"),
+          DaemonThreads.named("pass-aside"),
           new ThreadPoolExecutor.CallerRunsPolicy());
 
   private InformerEventSource<R, P> reports;
@@ -55,6 +59,11 @@ final class ReportWrites<
   @Override
   public void close() {
     ahead.shutdown();
+  }
+
+  /** Runs a write of the pass beside its Docker work. */
+  <T> CompletableFuture<T> aside(Supplier<T> write) {
+    return CompletableFuture.supplyAsync(write, ahead);
   }
 
   /** A writer for one pass over {@code primary}, starting from the report as stored. */
@@ -108,15 +117,14 @@ final class ReportWrites<
     void createAhead() {
       if (latest == null) {
         creating =
-            CompletableFuture.supplyAsync(
+            aside(
                 () ->
                     metrics.timedWrite(
                         "report",
                         () ->
                             agent
                                 .reportStore()
-                                .create(kind.factory(), primary, kind.parentLabel(), reports)),
-                ahead);
+                                .create(kind.factory(), primary, kind.parentLabel(), reports)));
       }
     }
 

@@ -9,12 +9,17 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.node.NodeFinalizer;
+import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.testbed.Fixtures;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +118,25 @@ class DockerNetworkAgentReconcilerTest {
   }
 
   /**
+   * On a cluster with a garbage collector, the report of an object gone without this node's release
+   * goes too (it names its parent as owner): its network goes all the same.
+   */
+  @Test
+  void aNetworkWhoseReportTheGarbageCollectorTookIsRemovedToo() {
+    kube.resource(Fixtures.network("fast-collected", "198.18.45.0/24")).create();
+    awaitReport("fast-collected", Phase.Ready);
+
+    deleteWithoutTheNode("fast-collected");
+    kube.resources(DockerNetworkNodeState.class)
+        .withName(ReportStore.nameFor("fast-collected", AgentOnFakeDocker.NODE))
+        .delete();
+
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> node.docker().findNetwork("fast-collected").isEmpty());
+  }
+
+  /**
    * Such a network with a container the operator does not manage on it stays, like on a release;
    * once the container has gone, the next look over the daemon removes it.
    */
@@ -137,6 +161,53 @@ class DockerNetworkAgentReconcilerTest {
         .disconnect(node.docker().findNetwork("fast-held").orElseThrow().id(), admins, true);
     await().atMost(AgentOnFakeDocker.SOON).until(() -> report("fast-held").isEmpty());
     assertThat(node.docker().findNetwork("fast-held")).isEmpty();
+  }
+
+  /**
+   * The node's finalizer goes on beside the Docker work. An object deleted before it got there is
+   * let go in the same pass: its network does not wait for a later look.
+   */
+  @Test
+  void anObjectDeletedBeforeItsFinalizerLandedIsLetGoByThePassThatMadeItsNetwork()
+      throws Exception {
+    CountDownLatch deleted = new CountDownLatch(1);
+    node.close();
+    node =
+        AgentOnFakeDocker.startThrough(
+            new Interceptor() {
+              @Override
+              public void before(
+                  BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
+                if (request.method().equals("PATCH")
+                    && request.uri().getPath().endsWith("/dockernetworks/fast-midway")) {
+                  awaitUninterruptibly(deleted);
+                }
+              }
+            });
+    kube.resource(Fixtures.network("fast-midway", "198.18.44.0/24")).create();
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> node.docker().findNetwork("fast-midway").isPresent());
+
+    kube.resources(DockerNetwork.class).withName("fast-midway").delete();
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> NetworkTestSupport.find(kube, "fast-midway").isEmpty());
+    deleted.countDown();
+
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(() -> NetworkTestSupport.reconciles(node.agent().metrics()) == 1);
+    assertThat(node.docker().findNetwork("fast-midway")).isEmpty();
+    assertThat(report("fast-midway")).isEmpty();
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void deleteWithoutTheNode(String name) {

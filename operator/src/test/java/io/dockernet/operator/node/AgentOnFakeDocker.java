@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,9 +46,11 @@ public final class AgentOnFakeDocker implements AutoCloseable {
   private static KubernetesClient kube;
 
   private final FakeDockerGateway docker = new FakeDockerGateway();
+  private final KubernetesClient agentClient;
   private final DockernetOperator agent;
 
-  private AgentOnFakeDocker(Duration driftCheckInterval) {
+  private AgentOnFakeDocker(Duration driftCheckInterval, KubernetesClient agentClient) {
+    this.agentClient = agentClient;
     OperatorConfig config =
         new OperatorConfig(
                 EnumSet.of(Role.AGENT),
@@ -59,7 +62,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
                 RunningOperators.TEST_BED_POLICY)
             .withDriftCheckInterval(driftCheckInterval);
     try {
-      agent = DockernetOperator.start(config, kube(), real -> docker);
+      agent = DockernetOperator.start(config, agentClient, real -> docker);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -67,12 +70,26 @@ public final class AgentOnFakeDocker implements AutoCloseable {
 
   /** Starts an agent on a fresh fake daemon (and the shared API server on first use). */
   public static AgentOnFakeDocker start() {
-    return new AgentOnFakeDocker(DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL);
+    return new AgentOnFakeDocker(DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL, kube());
+  }
+
+  /**
+   * Starts an agent whose requests to the API server go through {@code interceptor} first (which
+   * may hold one back, to put a change of the test's between a pass's writes).
+   */
+  public static AgentOnFakeDocker startThrough(Interceptor interceptor) {
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(kube().getConfiguration())
+            .withHttpClientBuilderConsumer(
+                builder -> builder.addOrReplaceInterceptor("test", interceptor))
+            .build();
+    return new AgentOnFakeDocker(DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL, client);
   }
 
   /** Starts an agent that looks over its daemon every {@code driftCheckInterval}. */
   public static AgentOnFakeDocker start(Duration driftCheckInterval) {
-    return new AgentOnFakeDocker(driftCheckInterval);
+    return new AgentOnFakeDocker(driftCheckInterval, kube());
   }
 
   /** The API server's admin client, shared by the tests of this JVM. */
@@ -147,6 +164,9 @@ public final class AgentOnFakeDocker implements AutoCloseable {
                       && kube.resources(DockerNetwork.class).list().getItems().isEmpty());
     } finally {
       agent.close();
+      if (agentClient != kube) {
+        agentClient.close();
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -26,16 +27,19 @@ class LeftoverReportsTest {
 
   @Test
   void aDeletionSeenIsCheckedForItsOwnReportOnly() {
+    List<DockerNetworkNodeState> reports =
+        List.of(report("gone", "uid-1"), report("also-gone", "uid-2"));
     LeftoverReports<NetworkReport, DockerNetworkNodeState> leftovers =
         new LeftoverReports<>(
-            () -> List.of(report("gone", "uid-1"), report("also-gone", "uid-2")),
+            () -> reports,
+            name -> reports.stream().filter(r -> r.getMetadata().getName().equals(name)).findAny(),
             name -> false,
             name -> false,
             (report, uid) -> cleanedFor.add(uid),
-            report -> deleted.add(report.getMetadata().getName()),
-            Runnable::run);
+            report -> deleted.add(report.getMetadata().getName()));
 
-    leftovers.sweepOf("uid-2");
+    leftovers.check("also-gone.node-a", "uid-2");
+    leftovers.check("gone.node-a", "uid-of-an-earlier-gone"); // a report on a later parent stays
 
     assertThat(cleanedFor).containsExactly("uid-2");
     assertThat(deleted).containsExactly("also-gone.node-a");
@@ -50,11 +54,11 @@ class LeftoverReportsTest {
     }
     new LeftoverReports<NetworkReport, DockerNetworkNodeState>(
             () -> List.of(reports),
+            name -> Optional.empty(),
             name -> false,
             name -> lookedUp.add(name), // all still there: a cache that has not listed yet
             (report, uid) -> cleanedFor.add(uid),
-            report -> deleted.add(report.getMetadata().getName()),
-            Runnable::run)
+            report -> deleted.add(report.getMetadata().getName()))
         .sweep();
 
     assertThat(lookedUp).hasSize(LeftoverReports.LOOKUPS_PER_SWEEP);
@@ -88,11 +92,11 @@ class LeftoverReportsTest {
             () -> {
               throw new IllegalStateException("informer not started");
             },
+            name -> Optional.empty(),
             name -> false,
             name -> false,
             (report, uid) -> cleanedFor.add(uid),
-            report -> deleted.add(report.getMetadata().getName()),
-            Runnable::run)
+            report -> deleted.add(report.getMetadata().getName()))
         .sweep();
 
     assertThat(cleanedFor).isEmpty();
@@ -101,11 +105,11 @@ class LeftoverReportsTest {
   private void sweep(Set<String> parents, boolean cleaned, DockerNetworkNodeState... reports) {
     new LeftoverReports<NetworkReport, DockerNetworkNodeState>(
             () -> List.of(reports),
+            name -> Optional.empty(),
             parents::contains,
             name -> false,
             (report, uid) -> cleanedFor.add(uid) && cleaned,
-            report -> deleted.add(report.getMetadata().getName()),
-            Runnable::run)
+            report -> deleted.add(report.getMetadata().getName()))
         .sweep();
   }
 
