@@ -72,7 +72,8 @@ public enum AttachmentReason implements ReportReason {
       """
       the DockerNetwork exists but its Docker network is not on that node (yet): its `nodeSelector`
       does not select the node, or its report for the node says why the network is not there. The
-      container is connected once it is
+      container is connected once it is. (While the network is still being made there, as when
+      both are applied together, the attachment waits for it without a report.)
       """),
   AddressInUse(
       Phase.Conflict,

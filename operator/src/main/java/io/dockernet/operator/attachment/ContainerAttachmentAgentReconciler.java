@@ -141,11 +141,21 @@ public class ContainerAttachmentAgentReconciler
     return !AttachmentEvents.selects(selector) || LabelSelectors.matches(selector, nodeLabels);
   }
 
-  /** Without a nodeSelector, only the nodes where the container exists take part. */
+  /**
+   * Without a nodeSelector, only the nodes where the container exists take part; and none before
+   * its network is there, when it is on its way ({@link NetworkOnItsWay}).
+   */
   @Override
-  public boolean joins(ContainerAttachment ca) {
-    return AttachmentEvents.selects(specOf(ca).nodeSelector)
-        || agent.docker().findContainer(specOf(ca).container).isPresent();
+  public boolean joins(ContainerAttachment ca, Map<String, String> nodeLabels) {
+    return (AttachmentEvents.selects(specOf(ca).nodeSelector)
+            || agent.docker().findContainer(specOf(ca).container).isPresent())
+        && !NetworkOnItsWay.test(
+            Optional.ofNullable(specOf(ca).network)
+                .flatMap(name -> networks.get(new ResourceID(name)))
+                .orElse(null),
+            agent.nodeName(),
+            nodeLabels,
+            name -> agent.docker().findNetwork(name).isPresent());
   }
 
   @Override

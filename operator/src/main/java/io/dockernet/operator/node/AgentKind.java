@@ -31,10 +31,11 @@ public interface AgentKind<
   boolean selects(P primary, Map<String, String> nodeLabels);
 
   /**
-   * Whether a selected node that holds nothing of the object yet takes part at all (a
-   * ContainerAttachment without a nodeSelector only where its container exists).
+   * Whether a selected node that holds nothing of the object yet takes part now (a
+   * ContainerAttachment without a nodeSelector only where its container exists; one whose network
+   * is still being made on the node once it is there).
    */
-  default boolean joins(P primary) {
+  default boolean joins(P primary, Map<String, String> nodeLabels) {
     return true;
   }
 

@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -231,7 +232,7 @@ public final class AgentPass<
       }
       return out;
     }
-    if (!pending.exists() && !held && !kind.joins(primary)) {
+    if (!pending.exists() && !held && !kind.joins(primary, nodeLabels(context))) {
       return null;
     }
     // The finalizer goes on beside the Docker work, not before it: a pass that made something
@@ -280,6 +281,13 @@ public final class AgentPass<
             .getSecondaryResource(Node.class)
             .map(node -> kind.selects(primary, node.getMetadata().getLabels()))
             .orElse(false);
+  }
+
+  private Map<String, String> nodeLabels(Context<P> context) {
+    return context
+        .getSecondaryResource(Node.class)
+        .map(node -> node.getMetadata().getLabels())
+        .orElse(Map.of());
   }
 
   private UpdateControl<P> next(String name, PassReport<S> result) {

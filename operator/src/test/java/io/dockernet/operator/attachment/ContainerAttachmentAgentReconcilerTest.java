@@ -9,6 +9,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
+import io.dockernet.operator.docker.DockerRejectedException;
 import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.testbed.Fixtures;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -79,6 +80,29 @@ class ContainerAttachmentAgentReconcilerTest {
         .during(Duration.ofSeconds(2))
         .atMost(AgentOnFakeDocker.SOON)
         .until(() -> AttachmentTestSupport.reconciles(node.agent().metrics(), null) == before + 1);
+  }
+
+  /**
+   * Applied together with its network, an attachment does not report that the network is not on the
+   * node while it is being made there: it connects when the network appears. Here the network's
+   * first create fails, so it surely comes after the attachment's first pass.
+   */
+  @Test
+  void anAttachmentWaitsSilentlyForItsNetworkOnItsWay() {
+    node.docker().addContainer("fast-early", "default");
+    node.docker().failNext("createNetwork", new DockerRejectedException("not yet", null));
+    kube.resource(Fixtures.network("fast-coming", "198.18.46.0/24")).create();
+    kube.resource(attachment("fast-early-on", "fast-early", "fast-coming", null)).create();
+
+    awaitReport("fast-early-on", Phase.Ready);
+
+    assertThat(endpoint("fast-early", "fast-coming")).isPresent();
+    assertThat(AttachmentTestSupport.reconciles(node.agent().metrics(), "skipped"))
+        .as("passes that waited for the network")
+        .isPositive();
+    assertThat(AttachmentTestSupport.reconciles(node.agent().metrics(), Phase.Waiting.name()))
+        .as("passes that reported NetworkNotOnNode")
+        .isZero();
   }
 
   @Test
