@@ -41,6 +41,7 @@ class JvmOptionsTest {
     assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(java.exitValue()).as(output).isZero();
     assertThat(output)
-        .containsPattern("bool UseSerialGC\\s+= true\\s+\\{product\\} \\{command line\\}");
+        .containsPattern("bool UseSerialGC\\s+= true\\s+\\{product\\} \\{command line\\}")
+        .containsPattern("intx TieredStopAtLevel\\s+= 1\\s+\\{product\\} \\{command line\\}");
   }
 }
