@@ -164,7 +164,7 @@ public final class AgentPass<
    * through the outage; JOSDK then retries with its backoff.
    */
   public ErrorStatusUpdateControl<P> updateErrorStatus(P primary, Context<P> context, Exception e) {
-    DockerUnavailableException unavailable = dockerUnavailable(e);
+    DockerUnavailableException unavailable = DockerUnavailableException.causing(e);
     if (unavailable == null) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
@@ -187,16 +187,6 @@ public final class AgentPass<
       }
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
-  }
-
-  /** JOSDK's metrics wrap what the reconciler threw (in an OperatorException). */
-  private static DockerUnavailableException dockerUnavailable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DockerUnavailableException unavailable) {
-        return unavailable;
-      }
-    }
-    return null;
   }
 
   private PassReport<S> onNode(P primary, Context<P> context) {
@@ -277,10 +267,8 @@ public final class AgentPass<
 
   private boolean selected(P primary, Context<P> context) {
     return !primary.isMarkedForDeletion()
-        && context
-            .getSecondaryResource(Node.class)
-            .map(node -> kind.selects(primary, node.getMetadata().getLabels()))
-            .orElse(false);
+        && context.getSecondaryResource(Node.class).isPresent()
+        && kind.selects(primary, nodeLabels(context));
   }
 
   private Map<String, String> nodeLabels(Context<P> context) {
