@@ -34,6 +34,11 @@ final class DockerErrors {
       // Only a proxy in front of the socket answers like this; the daemon may be back soon.
       return new DockerUnavailableException(message, cause);
     }
+    if (lower.contains("failed to update store")) {
+      // A daemon that is stopping has closed its network store ("open : no such file or
+      // directory"): it refuses nothing, it is going away, and the write is for its successor.
+      return new DockerUnavailableException(message, cause);
+    }
     return new DockerRejectedException(message, cause);
   }
 
