@@ -140,8 +140,7 @@ public final class AgentPass<
         metrics.forget(name);
         kind.forget(name);
         recreated.deletionHandled(primary);
-        leftovers.afterDeletion(
-            ReportStore.nameFor(name, agent.nodeName()), primary.getMetadata().getUid());
+        leftovers.afterDeletion(writes.reportName(name), primary.getMetadata().getUid());
         return UpdateControl.noUpdate();
       }
       long started = System.nanoTime();
@@ -212,13 +211,11 @@ public final class AgentPass<
           out.released,
           out.report.reason);
       agent.events().record(primary, out.notes);
+      settle(primary, pending, out);
       if (out.released) {
-        deleteReport(primary, pending);
         metrics.timedWrite(
             "finalizer",
             () -> NodeFinalizer.remove(agent.client(), typeOf(primary), primary, finalizer));
-      } else {
-        pending.write(out);
       }
       return out;
     }
@@ -249,18 +246,18 @@ public final class AgentPass<
     LOG.debug("Finalizer not added: uid {} is gone or deleting", primary.getMetadata().getUid());
     PassReport<S> released =
         kind.release(primary, context, pending.stored(), pending, NodeReason.Deleted.name());
-    if (released.released) {
-      deleteReport(primary, pending);
-    } else {
-      pending.write(released);
-    }
+    settle(primary, pending, released);
     return released;
   }
 
-  private void deleteReport(P primary, ReportWrites<P, S, R>.Writer pending) {
+  /** Ends a release: a node that let go deletes its report, one still holding on says why. */
+  private void settle(P primary, ReportWrites<P, S, R>.Writer pending, PassReport<S> out) {
+    if (!out.released) {
+      pending.write(out);
+      return;
+    }
     if (pending.exists()) { // else no deletion is seen to clear the mark
-      leftovers.deletingHere(
-          ReportStore.nameFor(primary.getMetadata().getName(), agent.nodeName()));
+      leftovers.deletingHere(writes.reportName(primary.getMetadata().getName()));
     }
     writes.delete(primary);
   }

@@ -84,6 +84,11 @@ final class ReportWrites<
     return stored;
   }
 
+  /** The name of this node's report on the object named {@code parentName}. */
+  String reportName(String parentName) {
+    return ReportStore.nameFor(parentName, agent.nodeName());
+  }
+
   /** Deletes this node's report on {@code primary}. */
   void delete(P primary) {
     metrics.timedWrite(
