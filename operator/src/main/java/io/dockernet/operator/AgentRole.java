@@ -117,7 +117,7 @@ final class AgentRole implements AutoCloseable {
     resources.add(attachments);
     operator.register(networks, Operators::leanCache);
     operator.register(attachments, Operators::leanCache);
-    operator.start();
+    Operators.start(operator);
     AgentHeartbeat heartbeat =
         new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());
     resources.add(heartbeat);

@@ -71,7 +71,7 @@ final class ControllerRole implements AutoCloseable {
     operator.register(new DockerNetworkSummaryReconciler(agents, nodes), Operators::leanCache);
     operator.register(
         new ContainerAttachmentSummaryReconciler(agents, nodes), Operators::leanCache);
-    operator.start();
+    Operators.start(operator);
   }
 
   /**
