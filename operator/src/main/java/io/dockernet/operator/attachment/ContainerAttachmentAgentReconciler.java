@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -82,6 +83,9 @@ public class ContainerAttachmentAgentReconciler
   private final AgentPass<ContainerAttachment, AttachmentReport, ContainerAttachmentNodeState> pass;
   private final AttachmentEvents dockerEvents;
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
+
+  /** What a first pass read while deciding to join, by object name, until its ensure takes it. */
+  private final Map<String, FirstReads> joining = new ConcurrentHashMap<>();
 
   public ContainerAttachmentAgentReconciler(AgentContext agent) {
     this(agent, ProcHostInterfaces.system());
@@ -147,15 +151,21 @@ public class ContainerAttachmentAgentReconciler
    */
   @Override
   public boolean joins(ContainerAttachment ca, Map<String, String> nodeLabels) {
-    return (AttachmentEvents.selects(specOf(ca).nodeSelector)
-            || agent.docker().findContainer(specOf(ca).container).isPresent())
-        && !NetworkOnItsWay.test(
-            Optional.ofNullable(specOf(ca).network)
-                .flatMap(name -> networks.get(new ResourceID(name)))
-                .orElse(null),
-            agent.nodeName(),
-            nodeLabels,
-            name -> agent.docker().findNetwork(name).isPresent());
+    FirstReads reads = new FirstReads(agent.docker());
+    boolean joins =
+        (AttachmentEvents.selects(specOf(ca).nodeSelector)
+                || reads.container(specOf(ca).container).isPresent())
+            && !NetworkOnItsWay.test(
+                Optional.ofNullable(specOf(ca).network)
+                    .flatMap(name -> networks.get(new ResourceID(name)))
+                    .orElse(null),
+                agent.nodeName(),
+                nodeLabels,
+                name -> reads.network(name).isPresent());
+    if (joins) {
+      joining.put(ca.getMetadata().getName(), reads); // for this pass's ensure
+    }
+    return joins;
   }
 
   @Override
@@ -164,13 +174,15 @@ public class ContainerAttachmentAgentReconciler
       Context<ContainerAttachment> context,
       AttachmentReport previous,
       ReportWriter<AttachmentReport> pending) {
+    FirstReads reads = joining.remove(ca.getMetadata().getName());
     PassReport<AttachmentReport> out =
         sync.ensure(
             ca,
             target(ca, context),
             Claims.earlierThan(ca, context.getPrimaryCache().list()),
             previous,
-            report -> pending.write(new PassReport<>(report)));
+            report -> pending.write(new PassReport<>(report)),
+            reads != null && reads.fresh() ? reads : new FirstReads(agent.docker()));
     dockerEvents.saw(ca.getMetadata().getName(), out.report.containerId);
     return out;
   }
@@ -237,6 +249,7 @@ public class ContainerAttachmentAgentReconciler
 
   @Override
   public void forget(String name) {
+    joining.remove(name);
     dockerEvents.forget(name);
   }
 

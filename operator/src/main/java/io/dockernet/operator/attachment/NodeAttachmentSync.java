@@ -97,15 +97,24 @@ final class NodeAttachmentSync {
       List<Claim> earlier,
       AttachmentReport previous,
       JournalStore store) {
+    return ensure(ca, target, earlier, previous, store, new FirstReads(docker));
+  }
+
+  /** As above, starting from what the pass read already (see {@link FirstReads}). */
+  PassReport<AttachmentReport> ensure(
+      ContainerAttachment ca,
+      Target target,
+      List<Claim> earlier,
+      AttachmentReport previous,
+      JournalStore store,
+      FirstReads reads) {
     Optional<Refusal> refused = EngineCapabilities.check(DesiredEndpoint.from(ca), docker.engine());
     if (refused.isPresent()) {
       return refusedBeforeAnyWrite(refused.get(), ca, null, previous);
     }
-    ContainerInfo c = docker.findContainer(DesiredEndpoint.specOf(ca).container).orElse(null);
+    ContainerInfo c = reads.container(DesiredEndpoint.specOf(ca).container).orElse(null);
     NetworkInfo net =
-        c == null || !target.declared()
-            ? null
-            : docker.findNetwork(target.dockerName()).orElse(null);
+        c == null || !target.declared() ? null : reads.network(target.dockerName()).orElse(null);
     if (c != null) {
       Optional<Refusal> notAllowed =
           policy.check(

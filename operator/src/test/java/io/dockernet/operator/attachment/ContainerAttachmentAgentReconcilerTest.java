@@ -105,6 +105,29 @@ class ContainerAttachmentAgentReconcilerTest {
         .isZero();
   }
 
+  /**
+   * A first pass asks Docker for its container while deciding whether the node joins (no
+   * nodeSelector: only where the container is), and its ensure uses that answer: one inspect per
+   * pass, the first included, not two.
+   */
+  @Test
+  void aFirstPassAsksDockerForItsContainerOnce() {
+    node.docker().addContainer("fast-first", "default");
+    kube.resource(Fixtures.network("fast-first-net", "198.18.47.0/24")).create();
+    kube.resource(attachment("fast-first-on", "fast-first", "fast-first-net", null)).create();
+    awaitReport("fast-first-on", Phase.Ready);
+
+    // Awaited, not asserted at once: a pass still under way has inspected but is not counted yet.
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .untilAsserted(
+            () ->
+                assertThat(node.docker().readCount("findContainer", "fast-first"))
+                    .as("inspects of the container by name, per pass")
+                    .isEqualTo(AttachmentTestSupport.reconciles(node.agent().metrics(), null)));
+    assertThat(endpoint("fast-first", "fast-first-net")).isPresent();
+  }
+
   @Test
   void aSelectedNodeWaitsForTheContainerAndConnectsItWhenItAppears() {
     kube.resource(Fixtures.network("fast-wait", "198.18.35.0/24")).create();

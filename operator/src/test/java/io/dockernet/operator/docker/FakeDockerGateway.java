@@ -42,6 +42,7 @@ public final class FakeDockerGateway implements DockerGateway {
   private final List<FakeSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Map<String, List<DockerException>> failures = new HashMap<>();
   private final Map<String, Integer> writes = new HashMap<>();
+  private final Map<String, Integer> reads = new HashMap<>();
   private boolean available = true;
   private boolean answerStreams = true;
   private int subscribeCalls;
@@ -86,6 +87,7 @@ public final class FakeDockerGateway implements DockerGateway {
   @Override
   public synchronized Optional<NetworkInfo> findNetwork(String nameOrId) {
     enter("findNetwork");
+    reads.merge("findNetwork " + nameOrId, 1, Integer::sum);
     return networks.values().stream()
         .filter(n -> n.id.equals(nameOrId) || n.name.equals(nameOrId))
         .findFirst()
@@ -182,6 +184,7 @@ public final class FakeDockerGateway implements DockerGateway {
   @Override
   public synchronized Optional<ContainerInfo> findContainer(String nameOrId) {
     enter("findContainer");
+    reads.merge("findContainer " + nameOrId, 1, Integer::sum);
     if (nameOrId == null || nameOrId.isBlank()) {
       return Optional.empty(); // as the real gateway: "" would match every ID as a prefix
     }
@@ -391,6 +394,11 @@ public final class FakeDockerGateway implements DockerGateway {
   /** Calls of one write operation so far, failed ones included. */
   public synchronized int writeCount(String operation) {
     return writes.getOrDefault(operation, 0);
+  }
+
+  /** Calls of findNetwork or findContainer with this argument so far. */
+  public synchronized int readCount(String operation, String nameOrId) {
+    return reads.getOrDefault(operation + " " + nameOrId, 0);
   }
 
   /** Forgets the writes so far, e.g. after a test's setup. */
