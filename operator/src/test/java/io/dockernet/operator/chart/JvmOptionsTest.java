@@ -7,6 +7,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,37 +31,30 @@ class JvmOptionsTest {
 
   @Test
   void aJvmStartsWithThemUnderTheChartsMemoryLimit() throws Exception {
-    Process java =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + OPTIONS,
-                "-XX:MaxRAM=384m",
-                "-XX:+PrintFlagsFinal",
-                "-version")
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(java.exitValue()).as(output).isZero();
-    assertThat(output)
+    assertThat(javaWithTheOptions("-XX:MaxRAM=384m", "-XX:+PrintFlagsFinal", "-version"))
         .containsPattern("bool UseSerialGC\\s+= true\\s+\\{product\\} \\{command line\\}")
         .containsPattern("intx TieredStopAtLevel\\s+= 1\\s+\\{product\\} \\{command line\\}");
   }
 
   @Test
   void nettyPoolsItsBuffersInOneSmallArenaOfEachKind() throws Exception {
-    Process java =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + OPTIONS,
-                "-cp",
-                System.getProperty("java.class.path"),
-                NettyArenas.class.getName())
-            .redirectErrorStream(true)
-            .start();
+    assertThat(
+            javaWithTheOptions(
+                "-cp", System.getProperty("java.class.path"), NettyArenas.class.getName()))
+        .contains("direct arenas 1, heap arenas 1, chunk 1048576 bytes");
+  }
+
+  /** Runs {@code java @operator/jvm.options args...}; returns its output once it ended well. */
+  private static String javaWithTheOptions(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("@" + OPTIONS);
+    command.addAll(List.of(args));
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).contains("direct arenas 1, heap arenas 1, chunk 1048576 bytes");
+    assertThat(java.exitValue()).as(output).isZero();
+    return output;
   }
 
   /** Prints how Netty's pooled allocators (Vert.x's included) size themselves in this JVM. */
