@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * one on Engine 20.10 and one on 28.5.2 refusing API versions below 1.44 (the test bed's first two
  * Engines): everything ends exactly as declared on every node, nothing duplicated or leaked, and
  * nothing the operator does not own is touched. Subnets 198.18.200-207.x.
+ *
+ * <p>The replacement interrupted by the restart runs only where the Engine survives an interrupted
+ * network removal: Engine 20.10 stopped between releasing a network's addresses and dropping it
+ * from its store panics on every later start (moby/moby#45057, fixed in 23.0, never in 20.10), a
+ * node no agent can bring back.
  */
 @ExtendWith(TestBedExtension.class)
 class DaemonRestartDuringBulkApplyIT {
@@ -36,6 +41,7 @@ class DaemonRestartDuringBulkApplyIT {
   private static final Logger LOG = LoggerFactory.getLogger(DaemonRestartDuringBulkApplyIT.class);
   private static final int NETWORKS = 30;
   private static Set<String> restarted;
+  private static Set<String> replaced;
   private static final String LEGACY = "restart-legacy";
   private static final String LEGACY_SUBNET = FaultSubnets.subnet(200, 31);
   @RegisterExtension static final FaultBed fault = new FaultBed("fault-daemon-restart");
@@ -44,6 +50,8 @@ class DaemonRestartDuringBulkApplyIT {
   static void start() {
     fault.startController();
     restarted = new java.util.TreeSet<>(fault.bed().onePerEngine().subList(0, 2));
+    replaced = new java.util.TreeSet<>(restarted);
+    replaced.removeIf(n -> fault.bed().node(n).engineVersion().startsWith("20.10"));
     fault.startAgentsOnEveryNode();
   }
 
@@ -53,17 +61,18 @@ class DaemonRestartDuringBulkApplyIT {
     fault.bed().nodes().values().forEach(FaultSupport::createForeignObjects);
     restarted.forEach(n -> FaultSupport.runManagedContainer(fault.bed().node(n), "m-web"));
     FaultSupport.runManagedContainer(fault.bed().node("node-c"), "m-web");
-    // A managed network with an admin's containers on it on each restarted node, changed (so
-    // replaced) in the same bulk.
+    // A managed network with an admin's containers on it on each restarted node that survives an
+    // interrupted removal, changed (so replaced) in the same bulk.
+    assertThat(replaced).as("restarted nodes on an Engine newer than 20.10").isNotEmpty();
     fault
         .kube()
-        .resource(Fixtures.onNodes(Fixtures.network(LEGACY, LEGACY_SUBNET), List.copyOf(restarted)))
+        .resource(Fixtures.onNodes(Fixtures.network(LEGACY, LEGACY_SUBNET), List.copyOf(replaced)))
         .create();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                restarted.stream()
+                replaced.stream()
                     .allMatch(
                         n ->
                             !fault
@@ -75,7 +84,7 @@ class DaemonRestartDuringBulkApplyIT {
                                 .exec()
                                 .isEmpty()));
     Set<String> handAttached = new java.util.HashSet<>();
-    for (String n : restarted) {
+    for (String n : replaced) {
       handAttached.addAll(
           FaultSupport.unmanagedOn(
               fault.bed().node(n), LEGACY, FaultSubnets.address(LEGACY_SUBNET, 10)));
