@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -83,9 +82,6 @@ public class ContainerAttachmentAgentReconciler
   private final AgentPass<ContainerAttachment, AttachmentReport, ContainerAttachmentNodeState> pass;
   private final AttachmentEvents dockerEvents;
   private InformerEventSource<DockerNetwork, ContainerAttachment> networks;
-
-  /** What a first pass read while deciding to join, by object name, until its ensure takes it. */
-  private final Map<String, FirstReads> joining = new ConcurrentHashMap<>();
 
   public ContainerAttachmentAgentReconciler(AgentContext agent) {
     this(agent, ProcHostInterfaces.system());
@@ -150,22 +146,20 @@ public class ContainerAttachmentAgentReconciler
    * its network is there, when it is on its way ({@link NetworkOnItsWay}).
    */
   @Override
-  public boolean joins(ContainerAttachment ca, Map<String, String> nodeLabels) {
-    FirstReads reads = new FirstReads(agent.docker());
-    boolean joins =
-        (AttachmentEvents.selects(specOf(ca).nodeSelector)
-                || reads.container(specOf(ca).container).isPresent())
-            && !NetworkOnItsWay.test(
-                Optional.ofNullable(specOf(ca).network)
-                    .flatMap(name -> networks.get(new ResourceID(name)))
-                    .orElse(null),
-                agent.nodeName(),
-                nodeLabels,
-                name -> reads.network(name).isPresent());
-    if (joins) {
-      joining.put(ca.getMetadata().getName(), reads); // for this pass's ensure
-    }
-    return joins;
+  public boolean joins(
+      ContainerAttachment ca,
+      Context<ContainerAttachment> context,
+      Map<String, String> nodeLabels) {
+    FirstReads reads = FirstReads.of(context, agent.docker());
+    return (AttachmentEvents.selects(specOf(ca).nodeSelector)
+            || reads.container(specOf(ca).container).isPresent())
+        && !NetworkOnItsWay.test(
+            Optional.ofNullable(specOf(ca).network)
+                .flatMap(name -> networks.get(new ResourceID(name)))
+                .orElse(null),
+            agent.nodeName(),
+            nodeLabels,
+            name -> reads.network(name).isPresent());
   }
 
   @Override
@@ -174,7 +168,6 @@ public class ContainerAttachmentAgentReconciler
       Context<ContainerAttachment> context,
       AttachmentReport previous,
       ReportWriter<AttachmentReport> pending) {
-    FirstReads reads = joining.remove(ca.getMetadata().getName());
     PassReport<AttachmentReport> out =
         sync.ensure(
             ca,
@@ -182,7 +175,7 @@ public class ContainerAttachmentAgentReconciler
             Claims.earlierThan(ca, context.getPrimaryCache().list()),
             previous,
             report -> pending.write(new PassReport<>(report)),
-            reads != null && reads.fresh() ? reads : new FirstReads(agent.docker()));
+            FirstReads.of(context, agent.docker()));
     dockerEvents.saw(ca.getMetadata().getName(), out.report.containerId);
     return out;
   }
@@ -249,7 +242,6 @@ public class ContainerAttachmentAgentReconciler
 
   @Override
   public void forget(String name) {
-    joining.remove(name);
     dockerEvents.forget(name);
   }
 

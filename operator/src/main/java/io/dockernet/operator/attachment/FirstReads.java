@@ -3,7 +3,7 @@ package io.dockernet.operator.attachment;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
-import java.time.Duration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,19 +17,27 @@ import java.util.Optional;
  */
 final class FirstReads {
 
-  /**
-   * Far longer than a pass takes from its join decision to its ensure; answers older than this
-   * (kept by a pass that failed in between) are not used.
-   */
-  static final Duration FRESH = Duration.ofSeconds(1);
-
   private final DockerGateway docker;
-  private final long atNanos = System.nanoTime();
   private final Map<String, Optional<ContainerInfo>> containers = new HashMap<>();
   private final Map<String, Optional<NetworkInfo>> networks = new HashMap<>();
 
   FirstReads(DockerGateway docker) {
     this.docker = docker;
+  }
+
+  /**
+   * The reads of the pass whose context this is: made by the pass's first call, shared by the later
+   * ones. JOSDK makes a context per pass, so nothing outlives it.
+   */
+  static FirstReads of(Context<?> pass, DockerGateway docker) {
+    var shared = pass.managedWorkflowAndDependentResourceContext();
+    Optional<FirstReads> made = shared.get(FirstReads.class, FirstReads.class);
+    if (made.isPresent()) {
+      return made.get();
+    }
+    FirstReads reads = new FirstReads(docker);
+    shared.put(FirstReads.class, reads);
+    return reads;
   }
 
   Optional<ContainerInfo> container(String nameOrId) {
@@ -38,9 +46,5 @@ final class FirstReads {
 
   Optional<NetworkInfo> network(String nameOrId) {
     return networks.computeIfAbsent(nameOrId, docker::findNetwork);
-  }
-
-  boolean fresh() {
-    return System.nanoTime() - atNanos < FRESH.toNanos();
   }
 }

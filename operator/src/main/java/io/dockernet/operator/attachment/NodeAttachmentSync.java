@@ -90,7 +90,7 @@ final class NodeAttachmentSync {
     return ensure(ca, target, earlier, previous, pending -> {});
   }
 
-  /** Ensures the container is connected as specified. */
+  /** As below, for a caller without a pass whose reads it could share. */
   PassReport<AttachmentReport> ensure(
       ContainerAttachment ca,
       Target target,
@@ -100,7 +100,10 @@ final class NodeAttachmentSync {
     return ensure(ca, target, earlier, previous, store, new FirstReads(docker));
   }
 
-  /** As above, starting from what the pass read already (see {@link FirstReads}). */
+  /**
+   * Ensures the container is connected as specified, starting from what the pass read already (see
+   * {@link FirstReads}).
+   */
   PassReport<AttachmentReport> ensure(
       ContainerAttachment ca,
       Target target,

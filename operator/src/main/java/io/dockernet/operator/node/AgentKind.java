@@ -35,7 +35,7 @@ public interface AgentKind<
    * ContainerAttachment without a nodeSelector only where its container exists; one whose network
    * is still being made on the node once it is there).
    */
-  default boolean joins(P primary, Map<String, String> nodeLabels) {
+  default boolean joins(P primary, Context<P> context, Map<String, String> nodeLabels) {
     return true;
   }
 

@@ -219,7 +219,7 @@ public final class AgentPass<
       }
       return out;
     }
-    if (!pending.exists() && !held && !kind.joins(primary, nodeLabels(context))) {
+    if (!pending.exists() && !held && !kind.joins(primary, context, nodeLabels(context))) {
       return null;
     }
     // The finalizer goes on beside the Docker work, not before it: a pass that made something
