@@ -98,6 +98,8 @@ def markdown(r):
 
     row("raw floor: creates + connects only, back-to-back", b.get("floor_writes"),
         _g(b, "floor_writes", "docker_calls"))
+    row("raw floor: the same creates, then connects, 8 at a time", b.get("floor_writes_parallel"),
+        _g(b, "floor_writes_parallel", "docker_calls"))
     row("raw floor: the agent's own call sequence, back-to-back", b.get("floor_same_calls"),
         _g(b, "floor_same_calls", "docker_calls"))
     op_calls = _g(op, "docker_calls")
@@ -338,6 +340,7 @@ def chart(r, path):
     ax = axes[0][0]
     bars = [
         ("floor\n(writes)", b.get("floor_writes"), "#999999"),
+        ("floor\n(writes, 8\nat a time)", b.get("floor_writes_parallel"), "#aaaaaa"),
         ("floor\n(agent's calls)", b.get("floor_same_calls"), "#bbbbbb"),
         ("dockernet\noperator", op, "#1f77b4"),
         ("docker-\ncompose*", b.get("compose"), "#ff7f0e"),
