@@ -6,6 +6,7 @@ import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.docker.SharedReads;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.node.AgentHeartbeat;
 import io.dockernet.operator.node.NetworkGuard;
@@ -84,6 +85,9 @@ final class AgentRole implements AutoCloseable {
     DockerGateway docker = decorate.apply(gateway);
     hub = new DockerEventHub(docker, metrics, config.driftCheckInterval());
     resources.add(hub);
+    // Listens to the hub before the reconcilers do: an event drops what it may have changed
+    // before it wakes anything.
+    DockerGateway reads = new SharedReads(docker, hub);
     // Following Docker events before any pass: the stream's first answer then wakes nothing (each
     // object's first pass reads the daemon anyway) rather than every object a second time, as
     // it does when it comes once passes have begun. A daemon that does not answer soon is
@@ -98,7 +102,7 @@ final class AgentRole implements AutoCloseable {
         new AgentContext(
             config.nodeName(),
             client,
-            docker,
+            reads,
             hub,
             events,
             new ReportStore(client, config.nodeName(), gateway::knownEngine),
