@@ -11,9 +11,6 @@ import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
 import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.NodePolicy.AttachmentMode;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
-import io.dockernet.operator.docker.DockerGateway.Ipam;
-import io.dockernet.operator.docker.DockerGateway.IpamPool;
-import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.node.NetworkGuard;
 import java.util.List;
@@ -38,16 +35,7 @@ class AttachmentPolicyTest {
 
   @BeforeEach
   void seed() {
-    docker.createNetwork(
-        new NetworkRequest(
-            "mynetwork",
-            "bridge",
-            Map.of(),
-            new Ipam(null, Map.of(), List.of(new IpamPool("198.18.100.0/24", null, null, null))),
-            false,
-            false,
-            false,
-            Map.of()));
+    docker.createNetwork(FakeDockerGateway.bridge("mynetwork", "198.18.100.0/24"));
   }
 
   private NodeAttachmentSync sync(NodePolicy policy) {

@@ -7,9 +7,6 @@ import io.dockernet.operator.api.v1alpha1.AttachmentReport;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.attachment.NodeAttachmentSync.Target;
-import io.dockernet.operator.docker.DockerGateway.Ipam;
-import io.dockernet.operator.docker.DockerGateway.IpamPool;
-import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.docker.Engine;
 import io.dockernet.operator.docker.FakeDockerGateway;
 import io.dockernet.operator.node.PassReport;
@@ -27,16 +24,7 @@ class NodeAttachmentSyncEngineTest {
 
   @Test
   void perInterfaceSysctlsNeedEngine27() {
-    docker.createNetwork(
-        new NetworkRequest(
-            "mynetwork",
-            "bridge",
-            Map.of(),
-            new Ipam(null, Map.of(), List.of(new IpamPool("198.18.100.0/24", null, null, null))),
-            false,
-            false,
-            false,
-            Map.of()));
+    docker.createNetwork(FakeDockerGateway.bridge("mynetwork", "198.18.100.0/24"));
     docker.addContainer("app", "default");
     ContainerAttachment ca = storedAttachment("app", "app", "mynetwork", "198.18.100.10");
     ca.getSpec().driverOpts =

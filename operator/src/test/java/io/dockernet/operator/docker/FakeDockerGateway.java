@@ -56,6 +56,19 @@ public final class FakeDockerGateway implements DockerGateway {
     addPredefined("none", "null", null, null);
   }
 
+  /** A request for a plain bridge network with one IPv4 pool: no options, no labels. */
+  public static NetworkRequest bridge(String name, String subnet) {
+    return new NetworkRequest(
+        name,
+        "bridge",
+        Map.of(),
+        new Ipam(null, Map.of(), List.of(new IpamPool(subnet, null, null, null))),
+        false,
+        false,
+        false,
+        Map.of());
+  }
+
   // ---- the contract ----
 
   @Override

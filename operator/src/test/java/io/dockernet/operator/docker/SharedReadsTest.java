@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
-import io.dockernet.operator.docker.DockerGateway.Ipam;
-import io.dockernet.operator.docker.DockerGateway.IpamPool;
-import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +30,7 @@ class SharedReadsTest {
   void aQuietDaemonIsAskedOnceAboutEachContainerAndNetwork() {
     SharedReads reads = started(new SharedReads(docker, hub));
     docker.addContainer("legacy", "default");
-    reads.createNetwork(request("mynetwork"));
+    reads.createNetwork(FakeDockerGateway.bridge("mynetwork", "198.18.100.0/24"));
 
     for (int pass = 0; pass < 3; pass++) {
       assertThat(reads.findContainer("legacy")).isPresent();
@@ -73,7 +69,7 @@ class SharedReadsTest {
     assertThat(reads.findContainer("legacy").orElseThrow().networks())
         .doesNotContainKey("mynetwork");
 
-    String id = reads.createNetwork(request("mynetwork"));
+    String id = reads.createNetwork(FakeDockerGateway.bridge("mynetwork", "198.18.100.0/24"));
     reads.connect(id, reads.findContainer("legacy").orElseThrow().id(), null);
 
     assertThat(reads.findNetwork("mynetwork")).isPresent();
@@ -139,17 +135,5 @@ class SharedReadsTest {
     hub.start();
     assertThat(hub.awaitFirstAnswer(Duration.ofSeconds(5))).isTrue();
     return reads;
-  }
-
-  private static NetworkRequest request(String name) {
-    return new NetworkRequest(
-        name,
-        "bridge",
-        Map.of(),
-        new Ipam(null, Map.of(), List.of(new IpamPool("198.18.100.0/24", null, null, null))),
-        false,
-        false,
-        false,
-        Map.of());
   }
 }
