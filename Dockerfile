@@ -39,7 +39,11 @@ LABEL org.opencontainers.image.title="dockernet-operator" \
 
 COPY --from=build /src/operator/target/lib/ /opt/dockernet/lib/
 COPY --from=build /src/operator/target/dockernet-operator.jar /opt/dockernet/dockernet-operator.jar
-COPY operator/jvm.options /opt/dockernet/jvm.options
+COPY operator/jvm.options operator/cds-archive.sh /opt/dockernet/
+# Class-data sharing: the classes a start loads, parsed and verified once here, mapped at every
+# start (operator/cds-archive.sh; measured in docs/benchmarks.md).
+RUN sh /opt/dockernet/cds-archive.sh /opt/dockernet/jvm.options \
+      /opt/dockernet/dockernet-operator.jar /opt/dockernet/dockernet.jsa
 
 # Non-root by default (65532, the usual "nonroot"). The agent reaches the node's Docker socket only
 # through a supplemental group: the socket's GID (chart value docker.groupId).
@@ -55,4 +59,5 @@ EXPOSE 8080
 # JVM options: operator/jvm.options (small footprint; the heap follows the container's memory
 # limit; an OOM ends the process so the pod restarts). JAVA_TOOL_OPTIONS can add options but not
 # change these, since the command line comes after it (helm/dockernet-operator/README.md).
-ENTRYPOINT ["java", "@/opt/dockernet/jvm.options", "-jar", "/opt/dockernet/dockernet-operator.jar"]
+ENTRYPOINT ["java", "@/opt/dockernet/jvm.options", "-XX:SharedArchiveFile=/opt/dockernet/dockernet.jsa", \
+            "-jar", "/opt/dockernet/dockernet-operator.jar"]

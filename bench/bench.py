@@ -84,6 +84,12 @@ def parse_args(argv):
         " (MALLOC_ARENA_MAX); empty: neither",
     )
     p.add_argument(
+        "--cds-archive",
+        default="",
+        help="the class-data sharing archive made for --jar by operator/cds-archive.sh, as the"
+        " Dockerfile makes the image's; empty: none",
+    )
+    p.add_argument(
         "--java-opts",
         default="-XX:MaxRAM=384m",
         help="more JVM options, after the image's (later ones win); the default makes the JVM"
@@ -102,7 +108,8 @@ class Bench:
         self.workdir = args.workdir
         self.workload = Workload(args.networks, args.attachments, args.containers)
         self.node_names = node_names(args.nodes)
-        self.java_args = java_args(args.jvm_options) + args.java_opts.split()
+        archive = [f"-XX:SharedArchiveFile={args.cds_archive}"] if args.cds_archive else []
+        self.java_args = java_args(args.jvm_options) + archive + args.java_opts.split()
         self.java_env = dict(IMAGE_ENV) if args.jvm_options else {}
         self.agents = {}
         self.controller = None

@@ -12,6 +12,8 @@
 #   --java-opts "..."    JVM options of the operator processes after the image's (operator/jvm.options
 #                        and MALLOC_ARENA_MAX=2, as in the Dockerfile); default -XX:MaxRAM=384m: the
 #                        JVM sizes itself as under the Helm chart's 384Mi limit
+#   --cds-archive ""     without the class-data sharing archive the image has (made beside the jar
+#                        by operator/cds-archive.sh, as the Dockerfile does)
 #   (bench/bench.py --help lists everything)
 #
 # What it does: installs what is missing (Debian: the test bed packages, ansible, docker-compose,
@@ -74,13 +76,22 @@ if [[ -z "${JAR}" ]]; then
   fi
   CRDS="${SRC}/helm/dockernet-operator/crds"
   JVM_OPTIONS="${SRC}/operator/jvm.options"
+  CDS_SCRIPT="${SRC}/operator/cds-archive.sh"
   BUILD="${COMMIT}"
 else
   CRDS="${ROOT}/helm/dockernet-operator/crds"
   JVM_OPTIONS="${ROOT}/operator/jvm.options"
+  CDS_SCRIPT="${ROOT}/operator/cds-archive.sh"
   BUILD="${JAR}"
 fi
 [[ -f "${JAR}" && -d "$(dirname "${JAR}")/lib" ]] || { echo "no jar with lib/ at ${JAR}" >&2; exit 1; }
+# The class-data sharing archive, made as the Dockerfile makes the image's.
+CDS_ARCHIVE="$(dirname "${JAR}")/dockernet.jsa"
+if [[ ! -f "${CDS_ARCHIVE}" || "${JAR}" -nt "${CDS_ARCHIVE}" ]]; then
+  log "making the class-data sharing archive ${CDS_ARCHIVE}"
+  rm -f "${CDS_ARCHIVE}"
+  MALLOC_ARENA_MAX=2 sh "${CDS_SCRIPT}" "${JVM_OPTIONS}" "${JAR}" "${CDS_ARCHIVE}"
+fi
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="${ROOT}/bench/results/${STAMP}"
@@ -91,7 +102,8 @@ log "results go to ${OUT}"
 # bench.py, which cleans up; tee keeps logging until it has.
 set +e
 /usr/bin/python3 -u bench/bench.py \
-  --jar "${JAR}" --crds "${CRDS}" --jvm-options "${JVM_OPTIONS}" --repo "${ROOT}" --workdir "${OUT}" \
+  --jar "${JAR}" --crds "${CRDS}" --jvm-options "${JVM_OPTIONS}" --cds-archive "${CDS_ARCHIVE}" \
+  --repo "${ROOT}" --workdir "${OUT}" \
   --build-info "${BUILD}" --command "sudo bench/run.sh${ORIGINAL_ARGS:+ ${ORIGINAL_ARGS}}" \
   "${ARGS[@]}" 2>&1 | (trap '' INT TERM; tee "${OUT}/bench.log")
 rc=${PIPESTATUS[0]}

@@ -53,12 +53,9 @@ public final class DockernetOperator implements AutoCloseable {
       OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
-      DockernetOperator op = new DockernetOperator();
       try {
-        op.startRoles(config, client, decorate);
-        return op;
+        return startOnce(config, client, decorate);
       } catch (OperatorException | KubernetesClientException e) {
-        op.close();
         // An informer's first list can fail on a pooled connection the API server just closed
         // (fabric8's Vert.x client does not retry HttpClosedException, fabric8io/kubernetes-client
         // #7450), and a first read can time out on a busy API server: start again from scratch a
@@ -68,10 +65,21 @@ public final class DockernetOperator implements AutoCloseable {
         }
         LOG.warn("Starting failed ({}); trying again, attempt {}", rootMessage(e), attempt + 1);
         sleep(Duration.ofSeconds(attempt));
-      } catch (IOException | RuntimeException e) {
-        op.close();
-        throw e;
       }
+    }
+  }
+
+  /** One attempt at {@link #start}: what it started is closed again when it fails. */
+  static DockernetOperator startOnce(
+      OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate)
+      throws IOException {
+    DockernetOperator op = new DockernetOperator();
+    try {
+      op.startRoles(config, client, decorate);
+      return op;
+    } catch (IOException | RuntimeException e) {
+      op.close();
+      throw e;
     }
   }
 

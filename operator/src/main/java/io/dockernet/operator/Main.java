@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Entry point: reads the config, starts the roles, runs until the process is stopped. With {@code
  * uninstall-cleanup [--timeout-seconds=N]} it is instead the chart's pre-delete hook: it deletes
- * every object, waits until the agents released them, and exits 0, or 1 when some are left.
+ * every object, waits until the agents released them, and exits 0, or 1 when some are left. With
+ * {@code training-run} it is the image build's class-data sharing training run ({@link
+ * TrainingRun}).
  */
 public final class Main {
 
@@ -30,6 +32,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(UninstallCleanup.COMMAND)) {
       System.exit(uninstallCleanup(args));
+    }
+    if (args.length > 0 && args[0].equals(TrainingRun.COMMAND)) {
+      TrainingRun.run();
+      System.exit(0);
     }
     OperatorConfig config;
     try {

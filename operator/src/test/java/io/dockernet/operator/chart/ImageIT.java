@@ -99,6 +99,20 @@ class ImageIT {
         .contains("\"org.opencontainers.image.revision\":\"0123abc\"")
         .contains("\"org.opencontainers.image.source\":")
         .contains("\"org.opencontainers.image.licenses\":");
+    // The image's own start maps its classes from the archive the build made: -Xshare:on ends
+    // the JVM at once if the archive does not match the image's JVM or jars.
+    assertThat(
+            docker.run(
+                "run",
+                "--rm",
+                "-e",
+                "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info",
+                IMAGE,
+                "training-run"))
+        .contains("io.dockernet.operator.Main source: shared objects file")
+        .contains(
+            "io.fabric8.kubernetes.client.KubernetesClientBuilder source: shared objects file")
+        .contains("Training run of the CONTROLLER role done");
     // The same image on the other node, as a registry pull would have it there.
     Files.createDirectories(WORK);
     Path saved = WORK.resolve("image.tar");

@@ -23,10 +23,10 @@ class JvmOptionsTest {
   @Test
   void theImageStartsJavaWithTheOptionsFile() throws Exception {
     assertThat(Files.readString(Repo.root().resolve("Dockerfile")))
-        .contains("COPY operator/jvm.options /opt/dockernet/jvm.options")
-        .contains("ENTRYPOINT [\"java\", \"@/opt/dockernet/jvm.options\", \"-jar\"");
+        .contains("COPY operator/jvm.options operator/cds-archive.sh /opt/dockernet/")
+        .contains("ENTRYPOINT [\"java\", \"@/opt/dockernet/jvm.options\",");
     assertThat(Files.readAllLines(Repo.root().resolve(".dockerignore")))
-        .contains("!operator/jvm.options");
+        .contains("!operator/jvm.options", "!operator/cds-archive.sh");
   }
 
   @Test
