@@ -81,19 +81,15 @@ final class AgentRole implements AutoCloseable {
             DockerJavaGateway.DEFAULT_RESPONSE_TIMEOUT,
             config.reconcileThreads());
     resources.add(gateway);
-    logDaemon(gateway);
     DockerGateway docker = decorate.apply(gateway);
     hub = new DockerEventHub(docker, metrics, config.driftCheckInterval());
     resources.add(hub);
     // Listens to the hub before the reconcilers do: an event drops what it may have changed
     // before it wakes anything.
     DockerGateway reads = new SharedReads(docker, hub);
-    // Following Docker events before any pass: the stream's first answer then wakes nothing (each
-    // object's first pass reads the daemon anyway) rather than every object a second time, as
-    // it does when it comes once passes have begun. A daemon that does not answer soon is
-    // waited for no longer: its answer then wakes everything, which is what it is for.
+    // The daemon answers the subscription while the Kubernetes side is set up (below).
     hub.start();
-    hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
+    logDaemon(gateway);
     NetworkGuard guard = new NetworkGuard();
     UnfinishedReplacements.mark(client, config.nodeName(), guard);
     EventRecorder events = new EventRecorder(client, "dockernet-agent", config.nodeName());
@@ -121,6 +117,11 @@ final class AgentRole implements AutoCloseable {
     resources.add(attachments);
     operator.register(networks, Operators::leanCache);
     operator.register(attachments, Operators::leanCache);
+    // Following Docker events before any pass: the stream's first answer then wakes nothing (each
+    // object's first pass reads the daemon anyway) rather than every object a second time, as
+    // it does when it comes once passes have begun. A daemon that does not answer soon is
+    // waited for no longer: its answer then wakes everything, which is what it is for.
+    hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
     Operators.start(operator);
     AgentHeartbeat heartbeat =
         new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());

@@ -3,6 +3,7 @@ package io.dockernet.operator.attachment;
 import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
+import io.dockernet.operator.node.QuietFirstListEventSource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -20,7 +21,7 @@ final class NamedNetworks {
 
   static InformerEventSource<DockerNetwork, ContainerAttachment> eventSource(
       EventSourceContext<ContainerAttachment> context) {
-    return new InformerEventSource<>(
+    return new QuietFirstListEventSource<>(
         InformerEventSourceConfiguration.from(DockerNetwork.class, ContainerAttachment.class)
             .withName("named-networks")
             .withSecondaryToPrimaryMapper(
@@ -33,8 +34,7 @@ final class NamedNetworks {
             .withPrimaryToSecondaryMapper(
                 (ContainerAttachment a) ->
                     networkOf(a) == null ? Set.of() : Set.of(new ResourceID(networkOf(a))))
-            .withItemStore(new CacheWithoutManagedFields<>())
-            .build(),
+            .withItemStore(new CacheWithoutManagedFields<>()),
         context);
   }
 

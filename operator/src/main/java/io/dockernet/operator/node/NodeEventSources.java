@@ -29,7 +29,7 @@ public final class NodeEventSources {
    */
   public static <P extends HasMetadata> InformerEventSource<Node, P> thisNode(
       EventSourceContext<P> context, String nodeName) {
-    return new InformerEventSource<>(
+    return new QuietFirstListEventSource<>(
         InformerEventSourceConfiguration.from(Node.class, context.getPrimaryResourceClass())
             .withName("this-node")
             .withFieldSelector(
@@ -37,8 +37,7 @@ public final class NodeEventSources {
             .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
             .withPrimaryToSecondaryMapper((P p) -> Set.of(new ResourceID(nodeName)))
             .withOnUpdateFilter(NodeEventSources::labelsChanged)
-            .withItemStore(new CacheWithoutManagedFields<>())
-            .build(),
+            .withItemStore(new CacheWithoutManagedFields<>()),
         context);
   }
 
@@ -50,13 +49,12 @@ public final class NodeEventSources {
    */
   public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> ownReports(
       EventSourceContext<P> context, Class<R> reportType, String nodeName, Consumer<R> deleted) {
-    return new InformerEventSource<>(
+    return new QuietFirstListEventSource<>(
         InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
             .withName("this-node-reports")
             .withLabelSelector(Keys.NODE_LABEL + "=" + nodeName)
             .withSecondaryToPrimaryMapper(NodeEventSources::owners)
-            .withItemStore(new CacheWithoutManagedFields<>())
-            .build(),
+            .withItemStore(new CacheWithoutManagedFields<>()),
         context) {
       @Override
       public synchronized void onDelete(R report, boolean finalStateUnknown) {
@@ -69,12 +67,11 @@ public final class NodeEventSources {
   /** Every node's report objects of one kind, mapped to their parents by owner reference. */
   public static <R extends HasMetadata, P extends HasMetadata> InformerEventSource<R, P> allReports(
       EventSourceContext<P> context, Class<R> reportType) {
-    return new InformerEventSource<>(
+    return new QuietFirstListEventSource<>(
         InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
             .withName("node-reports")
             .withSecondaryToPrimaryMapper(NodeEventSources::owners)
-            .withItemStore(new CacheWithoutManagedFields<>())
-            .build(),
+            .withItemStore(new CacheWithoutManagedFields<>()),
         context);
   }
 
