@@ -138,7 +138,6 @@ class NodeGuardIT {
     return dn;
   }
 
-  /** {@code ip -n node-a ...}: the test bed's own namespace of node-a. */
   /**
    * The node interface's addresses, without the flags the kernel changes on its own: CI once saw
    * its IPv6 link-local address lose DAD's {@code tentative} while the test ran.
@@ -148,6 +147,7 @@ class NodeGuardIT {
     return List.of(fields).subList(2, fields.length);
   }
 
+  /** {@code ip -n node-a ...}: the test bed's own namespace of node-a. */
   private static String ip(String... args) {
     List<String> command = new java.util.ArrayList<>(List.of("ip", "-n", NODE));
     command.addAll(List.of(args));

@@ -31,9 +31,7 @@ class FirstListAddsTest {
     assertThat(adds.accept(object("uid-1", "14"))).isTrue();
   }
 
-  /**
-   * A re-list after a lost watch hands the same version again: then it is news to no one either.
-   */
+  /** Later deliveries of the same version (a re-list after a lost watch) wake as before. */
   @Test
   void onlyTheFirstDeliveryIsDropped() {
     adds.listed(Stream.of(object("uid-1", "10")));
