@@ -8,7 +8,6 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
-import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import io.dockernet.operator.network.NetworkRecreator.JournalStore;
@@ -20,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -121,12 +122,20 @@ final class NetworkReplacement {
     return out;
   }
 
-  /** The journal a replacement of {@code old} starts with. */
+  /**
+   * The journal a replacement of {@code old} starts with: its endpoints, and the stopped containers
+   * configured on it (which only the container list shows).
+   */
   private NetworkJournal journalFor(
       DockerNetwork dn, NetworkInfo old, String operation, AttachedEndpoints attached) {
+    Set<String> ids = new TreeSet<>();
+    old.endpoints().forEach(e -> ids.add(e.containerId()));
+    docker.overview().containers().values().stream()
+        .filter(c -> c.networks().containsKey(old.name()))
+        .forEach(c -> ids.add(c.id()));
     Map<String, ContainerInfo> containers = new HashMap<>();
-    for (NetworkEndpoint e : old.endpoints()) {
-      docker.findContainer(e.containerId()).ifPresent(c -> containers.put(c.id(), c));
+    for (String id : ids) {
+      docker.findContainer(id).ifPresent(c -> containers.put(c.id(), c));
     }
     long generation =
         dn.getMetadata().getGeneration() == null ? 0 : dn.getMetadata().getGeneration();

@@ -13,8 +13,11 @@ import io.dockernet.operator.docker.DockerGateway.NetworkRequest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -24,10 +27,13 @@ final class RecreateJournals {
   private RecreateJournals() {}
 
   /**
-   * The journal of replacing {@code old}: its settings and every endpoint on it.
+   * The journal of replacing {@code old}: its settings, every endpoint on it, and every stopped
+   * container configured on it (a stopped container has no endpoint, but Docker starts it on the
+   * network its configuration names, and fails to once that network is gone).
    *
-   * @param containers the inspected containers of the endpoints, by ID (a container removed
-   *     meanwhile is missing and not recorded)
+   * @param containers the inspected containers of the endpoints and of the stopped containers
+   *     configured on {@code old}, by ID (a container removed meanwhile is missing and not
+   *     recorded)
    * @param attachmentOf the ContainerAttachment that made a container's endpoint on {@code old}, or
    *     null for an endpoint the operator does not manage
    */
@@ -44,7 +50,31 @@ final class RecreateJournals {
     j.oldNetworkId = old.id();
     j.previous = settingsOf(old);
     j.endpoints = new ArrayList<>(snapshots(old, old.endpoints(), containers, attachmentOf));
+    Set<String> active = new HashSet<>();
+    old.endpoints().forEach(e -> active.add(e.containerId()));
+    containers.values().stream()
+        .filter(c -> !active.contains(c.id()) && configuredOn(c, old))
+        .sorted(Comparator.comparing(ContainerInfo::name))
+        .forEach(
+            c ->
+                j.endpoints.add(
+                    EndpointSnapshots.of(
+                        c.id(),
+                        c.name(),
+                        c.networks().get(old.name()),
+                        attachmentOf.apply(c.id()))));
     return j;
+  }
+
+  /**
+   * A stopped container whose configuration names {@code network}: Docker starts it on that very
+   * network (by ID once it ran on it, by name before it first ran).
+   */
+  static boolean configuredOn(ContainerInfo c, NetworkInfo network) {
+    ContainerEndpoint e = c.networks().get(network.name());
+    return e != null
+        && !c.running()
+        && (e.networkId() == null || network.id().equals(e.networkId()));
   }
 
   /** Snapshots of some endpoints of {@code network}, from their containers' inspect output. */

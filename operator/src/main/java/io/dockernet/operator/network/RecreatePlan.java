@@ -4,7 +4,6 @@ import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot;
 import io.dockernet.operator.api.v1alpha1.EndpointSnapshot.State;
 import io.dockernet.operator.api.v1alpha1.NetworkJournal;
-import io.dockernet.operator.docker.DockerGateway.ContainerEndpoint;
 import io.dockernet.operator.docker.DockerGateway.ContainerInfo;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
@@ -83,7 +82,7 @@ final class RecreatePlan {
       return List.of(new Create(target, rollingBack));
     }
     if (oldStillThere && !rollingBack) {
-      return replace(journal, network, target);
+      return replace(journal, network, observed.containers(), target);
     }
     if (!oldStillThere && !rollingBack && !sameOwner(network, target)) {
       return List.of(
@@ -99,9 +98,17 @@ final class RecreatePlan {
         journal, network, observed.containers(), configuredSubnets(target), liveAttachment);
   }
 
-  /** Drain the old network and replace it. */
+  /**
+   * Drain the old network and replace it. Stopped containers configured on it are disconnected too:
+   * one left configured on a network that is gone cannot start (a daemon restarting it during the
+   * replacement leaves it stopped for good), while one with no network starts and is then connected
+   * like the others.
+   */
   private static List<Step> replace(
-      NetworkJournal journal, NetworkInfo old, NetworkRequest target) {
+      NetworkJournal journal,
+      NetworkInfo old,
+      Map<String, ContainerInfo> containers,
+      NetworkRequest target) {
     Set<String> recorded =
         journal.endpoints.stream().map(e -> e.containerId).collect(Collectors.toSet());
     List<NetworkEndpoint> newcomers =
@@ -112,6 +119,13 @@ final class RecreatePlan {
     List<Step> steps = new ArrayList<>();
     old.endpoints()
         .forEach(e -> steps.add(new Disconnect(old.id(), e.containerId(), e.containerName())));
+    Set<String> active =
+        old.endpoints().stream().map(NetworkEndpoint::containerId).collect(Collectors.toSet());
+    journal.endpoints.stream()
+        .map(e -> containers.get(e.containerId))
+        .filter(c -> c != null && !active.contains(c.id()))
+        .filter(c -> RecreateJournals.configuredOn(c, old))
+        .forEach(c -> steps.add(new Disconnect(old.id(), c.id(), c.name())));
     steps.add(new Remove(old.id()));
     steps.add(new Create(target, false));
     return steps;
@@ -155,13 +169,9 @@ final class RecreatePlan {
 
   /** The container has an endpoint (or, stopped, a configuration) on this very network. */
   private static boolean isOn(ContainerInfo c, NetworkInfo network) {
-    ContainerEndpoint e = c.networks().get(network.name());
-    if (e == null) {
-      return false;
-    }
     boolean active = network.endpoints().stream().anyMatch(n -> n.containerId().equals(c.id()));
-    return active
-        || (!c.running() && (e.networkId() == null || network.id().equals(e.networkId())));
+    return (active && c.networks().containsKey(network.name()))
+        || RecreateJournals.configuredOn(c, network);
   }
 
   private static boolean sameOwner(NetworkInfo network, NetworkRequest target) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerGateway.EndpointRequest;
 import io.dockernet.operator.docker.DockerRejectedException;
+import io.dockernet.operator.docker.DockerUnavailableException;
 import io.dockernet.operator.docker.FaultPoint;
 import io.dockernet.operator.docker.FaultPoint.Fault;
+import io.dockernet.operator.docker.WritesGateway;
 import io.dockernet.operator.network.ReplacementScenario.Member;
 import io.dockernet.operator.node.PassReport;
 import io.dockernet.operator.testbed.Fixtures;
@@ -15,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,6 +89,66 @@ class NetworkReplacementFaultsTest {
     if (joined.get()) {
       assertThat(s.seen("newcomer")).as("the container that joined meanwhile").isNotNull();
     }
+  }
+
+  @Test
+  void aStoppedContainerOnTheNetworkStartsOnTheNewOne() {
+    ReplacementScenario s = new ReplacementScenario(mixed());
+    s.dn.getSpec().internal = true;
+    s.docker.stopContainer("legacy");
+
+    PassReport<NetworkReport> out = s.converge(docker -> docker);
+    s.docker.startContainer("legacy");
+
+    assertThat(out.report.phase).isEqualTo(Phase.Ready);
+    assertThat(s.seen("legacy")).isEqualTo(s.before.get("legacy"));
+    assertThat(s.lostOrChanged()).isEmpty();
+  }
+
+  /**
+   * A daemon restart during the replacement: the containers are killed first, the agent's pass dies
+   * with the daemon, and the daemon, back between the old network's removal and the new one's
+   * creation, starts its containers again (as their restart policy says). Each comes back running,
+   * with its static address and its aliases.
+   */
+  @Test
+  void containersADaemonRestartStopsAndStartsMidReplacementComeBackRunning() {
+    ReplacementScenario s = new ReplacementScenario(mixed());
+    s.dn.getSpec().internal = true;
+    List<String> running = List.of("legacy", "tool", "web");
+    AtomicInteger writes = new AtomicInteger();
+    AtomicBoolean restarted = new AtomicBoolean();
+    DockerGateway node =
+        new WritesGateway() {
+          @Override
+          protected <T> T write(Write write, Supplier<T> call) {
+            if (writes.incrementAndGet() == 1) {
+              running.forEach(s.docker::stopContainer);
+              throw new DockerUnavailableException("the daemon is stopping", null);
+            }
+            T result = call.get();
+            if (write.operation().equals("removeNetwork") && !restarted.getAndSet(true)) {
+              running.forEach(ReplacementScenario.startOrLog(s.docker));
+            }
+            return result;
+          }
+
+          @Override
+          protected DockerGateway delegate() {
+            return s.docker;
+          }
+        };
+
+    PassReport<NetworkReport> out = s.convergeOn(node);
+
+    assertThat(restarted).as("the daemon restarted mid-replacement").isTrue();
+    assertThat(out.report.phase).isEqualTo(Phase.Ready);
+    assertThat(s.seen("legacy")).as("static, not the operator's").isEqualTo(s.before.get("legacy"));
+    assertThat(s.seen("web")).as("static, an attachment's").isEqualTo(s.before.get("web"));
+    assertThat(s.seen("tool").ipv4())
+        .as("dynamic: back, with an address Docker gave it as it started")
+        .isNotNull();
+    assertThat(s.seen("tool").aliases()).isEqualTo(s.before.get("tool").aliases());
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -94,7 +95,19 @@ final class ReplacementScenario {
    * @return the last pass's report
    */
   PassReport<NetworkReport> converge(UnaryOperator<DockerGateway> faulty) {
-    DockerGateway gateway = faulty.apply(docker);
+    return converge(faulty.apply(docker), docker);
+  }
+
+  /**
+   * As {@link #converge(UnaryOperator)}, on a node whose daemon does what {@code node} does for
+   * every agent: one that dies is started again on the same node.
+   */
+  PassReport<NetworkReport> convergeOn(DockerGateway node) {
+    return converge(node, node);
+  }
+
+  private PassReport<NetworkReport> converge(DockerGateway first, DockerGateway afterDeath) {
+    DockerGateway gateway = first;
     PassReport<NetworkReport> out = null;
     saved = report;
     for (int pass = 0; pass < 6; pass++) {
@@ -106,7 +119,7 @@ final class ReplacementScenario {
           return out;
         }
       } catch (DockerUnavailableException died) {
-        gateway = docker; // the agent process that starts again has no fault
+        gateway = afterDeath;
       }
     }
     return out;
@@ -118,6 +131,20 @@ final class ReplacementScenario {
     pending.refusedGeneration = saved == null ? null : saved.refusedGeneration;
     pending.journal = Serialization.clone(journal);
     saved = pending;
+  }
+
+  /**
+   * Starts containers as a daemon coming up does for those its restart policy says to: one that
+   * cannot start (its network is gone) stays stopped, and the daemon carries on.
+   */
+  static Consumer<String> startOrLog(FakeDockerGateway docker) {
+    return name -> {
+      try {
+        docker.startContainer(name);
+      } catch (IllegalStateException failedToStart) {
+        // logged by the daemon, nothing more
+      }
+    };
   }
 
   /** What is missing or changed, one line per endpoint (empty: every endpoint is as before). */
