@@ -26,9 +26,9 @@ final class DeadlineExecutor implements AutoCloseable {
   DeadlineExecutor(Duration deadline, int threadCount) {
     this.deadline = deadline;
     // Bounded: the callers are reconcile threads, as many as this pool. A call that waits for a
-    // thread spends its own deadline waiting. A call past its deadline is interrupted and its
-    // client replaced, either of which frees its thread even from a hung daemon (call below,
-    // NegotiatedRequests.renew), so hung calls do not use the pool up.
+    // thread spends its own deadline waiting. A call past its deadline is interrupted, which frees
+    // its thread even from a hung daemon (call below), so hung calls do not use the pool up; its
+    // clients, replaced (NegotiatedRequests.renew), are closed as it returns.
     this.threads =
         new ThreadPoolExecutor(
             threadCount,

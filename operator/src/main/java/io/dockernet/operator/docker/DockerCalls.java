@@ -86,7 +86,7 @@ final class DockerCalls implements AutoCloseable {
 
   private <T> T negotiatedThen(Supplier<T> action) {
     requests.negotiated().api(); // throws while the Engine is unsupported
-    return action.get();
+    return requests.using(action);
   }
 
   /** Interrupts the calls under way; later calls fail as the daemon being unavailable. */

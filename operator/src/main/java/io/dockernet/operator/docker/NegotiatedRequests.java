@@ -5,6 +5,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.dockernet.operator.docker.DockerClientFactory.Requests;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,11 @@ final class NegotiatedRequests implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockerJavaGateway.class);
 
   private final Function<ApiVersion, Requests> newRequests;
-  private volatile Requests requests;
+  private volatile InUse requests;
+
+  /** The clients the call running on this thread leased ({@link #using}), if any. */
+  private final ThreadLocal<InUse> leased = new ThreadLocal<>();
+
   private volatile long renewedAtNanos;
   private volatile Engine engine;
   private volatile boolean renegotiate = true;
@@ -28,17 +33,75 @@ final class NegotiatedRequests implements AutoCloseable {
   NegotiatedRequests(Function<ApiVersion, Requests> newRequests) {
     this.newRequests = newRequests;
     // Until the daemon is asked, the oldest version: only the unversioned GET /version is sent.
-    this.requests = newRequests.apply(Engine.OLDEST_API);
+    this.requests = new InUse(newRequests.apply(Engine.OLDEST_API));
   }
 
-  /** docker-java's commands, in the version negotiated last. */
+  /**
+   * One set of request clients and how many calls use it: replaced ones are closed once no call
+   * uses them, so that one call's I/O failure (which replaces them, {@link #renew}) does not fail
+   * the calls under way on a healthy connection with "Connection pool shut down".
+   */
+  private static final class InUse {
+    final Requests requests;
+    int calls;
+    boolean replaced;
+
+    InUse(Requests requests) {
+      this.requests = requests;
+    }
+  }
+
+  /**
+   * docker-java's commands: the leased ones during {@link #using}, else the version last
+   * negotiated.
+   */
   DockerClient client() {
-    return requests.client();
+    return current().client();
   }
 
-  /** The raw API, in the version negotiated last. */
+  /** The raw API, as {@link #client()}. */
   DockerRawApi raw() {
-    return requests.raw();
+    return current().raw();
+  }
+
+  private Requests current() {
+    InUse mine = leased.get();
+    return (mine != null ? mine : requests).requests;
+  }
+
+  /**
+   * Runs one call on the clients in use now: replaced meanwhile, they stay open until it returns (a
+   * call past its deadline is interrupted, which ends it: {@link DeadlineExecutor}).
+   */
+  <T> T using(Supplier<T> call) {
+    InUse lease;
+    synchronized (this) {
+      lease = requests;
+      lease.calls++;
+    }
+    leased.set(lease);
+    try {
+      return call.get();
+    } finally {
+      leased.remove();
+      release(lease);
+    }
+  }
+
+  private synchronized void release(InUse lease) {
+    if (--lease.calls == 0 && lease.replaced) {
+      DockerClientFactory.closeQuietly(lease.requests.client());
+    }
+  }
+
+  /** Puts new clients in place; the old ones are closed now if unused, else by their last call. */
+  private synchronized void replace(Requests next) {
+    InUse old = requests;
+    requests = new InUse(next);
+    old.replaced = true;
+    if (old.calls == 0) {
+      DockerClientFactory.closeQuietly(old.requests.client());
+    }
   }
 
   /** The Engine as last negotiated, without asking the daemon. */
@@ -72,9 +135,7 @@ final class NegotiatedRequests implements AutoCloseable {
         Engine now = askDaemon();
         Engine before = engine;
         if (now.supported() && (before == null || !now.apiVersion().equals(before.apiVersion()))) {
-          Requests old = requests;
-          requests = newRequests.apply(now.api());
-          DockerClientFactory.closeQuietly(old.client());
+          replace(newRequests.apply(now.api()));
         }
         if (before == null || !before.equals(now)) {
           LOG.info(
@@ -91,7 +152,7 @@ final class NegotiatedRequests implements AutoCloseable {
     try {
       // Unversioned: every daemon answers it whatever its minimum (the middleware then uses its
       // own default version).
-      JsonNode version = requests.raw().getUnversioned("/version");
+      JsonNode version = raw().getUnversioned("/version");
       return Engine.negotiate(
           DockerJson.text(version, "Version"),
           DockerJson.text(version, "ApiVersion"),
@@ -109,7 +170,8 @@ final class NegotiatedRequests implements AutoCloseable {
   /**
    * Replaces the request clients after an I/O failure. A restarted daemon leaves the pool full of
    * connections to the old socket that fail one by one ("Broken pipe"); a fresh client connects
-   * anew. At most once a second, so a daemon that is simply down is not hammered.
+   * anew. At most once a second, so a daemon that is simply down is not hammered. The calls under
+   * way finish on the old clients ({@link #using}).
    */
   synchronized void renew() {
     long now = System.nanoTime();
@@ -117,17 +179,15 @@ final class NegotiatedRequests implements AutoCloseable {
       return;
     }
     renewedAtNanos = now;
-    Requests old = requests;
     Engine known = engine;
-    requests =
-        newRequests.apply(known != null && known.supported() ? known.api() : Engine.OLDEST_API);
-    DockerClientFactory.closeQuietly(old.client());
+    replace(
+        newRequests.apply(known != null && known.supported() ? known.api() : Engine.OLDEST_API));
     // The daemon may have been restarted, maybe as another version.
     renegotiate = true;
   }
 
   @Override
   public void close() {
-    DockerClientFactory.closeQuietly(requests.client());
+    DockerClientFactory.closeQuietly(requests.requests.client());
   }
 }
