@@ -149,6 +149,14 @@ final class ReplacementScenario {
 
   /** What is missing or changed, one line per endpoint (empty: every endpoint is as before). */
   List<String> lostOrChanged() {
+    return lostOrChanged(List.of());
+  }
+
+  /**
+   * As {@link #lostOrChanged()}; the containers {@code restarted} were stopped meanwhile and
+   * started again, so a dynamic address of theirs is one Docker gave anew.
+   */
+  List<String> lostOrChanged(List<String> restarted) {
     List<String> out = new ArrayList<>();
     before.forEach(
         (name, was) -> {
@@ -160,7 +168,8 @@ final class ReplacementScenario {
           }
           if (now == null) {
             out.add(name + ": missing");
-          } else if (!Objects.equals(now.ipv4(), was.ipv4())
+          } else if ((!Objects.equals(now.ipv4(), was.ipv4())
+                  && (m.staticIpv4() != null || !restarted.contains(name)))
               || !Objects.equals(now.aliases(), was.aliases())
               || (was.configuredIpv4() != null
                   && !Objects.equals(now.configuredIpv4(), was.configuredIpv4()))) {
