@@ -47,7 +47,9 @@ public class NetworkReport extends NodeReport {
           + " conflicting network).")
   public List<String> differences;
 
-  @JsonPropertyDescription("Containers connected to the network on this node.")
+  @JsonPropertyDescription(
+      "Containers connected to the network on this node, as of the last check (kept within a"
+          + " minute of Docker).")
   public List<String> containers;
 
   @JsonPropertyDescription(
