@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Engine API JSON (1.41 to 1.51: the fields used here mean the same in each) for the calls whose
@@ -183,11 +182,7 @@ final class DockerJson {
                     new ListedEndpoint(
                         text(e.getValue(), "NetworkID"), text(e.getValue(), "IPAddress"))));
     return new ListedContainer(
-        text(container, "Id"),
-        name.startsWith("/") ? name.substring(1) : name,
-        // A paused container keeps its endpoints.
-        Set.of("running", "paused").contains(text(container, "State")),
-        endpoints);
+        text(container, "Id"), name.startsWith("/") ? name.substring(1) : name, endpoints);
   }
 
   private static ContainerEndpoint containerEndpoint(JsonNode endpoint, String containerId) {

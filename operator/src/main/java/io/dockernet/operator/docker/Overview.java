@@ -16,13 +16,8 @@ public record Overview(Map<String, String> networkIds, Map<String, ListedContain
     containers = Map.copyOf(containers);
   }
 
-  /**
-   * A container as the container list shows it, with its endpoints by network name. {@code
-   * running}: running or paused, so its endpoints are live; a stopped container's are its
-   * configuration only.
-   */
-  public record ListedContainer(
-      String id, String name, boolean running, Map<String, ListedEndpoint> networks) {}
+  /** A container as the container list shows it, with its endpoints by network name. */
+  public record ListedContainer(String id, String name, Map<String, ListedEndpoint> networks) {}
 
   /**
    * A container's endpoint as the container list shows it: {@code networkId} is null for a

@@ -174,13 +174,9 @@ public class DockerNetworkAgentReconciler
   }
 
   /**
-   * A network event concerns the objects naming that network. A container's connect or disconnect
-   * (every container start and stop makes one) wakes only an object not settled yet (a replacement
-   * waiting for an address to be freed): a settled network's list of containers is kept current by
-   * the periodic check ({@link NetworkReports#stillTrue}), so a bulk of connects, or a container
-   * restarting in a loop, does not rewrite its report each time. A network removed can also unblock
-   * objects in error (a freed pool or bridge name), so those are woken too; other events leave them
-   * to their backoff.
+   * A network event concerns the objects naming that network. A network removed can also unblock
+   * objects in error (a freed pool or bridge name), so those are woken too; other events (every
+   * container start connects one) leave them to their backoff.
    */
   @Override
   public Collection<ResourceID> affected(DockerEvent event, Stream<DockerNetwork> primaries) {
@@ -189,14 +185,9 @@ public class DockerNetworkAgentReconciler
     }
     String name = event.attributes() == null ? null : event.attributes().get("name");
     boolean freed = "destroy".equals(event.action());
-    boolean endpointOnly = "connect".equals(event.action()) || "disconnect".equals(event.action());
     return primaries
         .filter(
-            d -> {
-              boolean failing = pass.failing(d.getMetadata().getName());
-              return (d.dockerName().equals(name) && (!endpointOnly || failing))
-                  || (freed && failing);
-            })
+            d -> d.dockerName().equals(name) || (freed && pass.failing(d.getMetadata().getName())))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }

@@ -6,7 +6,6 @@ import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.Overview;
-import io.dockernet.operator.docker.Overview.ListedContainer;
 import io.dockernet.operator.node.PassReport;
 import java.util.List;
 
@@ -52,27 +51,10 @@ public final class NetworkReports {
   /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
   /**
    * Whether a Ready report still describes the daemon: its network is there under its name, with
-   * the ID it reported (a network removed, or removed and created again by hand, is not), and the
-   * containers connected to it are the ones it lists. The periodic check keeps that list current: a
-   * container's connect or disconnect alone does not wake the network ({@link
-   * DockerNetworkAgentReconciler#affected}).
+   * the ID it reported (a network removed, or removed and created again by hand, is not).
    */
   static boolean stillTrue(NetworkReport report, Overview overview) {
     return report.networkId == null
-        || (report.networkId.equals(overview.networkIds().get(report.networkName))
-            && containersOn(report.networkName, report.networkId, overview)
-                .equals(report.containers == null ? List.of() : report.containers));
-  }
-
-  /**
-   * The running containers with an endpoint on the network, by name, sorted as reports list them.
-   */
-  static List<String> containersOn(String name, String id, Overview overview) {
-    return overview.containers().values().stream()
-        .filter(c -> c.running() && c.networks().containsKey(name))
-        .filter(c -> id.equals(c.networks().get(name).networkId()))
-        .map(ListedContainer::name)
-        .sorted()
-        .toList();
+        || report.networkId.equals(overview.networkIds().get(report.networkName));
   }
 }

@@ -69,7 +69,7 @@ class AttachmentEventsTest {
   @Test
   void withoutASelectorAnAttachmentTakesPartWhereItsContainerIsListed() {
     Overview overview =
-        new Overview(Map.of(), Map.of(WEB_ID, new ListedContainer(WEB_ID, "web", true, Map.of())));
+        new Overview(Map.of(), Map.of(WEB_ID, new ListedContainer(WEB_ID, "web", Map.of())));
     var here = AttachmentEvents.takesPart(overview, Map.of("role", "edge"));
 
     assertThat(here.test(attachments.get(0))).isTrue();

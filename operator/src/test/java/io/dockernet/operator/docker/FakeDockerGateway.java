@@ -130,7 +130,7 @@ public final class FakeDockerGateway implements DockerGateway {
           .networks()
           .forEach(
               (name, e) -> endpoints.put(name, new ListedEndpoint(e.networkId(), e.ipv4Address())));
-      listed.put(c.id, new ListedContainer(c.id, c.name, c.running, endpoints));
+      listed.put(c.id, new ListedContainer(c.id, c.name, endpoints));
     }
     return new Overview(networkIds, listed);
   }

@@ -60,34 +60,6 @@ class NodeNetworkSyncTest {
         .isFalse();
   }
 
-  /**
-   * A container's connect or disconnect does not wake a Ready network; the periodic check finds
-   * that its report's list of containers is out of date instead, and a pass lists them again.
-   */
-  @Test
-  void aReadyReportNoLongerTrueOnceItsContainersChange() {
-    DockerNetwork dn = storedNetwork("mynetwork", "198.18.0.0/24");
-    PassReport<NetworkReport> first = ensure(dn, null);
-    String web = docker.addContainer("web", "default");
-    docker.connect(
-        first.report.networkId,
-        web,
-        new EndpointRequest(null, null, List.of(), List.of(), List.of(), null, Map.of()));
-    assertThat(NetworkReports.stillTrue(first.report, docker.overview()))
-        .as("web connected")
-        .isFalse();
-
-    PassReport<NetworkReport> again = ensure(dn, first);
-    assertThat(again.report.containers).containsExactly("web");
-    assertThat(NetworkReports.stillTrue(again.report, docker.overview())).isTrue();
-
-    docker.stopContainer("web");
-    assertThat(NetworkReports.stillTrue(again.report, docker.overview()))
-        .as("web stopped")
-        .isFalse();
-    assertThat(NetworkReports.stillTrue(ensure(dn, again).report, docker.overview())).isTrue();
-  }
-
   @Test
   void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
     docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));

@@ -47,9 +47,7 @@ public class NetworkReport extends NodeReport {
           + " conflicting network).")
   public List<String> differences;
 
-  @JsonPropertyDescription(
-      "Containers connected to the network on this node, as of the last check (kept within a"
-          + " minute of Docker).")
+  @JsonPropertyDescription("Containers connected to the network on this node.")
   public List<String> containers;
 
   @JsonPropertyDescription(
