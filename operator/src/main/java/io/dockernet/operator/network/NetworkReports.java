@@ -48,7 +48,6 @@ public final class NetworkReports {
     return out;
   }
 
-  /** The Linux bridge Docker made: the bridge.name option, or br- plus the ID's first 12 chars. */
   /**
    * Whether a Ready report still describes the daemon: its network is there under its name, with
    * the ID it reported (a network removed, or removed and created again by hand, is not).
