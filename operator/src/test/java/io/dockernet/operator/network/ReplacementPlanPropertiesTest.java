@@ -82,9 +82,7 @@ class ReplacementPlanPropertiesTest {
     // Statics first: a stopped container's static address is not reserved, so a dynamic one
     // started before it may be given it, replacement or not.
     List<String> startOrder = new ArrayList<>(stopped);
-    startOrder.sort(
-        Comparator.comparing(
-            name -> members.get(Integer.parseInt(name.substring(1))).staticIpv4() == null));
+    startOrder.sort(Comparator.comparing(name -> s.members.get(name).staticIpv4() == null));
     for (String name : startOrder) {
       assertThatCode(() -> s.docker.startContainer(name))
           .as("%s starts after %s at write %d of %s, %s stopped", name, fault, k, members, stopped)
