@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * What every agent reconciler needs: who we are, the clients to both sides, and what the cluster's
  * policy lets an object do to this node.
+ *
+ * @param trustsReports whether the agent before this one ran by the same {@code PassRules}, so that
+ *     first passes may trust reports by an overview of the daemon ({@code FirstPassTrust})
  */
 public record AgentContext(
     String nodeName,
@@ -22,9 +25,10 @@ public record AgentContext(
     ReportStore reportStore,
     NetworkGuard guard,
     MeterRegistry metrics,
-    NodePolicy nodePolicy) {
+    NodePolicy nodePolicy,
+    boolean trustsReports) {
 
-  /** With the cluster's default node policy. */
+  /** With the cluster's default node policy, every pass reading the daemon. */
   public AgentContext(
       String nodeName,
       KubernetesClient client,
@@ -43,6 +47,7 @@ public record AgentContext(
         reportStore,
         guard,
         metrics,
-        NodePolicy.DEFAULTS);
+        NodePolicy.DEFAULTS,
+        false);
   }
 }

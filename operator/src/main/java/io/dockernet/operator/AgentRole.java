@@ -12,6 +12,7 @@ import io.dockernet.operator.node.AgentHeartbeat;
 import io.dockernet.operator.node.NetworkGuard;
 import io.dockernet.operator.node.NodeLeaseKeeper;
 import io.dockernet.operator.node.NodeLeases;
+import io.dockernet.operator.node.PassRules;
 import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.node.UnfinishedReplacements;
 import io.dockernet.operator.status.EventRecorder;
@@ -94,6 +95,7 @@ final class AgentRole implements AutoCloseable {
     UnfinishedReplacements.mark(client, config.nodeName(), guard);
     EventRecorder events = new EventRecorder(client, "dockernet-agent", config.nodeName());
     resources.add(events);
+    PassRules rules = PassRules.of(config.nodePolicy());
     AgentContext agent =
         new AgentContext(
             config.nodeName(),
@@ -104,7 +106,8 @@ final class AgentRole implements AutoCloseable {
             new ReportStore(client, config.nodeName(), gateway::knownEngine),
             guard,
             metrics,
-            config.nodePolicy());
+            config.nodePolicy(),
+            rules.sameAsBefore(client, config.leaseNamespace(), config.nodeName()));
     LOG.info("Agent for node {}: node policy {}", config.nodeName(), config.nodePolicy());
     keeper =
         new NodeLeaseKeeper(
@@ -124,7 +127,7 @@ final class AgentRole implements AutoCloseable {
     hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
     Operators.start(operator);
     AgentHeartbeat heartbeat =
-        new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName());
+        new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName(), rules);
     resources.add(heartbeat);
     heartbeat.start();
   }

@@ -44,6 +44,12 @@ public final class Keys {
    */
   public static final String HEARTBEAT_LABEL = "dockernet.io/agent-heartbeat";
 
+  /**
+   * Kubernetes annotation on an agent's heartbeat Lease: the fingerprint of the build and node
+   * policy it runs by ({@code PassRules}), which the next agent compares with its own.
+   */
+  public static final String PASS_RULES = "dockernet.io/pass-rules";
+
   /** Name prefix of the agents' heartbeat Leases; the chart's admission policy checks it. */
   public static final String HEARTBEAT_LEASE_PREFIX = "dockernet-heartbeat-";
 

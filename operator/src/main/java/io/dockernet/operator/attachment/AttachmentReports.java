@@ -15,6 +15,7 @@ import io.dockernet.operator.node.PassReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** The parts of a node's ContainerAttachment report built from what the daemon has. */
 final class AttachmentReports {
@@ -66,6 +67,38 @@ final class AttachmentReports {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether an overview shows the daemon exactly as a report says, as far as a pass would look: no
+   * connect journaled; the container named by the spec, under the reported name and ID; on the
+   * network of that name with the reported ID, by the very endpoint reported (Docker makes a new
+   * one, with a new ID, for every connect and every start, so aliases, addresses and the host-side
+   * interface are the reported ones) with the reported IPv4 address.
+   *
+   * @param container the spec's container, by name or ID
+   * @param network the Docker name of the attachment's network
+   */
+  static boolean shownExactly(
+      AttachmentReport report, String container, String network, Overview overview) {
+    if (report.journal != null
+        || report.containerId == null
+        || report.networkId == null
+        || report.endpointId == null
+        || !report.networkId.equals(overview.networkIds().get(network))) {
+      return false;
+    }
+    ListedContainer listed = overview.containers().get(report.containerId);
+    if (listed == null
+        || !listed.name().equals(report.containerName)
+        || !(listed.name().equals(container) || listed.id().equals(container))) {
+      return false;
+    }
+    ListedEndpoint endpoint = listed.networks().get(network);
+    return endpoint != null
+        && report.networkId.equals(endpoint.networkId())
+        && report.endpointId.equals(endpoint.endpointId())
+        && Objects.equals(endpoint.ipv4Address(), report.ipv4Address);
   }
 
   /** Where the endpoint is plugged in: addresses, MAC, gateway, bridge and host-side veth. */

@@ -234,6 +234,29 @@ public class ContainerAttachmentAgentReconciler
     return AttachmentReports.stillTrue(report, overview);
   }
 
+  /**
+   * Not while the network is being deleted or a replacement of it waits to be resumed; when it is,
+   * the container is remembered for Docker events as a pass would.
+   */
+  @Override
+  public boolean shownExactly(
+      ContainerAttachment ca,
+      Context<ContainerAttachment> context,
+      AttachmentReport report,
+      Overview overview) {
+    String network = dockerNameOf(ca);
+    boolean exact =
+        network != null
+            && context.getSecondaryResource(DockerNetwork.class).stream()
+                .noneMatch(DockerNetwork::isMarkedForDeletion)
+            && !agent.guard().busy(network)
+            && AttachmentReports.shownExactly(report, specOf(ca).container, network, overview);
+    if (exact) {
+      dockerEvents.saw(ca.getMetadata().getName(), report.containerId);
+    }
+    return exact;
+  }
+
   @Override
   public Predicate<ContainerAttachment> takesPart(
       Overview overview, Map<String, String> nodeLabels) {

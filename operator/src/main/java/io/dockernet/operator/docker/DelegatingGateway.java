@@ -40,6 +40,11 @@ public abstract class DelegatingGateway implements DockerGateway {
   }
 
   @Override
+  public Optional<Overview> quietOverview() {
+    return delegate().quietOverview();
+  }
+
+  @Override
   public String createNetwork(NetworkRequest request) {
     return delegate().createNetwork(request);
   }

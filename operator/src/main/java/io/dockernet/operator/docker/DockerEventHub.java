@@ -126,8 +126,9 @@ public final class DockerEventHub implements AutoCloseable {
                     connected = true;
                   }
                   LOG.info("Following Docker events");
-                  firstAnswer.countDown();
                   listeners.forEach(Listener::onResync);
+                  // After the resync: whoever waited for the answer finds its listeners settled.
+                  firstAnswer.countDown();
                 }
 
                 @Override

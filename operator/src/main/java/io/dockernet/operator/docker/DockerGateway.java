@@ -67,6 +67,15 @@ public interface DockerGateway {
   Overview overview();
 
   /**
+   * An overview that passes may share while the daemon is quiet ({@link SharedReads}): empty when
+   * none can be vouched for as the daemon's present state (no event stream, or a change since it
+   * was taken). This one shares none.
+   */
+  default Optional<Overview> quietOverview() {
+    return Optional.empty();
+  }
+
+  /**
    * Creates a network exactly as requested, including fields docker-java's model lacks (IPAM aux
    * addresses and options). A name already taken is a {@link DockerConflictException} (Docker would
    * otherwise create a second network of the same name); a pool overlapping another network's is a

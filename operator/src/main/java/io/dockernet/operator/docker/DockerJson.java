@@ -180,7 +180,9 @@ final class DockerJson {
                 endpoints.put(
                     e.getKey(),
                     new ListedEndpoint(
-                        text(e.getValue(), "NetworkID"), text(e.getValue(), "IPAddress"))));
+                        text(e.getValue(), "NetworkID"),
+                        text(e.getValue(), "EndpointID"),
+                        text(e.getValue(), "IPAddress"))));
     return new ListedContainer(
         text(container, "Id"), name.startsWith("/") ? name.substring(1) : name, endpoints);
   }

@@ -21,7 +21,8 @@ public record Overview(Map<String, String> networkIds, Map<String, ListedContain
 
   /**
    * A container's endpoint as the container list shows it: {@code networkId} is null for a
-   * container never started since it was connected, {@code ipv4Address} while it is not running.
+   * container never started since it was connected, {@code endpointId} and {@code ipv4Address}
+   * while it is not running (Docker makes the endpoint anew, with a new ID, each time it starts).
    */
-  public record ListedEndpoint(String networkId, String ipv4Address) {}
+  public record ListedEndpoint(String networkId, String endpointId, String ipv4Address) {}
 }

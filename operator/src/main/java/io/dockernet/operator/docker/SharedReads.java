@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * each of the agent's own writes, and after {@link #MAX_AGE} whatever happens; nothing is shared
  * while the event stream is down. Each answer is tagged with the generation it was asked in, so one
  * that was in flight while something changed is never shared.
+ *
+ * <p>An overview of the daemon is shared under the same rules ({@link #quietOverview}), and at most
+ * one is taken per {@link #MAX_AGE}: a starting agent's passes trust their reports by it.
  */
 public final class SharedReads extends WritesGateway {
 
@@ -31,6 +34,7 @@ public final class SharedReads extends WritesGateway {
   private final AtomicLong generation = new AtomicLong();
   private final Map<String, Answer<ContainerInfo>> containers = new ConcurrentHashMap<>();
   private final Map<String, Answer<NetworkInfo>> networks = new ConcurrentHashMap<>();
+  private volatile Answer<Overview> overview;
 
   private record Answer<T>(long generation, long atNanos, Optional<T> value) {}
 
@@ -74,6 +78,37 @@ public final class SharedReads extends WritesGateway {
   @Override
   public Optional<NetworkInfo> findNetwork(String nameOrId) {
     return shared(networks, nameOrId, docker::findNetwork);
+  }
+
+  /**
+   * The last overview while nothing changed since it was asked for and it is younger than {@link
+   * #MAX_AGE}; else a new one, unless one was taken within that age (the daemon is busy: the
+   * callers read what they need themselves).
+   */
+  @Override
+  public Optional<Overview> quietOverview() {
+    if (!hub.isConnected()) {
+      return Optional.empty();
+    }
+    Answer<Overview> known = overview;
+    if (known != null && System.nanoTime() - known.atNanos() < maxAge.toNanos()) {
+      return known.generation() == generation.get() ? known.value() : Optional.empty();
+    }
+    synchronized (this) {
+      if (overview != known) { // another caller took one meanwhile
+        return quietOverview();
+      }
+      long asked = generation.get();
+      long at = System.nanoTime();
+      Optional<Overview> value;
+      try {
+        value = Optional.of(docker.overview());
+      } catch (DockerException e) {
+        value = Optional.empty();
+      }
+      overview = new Answer<>(asked, at, value);
+      return asked == generation.get() ? value : Optional.empty();
+    }
   }
 
   @Override

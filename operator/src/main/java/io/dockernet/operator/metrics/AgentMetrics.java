@@ -89,6 +89,20 @@ public final class AgentMetrics {
     }
   }
 
+  /**
+   * A starting agent's first pass kept the object's report without reading Docker: an overview of
+   * the daemon showed it exactly as reported.
+   */
+  public void trusted() {
+    Counter.builder("dockernet.reports.trusted")
+        .description(
+            "Reports the agent's first pass after its start kept without reading Docker, an"
+                + " overview of the daemon showing them exactly")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
   /** Notes when a generation was first seen, so its apply latency can be measured. */
   public void seen(String name, long generation) {
     pending.compute(

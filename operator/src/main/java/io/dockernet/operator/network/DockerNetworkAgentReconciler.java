@@ -197,6 +197,14 @@ public class DockerNetworkAgentReconciler
     return NetworkReports.stillTrue(report, overview);
   }
 
+  /** Not while a replacement left unfinished by an earlier agent waits to be resumed. */
+  @Override
+  public boolean shownExactly(
+      DockerNetwork dn, Context<DockerNetwork> context, NetworkReport report, Overview overview) {
+    return !agent.guard().busy(dn.dockerName())
+        && NetworkReports.shownExactly(report, dn.dockerName(), overview);
+  }
+
   /**
    * Saves a network replacement's journal in this node's report before anything destructive runs,
    * as a Pending report naming what is being done; a failed write stops the replacement.

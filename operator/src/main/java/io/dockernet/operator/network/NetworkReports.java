@@ -6,6 +6,7 @@ import io.dockernet.operator.docker.DockerGateway.IpamPool;
 import io.dockernet.operator.docker.DockerGateway.NetworkEndpoint;
 import io.dockernet.operator.docker.DockerGateway.NetworkInfo;
 import io.dockernet.operator.docker.Overview;
+import io.dockernet.operator.docker.Overview.ListedContainer;
 import io.dockernet.operator.node.PassReport;
 import java.util.List;
 
@@ -55,5 +56,31 @@ public final class NetworkReports {
   static boolean stillTrue(NetworkReport report, Overview overview) {
     return report.networkId == null
         || report.networkId.equals(overview.networkIds().get(report.networkName));
+  }
+
+  /**
+   * Whether an overview shows the daemon exactly as a report says, as far as a pass would look: the
+   * network under the object's Docker name with the reported ID (its configuration cannot change
+   * without a new ID), no replacement journaled, and exactly the reported containers with an
+   * endpoint on it (a stopped container's configuration has none, as in network inspect).
+   */
+  static boolean shownExactly(NetworkReport report, String dockerName, Overview overview) {
+    if (report.journal != null
+        || report.networkId == null
+        || !dockerName.equals(report.networkName)
+        || !report.networkId.equals(overview.networkIds().get(dockerName))) {
+      return false;
+    }
+    List<String> onIt =
+        overview.containers().values().stream()
+            .filter(
+                c ->
+                    c.networks().values().stream()
+                        .anyMatch(
+                            e -> report.networkId.equals(e.networkId()) && e.endpointId() != null))
+            .map(ListedContainer::name)
+            .sorted()
+            .toList();
+    return onIt.equals(report.containers == null ? List.of() : report.containers);
   }
 }

@@ -40,12 +40,18 @@ public final class AgentHeartbeat implements AutoCloseable {
   private final String namespace;
   private final String nodeName;
   private final String fieldManager;
+  private final PassRules rules;
   private final ScheduledExecutorService timer = DaemonThreads.single("agent-heartbeat");
   private String nodeUid;
   private boolean failing;
 
-  public AgentHeartbeat(KubernetesClient client, String namespace, String nodeName) {
+  /**
+   * @param rules what this agent's passes follow, kept on the Lease for the next agent
+   */
+  public AgentHeartbeat(
+      KubernetesClient client, String namespace, String nodeName, PassRules rules) {
     this.client = client;
+    this.rules = rules;
     this.namespace = namespace;
     this.nodeName = nodeName;
     this.fieldManager = Keys.AGENT_FIELD_MANAGER_PREFIX + nodeName;
@@ -100,6 +106,7 @@ public final class AgentHeartbeat implements AutoCloseable {
             .withName(leaseName(nodeName))
             .withNamespace(namespace)
             .addToLabels(Keys.HEARTBEAT_LABEL, "true")
+            .addToAnnotations(Keys.PASS_RULES, rules.fingerprint())
             .endMetadata()
             .withNewSpec()
             .withHolderIdentity(nodeName)

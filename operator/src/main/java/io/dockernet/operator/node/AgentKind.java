@@ -70,6 +70,17 @@ public interface AgentKind<
   /** Whether what a Ready report says still holds in an overview of the daemon. */
   boolean stillTrue(S report, Overview overview);
 
+  /**
+   * Whether an overview shows the daemon exactly as a Ready report, written for the object's
+   * current generation through the same Engine, describes it: so exactly that a pass would change
+   * nothing and write the same report. A starting agent's first pass then keeps the report instead
+   * of reading the daemon ({@link FirstPassTrust}); a kind that keeps in-memory state from its
+   * passes fills it from the report when it says yes. By default it never does.
+   */
+  default boolean shownExactly(P primary, Context<P> context, S report, Overview overview) {
+    return false;
+  }
+
   /** Given this node's labels and an overview of its daemon, which objects take part here. */
   default Predicate<P> takesPart(Overview overview, Map<String, String> nodeLabels) {
     return primary -> selects(primary, nodeLabels);

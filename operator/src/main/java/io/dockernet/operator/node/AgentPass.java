@@ -45,6 +45,7 @@ public final class AgentPass<
   private final AgentMetrics metrics;
   private final ErrorBackoff backoff = new ErrorBackoff();
   private final OwnWrites own;
+  private final FirstPassTrust firstPasses;
 
   private final ReportWrites<P, S, R> writes;
   private LeftoverReports<S, R> leftovers;
@@ -76,6 +77,8 @@ public final class AgentPass<
     this.reportKind = reports;
     this.metrics = metrics;
     this.writes = new ReportWrites<>(agent, reports, metrics);
+    this.firstPasses =
+        new FirstPassTrust(agent.docker(), agent.reportStore(), agent.trustsReports());
   }
 
   /** This node's Node, its own reports, and Docker's events and overviews. */
@@ -135,7 +138,9 @@ public final class AgentPass<
   private UpdateControl<P> pass(P primary, Context<P> context) {
     try (LogContext logged = LogContext.of(primary, agent.nodeName())) {
       String name = primary.getMetadata().getName();
+      boolean first = firstPasses.first(name);
       if (context.isPrimaryResourceDeleted()) {
+        firstPasses.forget(name);
         backoff.succeeded(name);
         metrics.forget(name);
         kind.forget(name);
@@ -148,7 +153,7 @@ public final class AgentPass<
       String report = "error";
       metrics.seen(name, generation);
       try {
-        PassReport<S> result = onNode(primary, context);
+        PassReport<S> result = onNode(primary, context, first);
         report = result == null ? "skipped" : result.report.phase.name();
         metrics.report(name, generation, result, reportKind.driftCause());
         return next(name, result);
@@ -188,7 +193,7 @@ public final class AgentPass<
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
-  private PassReport<S> onNode(P primary, Context<P> context) {
+  private PassReport<S> onNode(P primary, Context<P> context, boolean first) {
     if (context.getSecondaryResource(Node.class).isEmpty()) {
       return null; // not (or no longer) registered: the controller cleans up after this node
     }
@@ -222,6 +227,9 @@ public final class AgentPass<
     if (!pending.exists() && !held && !kind.joins(primary, context, nodeLabels(context))) {
       return null;
     }
+    if (held && first && trusted(primary, context, pending.stored())) {
+      return new PassReport<>(pending.stored());
+    }
     // The finalizer goes on beside the Docker work, not before it: a pass that made something
     // for an object deleted meanwhile learns so from the finalizer's answer and lets go at once,
     // and one that missed even that (kubernetes/kubernetes#77988) leaves a report for
@@ -248,6 +256,19 @@ public final class AgentPass<
         kind.release(primary, context, pending.stored(), pending, NodeReason.Deleted.name());
     settle(primary, pending, released);
     return released;
+  }
+
+  /** Whether the first pass after a start keeps the report as it is: see {@link FirstPassTrust}. */
+  private boolean trusted(P primary, Context<P> context, S report) {
+    boolean trusted =
+        firstPasses
+            .overviewFor(report, generationOf(primary))
+            .filter(overview -> kind.shownExactly(primary, context, report, overview))
+            .isPresent();
+    if (trusted) {
+      metrics.trusted();
+    }
+    return trusted;
   }
 
   /** Ends a release: a node that let go deletes its report, one still holding on says why. */

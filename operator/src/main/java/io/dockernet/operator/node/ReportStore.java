@@ -63,6 +63,16 @@ public final class ReportStore {
     return parentName + ".h-" + Hashes.sha256Hex(nodeName, 16);
   }
 
+  /** Whether a report written now would name the Engine and API version {@code report} names. */
+  public boolean sameEngine(NodeReport report) {
+    Optional<Engine> now = engine.get();
+    return now.isPresent()
+        ? now.get().version().equals(report.engineVersion)
+            && Objects.equals(
+                now.get().apiVersion().map(ApiVersion::toString).orElse(null), report.apiVersion)
+        : report.engineVersion == null;
+  }
+
   /**
    * Writes the report unless the previous one says the same. Keeps {@code lastTransitionTime} when
    * phase and reason did not change.

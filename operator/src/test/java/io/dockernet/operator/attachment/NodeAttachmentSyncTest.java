@@ -87,6 +87,47 @@ class NodeAttachmentSyncTest {
         .isFalse();
   }
 
+  /**
+   * What lets a starting agent keep a report without a pass: the very endpoint it reported, which
+   * Docker makes anew on every start and every connect, so a stop and start, or a disconnect and
+   * connect with the same address, is no longer shown exactly (a pass then reports the new one).
+   */
+  @Test
+  void aReportIsShownExactlyOnlyByTheEndpointItReported() {
+    String test2 = docker.addContainer("test2", "default");
+    ContainerAttachment ca = storedAttachment("test2", "test2", "mynetwork", "198.18.100.10");
+    AttachmentReport report = ensure(ca, null).report;
+    assertThat(AttachmentReports.shownExactly(report, "test2", "mynetwork", docker.overview()))
+        .isTrue();
+    assertThat(AttachmentReports.shownExactly(report, test2, "mynetwork", docker.overview()))
+        .as("the spec naming the container by ID")
+        .isTrue();
+    assertThat(AttachmentReports.shownExactly(report, "other", "mynetwork", docker.overview()))
+        .as("the spec naming another container")
+        .isFalse();
+    assertThat(AttachmentReports.shownExactly(report, "test2", "elsewhere", docker.overview()))
+        .as("the attachment's network now of another name")
+        .isFalse();
+
+    docker.stopContainer(test2);
+    docker.startContainer(test2);
+    assertThat(AttachmentReports.stillTrue(report, docker.overview())).isTrue();
+    assertThat(AttachmentReports.shownExactly(report, "test2", "mynetwork", docker.overview()))
+        .as("restarted: same address, another endpoint")
+        .isFalse();
+
+    AttachmentReport restarted = ensure(ca, new PassReport<>(report)).report;
+    docker.disconnect(networkId, test2, false);
+    docker.connect(
+        networkId,
+        test2,
+        new DockerGateway.EndpointRequest(
+            "198.18.100.10", null, List.of(), List.of(), List.of(), null, Map.of()));
+    assertThat(AttachmentReports.shownExactly(restarted, "test2", "mynetwork", docker.overview()))
+        .as("connected again by hand with the same address")
+        .isFalse();
+  }
+
   @Test
   void connectsWithExactlyTheDeclaredSettingsReportsWhereAndThenChangesNothing() {
     String test2 = docker.addContainer("test2", "default");

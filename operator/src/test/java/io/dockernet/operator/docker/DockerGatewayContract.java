@@ -445,8 +445,8 @@ abstract class DockerGatewayContract {
     assertThat(configured.ipv4Address()).isNull();
     assertThat(gateway().findNetwork(network).orElseThrow().endpoints()).isEmpty();
     assertThat(gateway().overview().containers().get(web).networks().get("gwc-later"))
-        .extracting(ListedEndpoint::ipv4Address)
-        .isNull();
+        .extracting(ListedEndpoint::endpointId, ListedEndpoint::ipv4Address)
+        .containsExactly(null, null);
 
     restartContainer(web);
 
@@ -468,8 +468,11 @@ abstract class DockerGatewayContract {
     ListedContainer listed = overview.containers().get(web);
     assertThat(listed.id()).isEqualTo(web);
     assertThat(listed.name()).isEqualTo("gwc-overview-web");
+    String endpoint =
+        gateway().findContainer(web).orElseThrow().networks().get("gwc-overview").endpointId();
+    assertThat(endpoint).isNotNull();
     assertThat(listed.networks())
-        .containsEntry("gwc-overview", new ListedEndpoint(network, "198.18.25.10"))
+        .containsEntry("gwc-overview", new ListedEndpoint(network, endpoint, "198.18.25.10"))
         .containsKey("bridge");
   }
 

@@ -121,6 +121,7 @@ public final class FakeDockerGateway implements DockerGateway {
   @Override
   public synchronized Overview overview() {
     enter("overview");
+    reads.merge("overview", 1, Integer::sum);
     Map<String, String> networkIds = new HashMap<>();
     networks.values().forEach(n -> networkIds.put(n.name, n.id));
     Map<String, ListedContainer> listed = new HashMap<>();
@@ -129,7 +130,9 @@ public final class FakeDockerGateway implements DockerGateway {
       info(c)
           .networks()
           .forEach(
-              (name, e) -> endpoints.put(name, new ListedEndpoint(e.networkId(), e.ipv4Address())));
+              (name, e) ->
+                  endpoints.put(
+                      name, new ListedEndpoint(e.networkId(), e.endpointId(), e.ipv4Address())));
       listed.put(c.id, new ListedContainer(c.id, c.name, endpoints));
     }
     return new Overview(networkIds, listed);
@@ -412,6 +415,19 @@ public final class FakeDockerGateway implements DockerGateway {
   /** Calls of findNetwork or findContainer with this argument so far. */
   public synchronized int readCount(String operation, String nameOrId) {
     return reads.getOrDefault(operation + " " + nameOrId, 0);
+  }
+
+  /** Overviews so far. */
+  public synchronized int overviewCount() {
+    return reads.getOrDefault("overview", 0);
+  }
+
+  /** Inspects of containers and networks so far, whatever their argument. */
+  public synchronized int inspectCount() {
+    return reads.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("find"))
+        .mapToInt(Map.Entry::getValue)
+        .sum();
   }
 
   /** Forgets the writes so far, e.g. after a test's setup. */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,9 +132,71 @@ class SharedReadsTest {
             });
   }
 
-  private SharedReads started(SharedReads reads) {
+  @Test
+  void aQuietDaemonIsListedOnceForEveryoneWhoAsksForAnOverview() {
+    SharedReads reads = started(new SharedReads(docker, hub));
+    docker.addContainer("legacy", "default");
+
+    for (int pass = 0; pass < 3; pass++) {
+      assertThat(reads.quietOverview())
+          .hasValueSatisfying(o -> assertThat(o.containers()).hasSize(1));
+    }
+
+    assertThat(docker.overviewCount()).isOne();
+  }
+
+  /**
+   * An overview is the daemon's present state only until it announces a change; then none is given,
+   * and a new one not before the bound (the daemon is busy: each pass reads for itself).
+   */
+  @Test
+  void noOverviewIsGivenAfterAChangeUntilTheBoundHasPassed() {
+    SharedReads reads = started(new SharedReads(docker, hub, Duration.ofMillis(300)));
+    assertThat(reads.quietOverview()).isPresent();
+
+    docker.addContainer("legacy", "default"); // the daemon announces "create"
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> reads.quietOverview().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(reads.quietOverview())
+                    .hasValueSatisfying(o -> assertThat(o.containers()).hasSize(1)));
+    assertThat(docker.overviewCount()).isEqualTo(2);
+  }
+
+  @Test
+  void noOverviewIsGivenWhileTheEventStreamIsDown() {
+    docker.answerStreams(false);
+    SharedReads reads = new SharedReads(docker, hub);
     hub.start();
-    assertThat(hub.awaitFirstAnswer(Duration.ofSeconds(5))).isTrue();
+
+    assertThat(reads.quietOverview()).isEmpty();
+    assertThat(docker.overviewCount()).isZero();
+  }
+
+  /**
+   * Starts the hub and returns once {@code reads} has heard the stream's first answer (a resync,
+   * which drops what it holds): listeners hear it in the order they were added.
+   */
+  private SharedReads started(SharedReads reads) {
+    AtomicBoolean resynced = new AtomicBoolean();
+    hub.addListener(
+        new DockerEventHub.Listener() {
+          @Override
+          public void onEvent(DockerEvent event) {}
+
+          @Override
+          public void onResync() {
+            resynced.set(true);
+          }
+
+          @Override
+          public void onOverview(Overview overview) {}
+        });
+    hub.start();
+    await().atMost(Duration.ofSeconds(5)).untilTrue(resynced);
     return reads;
   }
 }

@@ -60,6 +60,41 @@ class NodeNetworkSyncTest {
         .isFalse();
   }
 
+  /**
+   * What lets a starting agent keep a report without a pass: its network by name and ID, and
+   * exactly the containers it lists as on it (a container stopped since has no endpoint there).
+   */
+  @Test
+  void aReportIsShownExactlyWhileItsNetworkHoldsTheContainersItLists() {
+    DockerNetwork dn = storedNetwork("mynetwork", "198.18.0.0/24");
+    NetworkReport empty = ensure(dn, null).report;
+    assertThat(NetworkReports.shownExactly(empty, "mynetwork", docker.overview())).isTrue();
+    assertThat(NetworkReports.shownExactly(empty, "renamed", docker.overview()))
+        .as("the object now naming another Docker network")
+        .isFalse();
+
+    String legacy = docker.addContainer("legacy", "default");
+    docker.connect(empty.networkId, legacy, null);
+    assertThat(NetworkReports.shownExactly(empty, "mynetwork", docker.overview()))
+        .as("a container connected since")
+        .isFalse();
+
+    NetworkReport withLegacy = ensure(dn, new PassReport<>(empty)).report;
+    assertThat(withLegacy.containers).containsExactly("legacy");
+    assertThat(NetworkReports.shownExactly(withLegacy, "mynetwork", docker.overview())).isTrue();
+    docker.stopContainer(legacy);
+    assertThat(NetworkReports.shownExactly(withLegacy, "mynetwork", docker.overview()))
+        .as("its container stopped since")
+        .isFalse();
+
+    docker.removeContainer(legacy);
+    docker.removeNetwork(empty.networkId);
+    docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));
+    assertThat(NetworkReports.shownExactly(empty, "mynetwork", docker.overview()))
+        .as("a network of the same name, created by hand")
+        .isFalse();
+  }
+
   @Test
   void aForeignNetworkIsAConflictUnderNeverAndIsNotTouched() {
     docker.createNetwork(foreign("mynetwork", "198.18.0.0/24"));

@@ -8,6 +8,7 @@ import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
+import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
 import io.dockernet.operator.docker.DockerEventHub;
@@ -45,11 +46,21 @@ public final class AgentOnFakeDocker implements AutoCloseable {
 
   private static KubernetesClient kube;
 
-  private final FakeDockerGateway docker = new FakeDockerGateway();
+  private final FakeDockerGateway docker;
   private final KubernetesClient agentClient;
   private final DockernetOperator agent;
 
   private AgentOnFakeDocker(Duration driftCheckInterval, KubernetesClient agentClient) {
+    this(
+        new FakeDockerGateway(), RunningOperators.TEST_BED_POLICY, driftCheckInterval, agentClient);
+  }
+
+  private AgentOnFakeDocker(
+      FakeDockerGateway docker,
+      NodePolicy policy,
+      Duration driftCheckInterval,
+      KubernetesClient agentClient) {
+    this.docker = docker;
     this.agentClient = agentClient;
     OperatorConfig config =
         new OperatorConfig(
@@ -59,7 +70,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
                 URI.create("unix:///nonexistent/docker.sock"),
                 0,
                 "default",
-                RunningOperators.TEST_BED_POLICY)
+                policy)
             .withDriftCheckInterval(driftCheckInterval);
     try {
       agent = DockernetOperator.start(config, agentClient, real -> docker);
@@ -90,6 +101,18 @@ public final class AgentOnFakeDocker implements AutoCloseable {
   /** Starts an agent that looks over its daemon every {@code driftCheckInterval}. */
   public static AgentOnFakeDocker start(Duration driftCheckInterval) {
     return new AgentOnFakeDocker(driftCheckInterval, kube());
+  }
+
+  /**
+   * Stops this agent, leaving every object, report and finalizer in place, lets {@code meanwhile}
+   * change the daemon, and starts another agent on the same daemon under {@code policy}, as a
+   * rolling update would. Close the new one, not this.
+   */
+  public AgentOnFakeDocker restarted(NodePolicy policy, Runnable meanwhile) {
+    agent.close();
+    meanwhile.run();
+    return new AgentOnFakeDocker(
+        docker, policy, DockerEventHub.DEFAULT_DRIFT_CHECK_INTERVAL, agentClient);
   }
 
   /** The API server's admin client, shared by the tests of this JVM. */
