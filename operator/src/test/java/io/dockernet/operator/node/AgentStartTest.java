@@ -63,15 +63,7 @@ class AgentStartTest {
     // The kept attachment follows its container as after a pass: a disconnect by hand is undone
     // at the daemon's event, long before the periodic overview (a minute) would find it.
     node.docker().disconnect(networkId(), container, true);
-    await()
-        .atMost(AgentOnFakeDocker.SOON)
-        .until(
-            () ->
-                node.docker()
-                    .findContainer(CONTAINER)
-                    .orElseThrow()
-                    .networks()
-                    .containsKey(NETWORK));
+    awaitConnected();
   }
 
   @Test
@@ -86,15 +78,7 @@ class AgentStartTest {
               node.docker().connect(networkId(), legacy, null);
             });
 
-    await()
-        .atMost(AgentOnFakeDocker.SOON)
-        .until(
-            () ->
-                node.docker()
-                    .findContainer(CONTAINER)
-                    .orElseThrow()
-                    .networks()
-                    .containsKey(NETWORK));
+    awaitConnected();
     await()
         .atMost(AgentOnFakeDocker.SOON)
         .until(() -> List.of(CONTAINER, "start-legacy").equals(networkReport().containers));
@@ -114,6 +98,18 @@ class AgentStartTest {
     await().atMost(AgentOnFakeDocker.SOON).until(() -> reconciles(node.agent().metrics()) >= 2);
     assertThat(trusted(node.agent().metrics())).isZero();
     assertThat(node.docker().inspectCount()).isGreaterThan(inspects);
+  }
+
+  private void awaitConnected() {
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(
+            () ->
+                node.docker()
+                    .findContainer(CONTAINER)
+                    .orElseThrow()
+                    .networks()
+                    .containsKey(NETWORK));
   }
 
   private NetworkReport networkReport() {
