@@ -61,6 +61,8 @@ def parse_args(argv):
     p.add_argument("--change-trials", type=int, default=60)
     p.add_argument("--warmup-trials", type=int, default=5, help="change trials not counted")
     p.add_argument("--drift-trials", type=int, default=50)
+    p.add_argument("--restarts", type=int, default=5,
+                   help="agent starts in scenario 5 (the figures are their medians)")
     p.add_argument("--idle-seconds", type=int, default=300)
     p.add_argument("--idle-settle", type=int, default=20)
     p.add_argument("--node-updates", type=int, default=20, help="kubelet-style Node status writes")
@@ -250,7 +252,7 @@ class Bench:
             log("cold converge did not finish; idle and restart figures would mean little")
         self.run_step("idle_cost", scenarios.idle_cost, a.idle_seconds)
         self.run_step("node_status_updates", scenarios.node_status_updates, a.node_updates)
-        self.run_step("agent_restart", scenarios.agent_restart)
+        self.run_step("agent_restart", scenarios.agent_restart, a.restarts)
         self.run_step("drift_repair", scenarios.drift_repair, a.drift_trials)
         self.run_step("delete_all", scenarios.delete_all)
         self.start_operator(self.node_names)

@@ -244,6 +244,14 @@ def markdown(r):
     if "error" in s or not s:
         add(f"Failed: `{s.get('error')}`")
     else:
+        starts = s.get("each_start") or []
+        if starts:
+            add(f"The agent stopped and started {len(starts)} times; medians, and the last start's"
+                " counts. Each start (`/readyz`, every object reconciled once): "
+                + ", ".join(f"{x['readyz']:.2f} s / {x['first_pass']:.2f} s"
+                            if x["first_pass"] is not None else f"{x['readyz']:.2f} s / –"
+                            for x in starts) + ".")
+            add("")
         add("| measure | value |")
         add("|---|---|")
         add(f"| process start → `/readyz` 200 | {_sec(s['process_start_to_readyz_seconds'])} |")
