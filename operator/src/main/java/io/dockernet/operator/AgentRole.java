@@ -88,9 +88,10 @@ final class AgentRole implements AutoCloseable {
     // Listens to the hub before the reconcilers do: an event drops what it may have changed
     // before it wakes anything.
     DockerGateway reads = new SharedReads(docker, hub);
-    // The daemon answers the subscription while the Kubernetes side is set up (below).
+    // The daemon answers the subscription, and says who it is, while the Kubernetes side is set
+    // up (below): only the log line waits for its info; the passes wait for the stream's answer.
     hub.start();
-    logDaemon(gateway);
+    DaemonThreads.named("docker-info").newThread(() -> logDaemon(gateway)).start();
     NetworkGuard guard = new NetworkGuard();
     UnfinishedReplacements.mark(client, config.nodeName(), guard);
     EventRecorder events = new EventRecorder(client, "dockernet-agent", config.nodeName());
