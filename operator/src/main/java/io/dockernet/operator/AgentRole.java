@@ -128,7 +128,12 @@ final class AgentRole implements AutoCloseable {
     hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
     Operators.start(operator);
     AgentHeartbeat heartbeat =
-        new AgentHeartbeat(client, config.leaseNamespace(), config.nodeName(), rules);
+        new AgentHeartbeat(
+            client,
+            config.leaseNamespace(),
+            config.nodeName(),
+            rules,
+            () -> networks.passedAll() && attachments.passedAll());
     resources.add(heartbeat);
     heartbeat.start();
   }

@@ -117,6 +117,11 @@ public class ContainerAttachmentAgentReconciler
     return sources;
   }
 
+  /** Whether every ContainerAttachment had a pass since the agent started. */
+  public boolean passedAll() {
+    return pass.passedAll();
+  }
+
   /** The agent closes it after its operator stopped. */
   @Override
   public void close() {

@@ -124,6 +124,11 @@ public class DockerNetworkAgentReconciler
         new Journal(dn, pending));
   }
 
+  /** Whether every DockerNetwork had a pass since the agent started. */
+  public boolean passedAll() {
+    return pass.passedAll();
+  }
+
   /** The agent closes it after its operator stopped. */
   @Override
   public void close() {

@@ -15,7 +15,9 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,9 @@ public final class AgentHeartbeat implements AutoCloseable {
   /** How often the Lease is renewed. */
   public static final Duration RENEW = Duration.ofSeconds(10);
 
+  /** How often a starting agent looks whether it has passed over every object yet. */
+  private static final Duration CHECKED_POLL = Duration.ofMillis(500);
+
   /** How long a Lease counts after its last renewal: several missed renewals, as kubelet's 40 s. */
   public static final Duration LEASE_DURATION = Duration.ofSeconds(40);
 
@@ -41,17 +46,28 @@ public final class AgentHeartbeat implements AutoCloseable {
   private final String nodeName;
   private final String fieldManager;
   private final PassRules rules;
+  private final BooleanSupplier checkedAll;
+  private volatile boolean checked;
+  private ScheduledFuture<?> awaitingChecks;
   private final ScheduledExecutorService timer = DaemonThreads.single("agent-heartbeat");
   private String nodeUid;
   private boolean failing;
 
   /**
-   * @param rules what this agent's passes follow, kept on the Lease for the next agent
+   * @param rules what this agent's passes follow, kept on the Lease for the next agent once {@code
+   *     checkedAll} says this agent has passed over every object: until then the Lease names no
+   *     rules (the previous agent's go with the first renewal), so an agent that stops before it
+   *     checked everything leaves its successor nothing to trust by
    */
   public AgentHeartbeat(
-      KubernetesClient client, String namespace, String nodeName, PassRules rules) {
+      KubernetesClient client,
+      String namespace,
+      String nodeName,
+      PassRules rules,
+      BooleanSupplier checkedAll) {
     this.client = client;
     this.rules = rules;
+    this.checkedAll = checkedAll;
     this.namespace = namespace;
     this.nodeName = nodeName;
     this.fieldManager = Keys.AGENT_FIELD_MANAGER_PREFIX + nodeName;
@@ -65,11 +81,39 @@ public final class AgentHeartbeat implements AutoCloseable {
         : Keys.HEARTBEAT_LEASE_PREFIX + Hashes.sha256Hex(nodeName, 16).substring(0, 32);
   }
 
-  /** Renews once now (so the node counts from the start), then every {@link #RENEW}. */
+  /**
+   * Renews once now (so the node counts from the start), then every {@link #RENEW}; and once this
+   * agent has passed over every object, at once, to name its rules on the Lease (an agent restarted
+   * a few seconds later then finds them).
+   */
   public void start() {
     renew();
+    awaitingChecks =
+        timer.scheduleWithFixedDelay(
+            this::renewOnceChecked,
+            CHECKED_POLL.toMillis(),
+            CHECKED_POLL.toMillis(),
+            TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(
         this::renew, RENEW.toMillis(), RENEW.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void renewOnceChecked() {
+    if (passedAll()) {
+      checked = true; // for good: an object made later does not unsay the rules its reports met
+      renew();
+      awaitingChecks.cancel(false);
+    }
+  }
+
+  /** False while the caches cannot say, e.g. before this agent holds its node's Lease. */
+  private boolean passedAll() {
+    try {
+      return checkedAll.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.debug("Not yet known whether every object had its pass: {}", e.toString());
+      return false;
+    }
   }
 
   private void renew() {
@@ -106,13 +150,15 @@ public final class AgentHeartbeat implements AutoCloseable {
             .withName(leaseName(nodeName))
             .withNamespace(namespace)
             .addToLabels(Keys.HEARTBEAT_LABEL, "true")
-            .addToAnnotations(Keys.PASS_RULES, rules.fingerprint())
             .endMetadata()
             .withNewSpec()
             .withHolderIdentity(nodeName)
             .withLeaseDurationSeconds((int) LEASE_DURATION.toSeconds())
             .withRenewTime(now)
             .endSpec();
+    if (checked) {
+      lease.editMetadata().addToAnnotations(Keys.PASS_RULES, rules.fingerprint()).endMetadata();
+    }
     String uid = nodeUid();
     if (uid != null) {
       lease

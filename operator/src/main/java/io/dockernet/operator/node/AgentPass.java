@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,7 @@ public final class AgentPass<
   private InformerEventSource<Node, P> thisNode;
   private DockerEventSource<P> dockerEvents;
   private RecreatedPrimaries<P> recreated;
+  private IndexerResourceCache<P> primaries;
 
   /**
    * The report objects of a kind: their class, how to make one, the label that names their parent
@@ -83,6 +85,7 @@ public final class AgentPass<
 
   /** This node's Node, its own reports, and Docker's events and overviews. */
   public List<EventSource<?, P>> eventSources(EventSourceContext<P> context, String dockerName) {
+    primaries = context.getPrimaryCache();
     thisNode = NodeEventSources.thisNode(context, agent.nodeName());
     reports =
         NodeEventSources.ownReports(
@@ -124,6 +127,12 @@ public final class AgentPass<
   public void close() {
     writes.close();
     leftovers.close();
+  }
+
+  /** Whether every object of this kind had a pass since the agent started (see PassRules). */
+  public boolean passedAll() {
+    return primaries != null
+        && firstPasses.passedAll(primaries.list().map(p -> p.getMetadata().getName()));
   }
 
   /** Whether the object's last pass failed and it waits for its backoff. */

@@ -7,6 +7,7 @@ import io.dockernet.operator.docker.Overview;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Lets an object's first pass after the agent started keep its report without a Docker call when
@@ -41,6 +42,11 @@ final class FirstPassTrust {
   /** Whether this is the object's first pass since the agent started; remembers that it had one. */
   boolean first(String name) {
     return passed.add(name);
+  }
+
+  /** Whether every one of these objects had its first pass since the agent started. */
+  boolean passedAll(Stream<String> names) {
+    return names.allMatch(passed::contains);
   }
 
   /** The object is gone: an object of that name made later starts from nothing anyway. */

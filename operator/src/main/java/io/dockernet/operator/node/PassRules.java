@@ -19,7 +19,8 @@ import java.util.UUID;
  * ({@link FirstPassTrust}) only when both are what the agent before it ran with: a new build (a
  * pass may now report or check something else) or a changed policy (an attachment rule tightened, a
  * cluster CIDR added) gets every object a full pass. The fingerprint is kept on the node's
- * heartbeat Lease ({@link AgentHeartbeat}).
+ * heartbeat Lease ({@link AgentHeartbeat}) once the agent has passed over every object, so it names
+ * only rules the reports were checked by.
  *
  * @param fingerprint a hash of the build and the policy
  */

@@ -13,6 +13,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.NetworkReport;
+import io.dockernet.operator.node.PassRules;
 import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.RunningOperators;
@@ -102,6 +103,12 @@ class AgentStartIT {
     }
     String quietEndpoint = endpointId(QUIET, APP);
 
+    PassRules rules = PassRules.of(RunningOperators.TEST_BED_POLICY);
+    for (String node : NODES) { // the agents named their rules: they passed over every object
+      await()
+          .atMost(CONVERGE)
+          .until(() -> rules.sameAsBefore(kube, operators.releaseNamespace(), node));
+    }
     NODES.forEach(operators::stopAgent);
     DockerClient changed = bed.node(CHANGED).docker();
     changed.restartContainerCmd(APP).exec();

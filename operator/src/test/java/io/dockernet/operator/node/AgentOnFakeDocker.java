@@ -49,6 +49,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
   private final FakeDockerGateway docker;
   private final KubernetesClient agentClient;
   private final DockernetOperator agent;
+  private final NodePolicy policy;
 
   private AgentOnFakeDocker(Duration driftCheckInterval, KubernetesClient agentClient) {
     this(
@@ -61,6 +62,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
       Duration driftCheckInterval,
       KubernetesClient agentClient) {
     this.docker = docker;
+    this.policy = policy;
     this.agentClient = agentClient;
     OperatorConfig config =
         new OperatorConfig(
@@ -104,11 +106,13 @@ public final class AgentOnFakeDocker implements AutoCloseable {
   }
 
   /**
-   * Stops this agent, leaving every object, report and finalizer in place, lets {@code meanwhile}
-   * change the daemon, and starts another agent on the same daemon under {@code policy}, as a
-   * rolling update would. Close the new one, not this.
+   * Stops this agent once it has named its rules on the heartbeat Lease (it has passed over every
+   * object), leaving every object, report and finalizer in place, lets {@code meanwhile} change the
+   * daemon, and starts another agent on the same daemon under {@code policy}, as a rolling update
+   * would. Close the new one, not this.
    */
   public AgentOnFakeDocker restarted(NodePolicy policy, Runnable meanwhile) {
+    await().atMost(SOON).until(() -> PassRules.of(this.policy).sameAsBefore(kube, "default", NODE));
     agent.close();
     meanwhile.run();
     return new AgentOnFakeDocker(
