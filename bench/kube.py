@@ -50,7 +50,8 @@ class Kube:
             self._local.conn = c
         return c
 
-    def request(self, method, path, body=None, ok=(200, 201, 202), content_type=None):
+    def request(self, method, path, body=None, ok=(200, 201, 202), content_type=None, parse=True):
+        """(status, the answer parsed as JSON, or as text when not `parse`)."""
         data = None if body is None else json.dumps(body).encode()
         headers = {"Authorization": "Bearer " + self.token, "Accept": "application/json"}
         if data is not None:
@@ -65,10 +66,14 @@ class Kube:
             except (ConnectionError, http.client.HTTPException, OSError):
                 if attempt:
                     raise
-        parsed = json.loads(raw) if raw else None
+        parsed = (json.loads(raw) if raw else None) if parse else raw.decode()
         if resp.status not in ok:
             raise KubeError(resp.status, method, path, parsed)
         return resp.status, parsed
+
+    def get_text(self, path):
+        """A GET whose answer is not JSON (the API server's /metrics)."""
+        return self.request("GET", path, parse=False)[1]
 
     def create(self, plural, obj):
         return self.request("POST", f"{GROUP}/{plural}", obj)[1]

@@ -25,15 +25,19 @@ from testbed import ControlPlane, parse_prometheus, timer_totals  # noqa: E402
 PLURAL = "dockernetworknodestates"
 NAME = "write-cost.node-x"
 KIND = {"apiVersion": "dockernet.io/v1alpha1", "kind": "DockerNetworkNodeState"}
-# (content type, body of a write of `status`), as each kind of patch spells it
+# kind of write: (the API server's verb for it, content type, query, body of a write of `status`)
 WRITES = {
     "server-side apply": (
+        "APPLY",
         "application/apply-patch+yaml",
+        "&force=true",
         lambda s: {**KIND, "metadata": {"name": NAME}, "status": s},
     ),
-    "merge patch": ("application/merge-patch+json", lambda s: {"status": s}),
+    "merge patch": ("PATCH", "application/merge-patch+json", "", lambda s: {"status": s}),
     "JSON patch": (
+        "PATCH",
         "application/json-patch+json",
+        "",
         lambda s: [{"op": "add", "path": "/status", "value": s}],
     ),
 }
@@ -61,11 +65,9 @@ def report(i):
 
 def server_means(kube):
     """Mean seconds per request the API server measured for the reports' status, by verb."""
-    conn = kube._conn()
-    conn.request("GET", "/metrics", headers={"Authorization": "Bearer " + kube.token})
     samples = [
         (name, labels, value)
-        for name, labels, value in parse_prometheus(conn.getresponse().read().decode())
+        for name, labels, value in parse_prometheus(kube.get_text("/metrics"))
         if labels.get("resource") == PLURAL and labels.get("subresource") == "status"
     ]
     totals = timer_totals(samples, "apiserver_request_duration_seconds", "verb")
@@ -89,10 +91,8 @@ def main():
             )
             rounds = {kind: [] for kind in WRITES}
             for i in range(args.writes):
-                for n, (kind, (content_type, body)) in enumerate(WRITES.items()):
-                    path = f"{GROUP}/{PLURAL}/{NAME}/status?fieldManager=write-cost"
-                    if content_type.startswith("application/apply"):
-                        path += "&force=true"
+                for n, (kind, (_, content_type, query, body)) in enumerate(WRITES.items()):
+                    path = f"{GROUP}/{PLURAL}/{NAME}/status?fieldManager=write-cost{query}"
                     t0 = time.monotonic()
                     kube.request("PATCH", path, body(report(3 * i + n)), content_type=content_type)
                     rounds[kind].append(time.monotonic() - t0)
@@ -100,11 +100,10 @@ def main():
     print(f"{args.writes} writes of each kind of a report's status, interleaved, one at a time:")
     print("| write | client round trip p50 | p99 | API server's mean |")
     print("|---|---|---|---|")
-    # the API server counts both kinds of patch under one verb
-    verbs = {"server-side apply": "APPLY", "merge patch": "PATCH", "JSON patch": "PATCH"}
     for kind, seconds in rounds.items():
         s = summary_ms(seconds)
-        mean = f"{server[verbs[kind]] * 1e3:.1f} ms ({verbs[kind]})"
+        verb = WRITES[kind][0]  # the API server counts both kinds of patch under one verb
+        mean = f"{server[verb] * 1e3:.1f} ms ({verb})"
         print(f"| {kind} | {s['p50_ms']} ms | {s['p99_ms']} ms | {mean} |")
 
 
