@@ -29,8 +29,8 @@ final class ReportWrites<
   private final AgentMetrics metrics;
 
   /**
-   * The writes a pass makes beside its Docker work: a first report's object, the node's finalizer
-   * (at most two per running pass; idle threads go).
+   * The writes a pass makes beside its Docker work: a first report's object (at most one per
+   * running pass; idle threads go).
    */
   private final ThreadPoolExecutor ahead =
       new ThreadPoolExecutor(

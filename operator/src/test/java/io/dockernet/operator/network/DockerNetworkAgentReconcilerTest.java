@@ -53,8 +53,15 @@ class DockerNetworkAgentReconcilerTest {
     var network = node.docker().findNetwork("fast-new").orElseThrow();
     assertThat(report.networkId).isEqualTo(network.id());
     assertThat(network.bridge()).isEqualTo("fast1");
-    assertThat(NetworkTestSupport.get(kube, "fast-new").getMetadata().getFinalizers())
-        .contains(NodeFinalizer.of(AgentOnFakeDocker.NODE));
+    // The finalizer follows the report, in the same pass.
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(
+            () ->
+                NetworkTestSupport.get(kube, "fast-new")
+                    .getMetadata()
+                    .getFinalizers()
+                    .contains(NodeFinalizer.of(AgentOnFakeDocker.NODE)));
   }
 
   /** The Docker event of the network the pass created does not wake it for a second pass. */
@@ -164,8 +171,8 @@ class DockerNetworkAgentReconcilerTest {
   }
 
   /**
-   * The node's finalizer goes on beside the Docker work. An object deleted before it got there is
-   * let go in the same pass: its network does not wait for a later look.
+   * The node's finalizer goes on after the Docker work and the report. An object deleted before it
+   * got there is let go in the same pass: its network does not wait for a later look.
    */
   @Test
   void anObjectDeletedBeforeItsFinalizerLandedIsLetGoByThePassThatMadeItsNetwork()
