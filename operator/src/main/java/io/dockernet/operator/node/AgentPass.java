@@ -124,7 +124,6 @@ public final class AgentPass<
   /** Lets the pass's own threads go, once the operator no longer reconciles. */
   @Override
   public void close() {
-    writes.close();
     leftovers.close();
   }
 
@@ -238,7 +237,6 @@ public final class AgentPass<
     if (held && first && trusted(primary, context, pending.stored())) {
       return new PassReport<>(pending.stored());
     }
-    pending.createAhead();
     PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
     pending.write(out);
     agent.events().record(primary, out.notes);

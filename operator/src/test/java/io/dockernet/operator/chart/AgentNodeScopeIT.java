@@ -145,7 +145,7 @@ class AgentNodeScopeIT {
               agentA
                   .genericKubernetesResources(Convergence.API_VERSION, "DockerNetworkNodeState")
                   .resource(overwrite)
-                  .patchStatus(),
+                  .update(),
           "not scope-net.node-b");
       GenericKubernetesResource relabelled = report("DockerNetworkNodeState", NETWORK + "." + A);
       relabelled.getMetadata().getLabels().put("dockernet.io/node", B);
