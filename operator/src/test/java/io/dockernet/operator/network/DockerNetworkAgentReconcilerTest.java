@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,19 +182,13 @@ class DockerNetworkAgentReconcilerTest {
   void anObjectDeletedBeforeItsFinalizerLandedIsLetGoByThePassThatMadeItsNetwork()
       throws Exception {
     CountDownLatch deleted = new CountDownLatch(1);
-    node.close();
-    node =
-        AgentOnFakeDocker.startThrough(
-            new Interceptor() {
-              @Override
-              public void before(
-                  BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
-                if (request.method().equals("PATCH")
-                    && request.uri().getPath().endsWith("/dockernetworks/fast-midway")) {
-                  awaitUninterruptibly(deleted);
-                }
-              }
-            });
+    restartSeeing(
+        request -> {
+          if (request.method().equals("PATCH")
+              && request.uri().getPath().endsWith("/dockernetworks/fast-midway")) {
+            awaitUninterruptibly(deleted);
+          }
+        });
     kube.resource(Fixtures.network("fast-midway", "198.18.44.0/24")).create();
     await()
         .atMost(AgentOnFakeDocker.SOON)
@@ -216,22 +211,13 @@ class DockerNetworkAgentReconcilerTest {
   @Test
   void aFirstReportIsOneWrite() {
     AtomicInteger writes = new AtomicInteger();
-    node.close();
-    node =
-        AgentOnFakeDocker.startThrough(
-            new Interceptor() {
-              @Override
-              public void before(
-                  BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
-                if (!request.method().equals("GET")
-                    && request
-                        .uri()
-                        .getPath()
-                        .contains("/dockernetworknodestates/fast-one-write")) {
-                  writes.incrementAndGet();
-                }
-              }
-            });
+    restartSeeing(
+        request -> {
+          if (!request.method().equals("GET")
+              && request.uri().getPath().contains("/dockernetworknodestates/fast-one-write")) {
+            writes.incrementAndGet();
+          }
+        });
     kube.resource(Fixtures.network("fast-one-write", "198.18.45.0/24")).create();
 
     awaitReport("fast-one-write", Phase.Ready);
@@ -292,6 +278,20 @@ class DockerNetworkAgentReconcilerTest {
                         .stream()
                         .anyMatch(r -> status.equals(r.getName()))
                     == on);
+  }
+
+  /** Restarts the agent with {@code seen} shown each of its requests to the API server first. */
+  private void restartSeeing(Consumer<HttpRequest> seen) {
+    node.close();
+    node =
+        AgentOnFakeDocker.startThrough(
+            new Interceptor() {
+              @Override
+              public void before(
+                  BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
+                seen.accept(request);
+              }
+            });
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
