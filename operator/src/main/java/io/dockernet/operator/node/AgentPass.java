@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +125,7 @@ public final class AgentPass<
   /** Lets the pass's own threads go, once the operator no longer reconciles. */
   @Override
   public void close() {
+    writes.close();
     leftovers.close();
   }
 
@@ -237,15 +239,25 @@ public final class AgentPass<
     if (held && first && trusted(primary, context, pending.stored())) {
       return new PassReport<>(pending.stored());
     }
+    // The finalizer goes on beside the Docker work, not before it: a pass that made something
+    // for an object deleted meanwhile learns so from the finalizer's answer and lets go at once,
+    // and one that missed even that (kubernetes/kubernetes#77988) leaves a report for
+    // LeftoverReports.
+    CompletableFuture<Boolean> holding =
+        held
+            ? CompletableFuture.completedFuture(true)
+            : writes.aside(
+                () ->
+                    metrics.timedWrite(
+                        "finalizer",
+                        () ->
+                            NodeFinalizer.add(
+                                agent.client(), typeOf(primary), primary, agent.nodeName())));
+    pending.createAhead();
     PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
     pending.write(out);
     agent.events().record(primary, out.notes);
-    // The finalizer goes on after the report, off the change's path: five agents patching the
-    // same object beside their Docker work slowed every node's pass (docs/benchmarks.md, change
-    // latency). A pass that made something for an object deleted meanwhile learns so from the
-    // finalizer's answer and lets go at once; one that missed even that (a crash before the add,
-    // kubernetes/kubernetes#77988) leaves a report for LeftoverReports.
-    if (held || addFinalizer(primary)) { // a failed add fails the pass, to be retried
+    if (holding.join()) { // a failed add fails the pass, to be retried
       return out;
     }
     LOG.debug("Finalizer not added: uid {} is gone or deleting", primary.getMetadata().getUid());
@@ -253,12 +265,6 @@ public final class AgentPass<
         kind.release(primary, context, pending.stored(), pending, NodeReason.Deleted.name());
     settle(primary, pending, released);
     return released;
-  }
-
-  private boolean addFinalizer(P primary) {
-    return metrics.timedWrite(
-        "finalizer",
-        () -> NodeFinalizer.add(agent.client(), typeOf(primary), primary, agent.nodeName()));
   }
 
   /** Whether the first pass after a start keeps the report as it is: see {@link FirstPassTrust}. */

@@ -1,6 +1,7 @@
 package io.dockernet.operator.node;
 
 import io.dockernet.operator.AgentContext;
+import io.dockernet.operator.DaemonThreads;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
 import io.dockernet.operator.metrics.AgentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -8,17 +9,38 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How an agent's passes write this node's reports of one kind: through the agent's informer of them
- * (its cache holds each write at once), timed, one write per report.
+ * (its cache holds each write at once), timed, and a first report's object created while the pass
+ * works, like the node's finalizer.
  */
 final class ReportWrites<
-    P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>> {
+        P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>>
+    implements AutoCloseable {
 
   private final AgentContext agent;
   private final AgentPass.Reports<S, R> kind;
   private final AgentMetrics metrics;
+
+  /**
+   * The writes a pass makes beside its Docker work: a first report's object, the node's finalizer
+   * (at most two per running pass; idle threads go).
+   */
+  private final ThreadPoolExecutor ahead =
+      new ThreadPoolExecutor(
+          0,
+          32,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          DaemonThreads.named("pass-aside"),
+          new ThreadPoolExecutor.CallerRunsPolicy());
 
   private InformerEventSource<R, P> reports;
 
@@ -31,6 +53,17 @@ final class ReportWrites<
   /** The agent's informer of its own reports of this kind, once it exists. */
   void through(InformerEventSource<R, P> reports) {
     this.reports = reports;
+  }
+
+  /** Lets the threads go; a create still under way finishes on its own. */
+  @Override
+  public void close() {
+    ahead.shutdown();
+  }
+
+  /** Runs a write of the pass beside its Docker work. */
+  <T> CompletableFuture<T> aside(Supplier<T> write) {
+    return CompletableFuture.supplyAsync(write, ahead);
   }
 
   /** A writer for one pass over {@code primary}, starting from the report as stored. */
@@ -70,6 +103,7 @@ final class ReportWrites<
   final class Writer implements ReportWriter<S> {
     private final P primary;
     private R latest;
+    private CompletableFuture<R> creating;
 
     private Writer(P primary, R stored) {
       this.primary = primary;
@@ -81,6 +115,24 @@ final class ReportWrites<
       return latest != null;
     }
 
+    /**
+     * Without a report object yet, creates it now, beside the pass's other work: the report then
+     * takes one write once the pass knows what to say.
+     */
+    void createAhead() {
+      if (latest == null) {
+        creating =
+            aside(
+                () ->
+                    metrics.timedWrite(
+                        "report",
+                        () ->
+                            agent
+                                .reportStore()
+                                .create(kind.factory(), primary, kind.parentLabel(), reports)));
+      }
+    }
+
     @Override
     public S stored() {
       return latest == null ? null : latest.getStatus();
@@ -88,6 +140,11 @@ final class ReportWrites<
 
     @Override
     public void write(PassReport<S> report) {
+      if (creating != null) {
+        R created = creating.join(); // a failed create fails the pass, to be retried
+        creating = null;
+        latest = created;
+      }
       latest = ReportWrites.this.write(primary, report, latest);
     }
   }

@@ -18,7 +18,6 @@ import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.testbed.Edits;
-import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -119,8 +118,6 @@ final class AttachmentTestSupport {
                   .isEqualTo(ca.getMetadata().getGeneration());
               assertThat(ca.getStatus().ready).isEqualTo(nodes + "/" + nodes);
               assertThat(condition(ca, "Ready")).isEqualTo("True");
-              assertThat(ca.getMetadata().getFinalizers())
-                  .containsAll(Fixtures.finalizersOfReadyNodes(ca.getStatus().nodes));
             });
   }
 

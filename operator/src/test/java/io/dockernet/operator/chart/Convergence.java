@@ -2,7 +2,6 @@ package io.dockernet.operator.chart;
 
 import static org.awaitility.Awaitility.await;
 
-import io.dockernet.operator.Keys;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -105,32 +104,14 @@ public final class Convergence {
     List<Map<String, Object>> conditions =
         (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
     return conditions.stream()
-            .anyMatch(
-                c ->
-                    "Ready".equals(c.get("type"))
-                        && "True".equals(c.get("status"))
-                        && Objects.equals(
-                            number(
-                                c.getOrDefault(
-                                    "observedGeneration", status.get("observedGeneration"))),
-                            generation))
-        && holdsReadyNodes(object, status);
-  }
-
-  /** Each agent puts its finalizer on right after its report: a Ready node holds it. */
-  @SuppressWarnings("unchecked")
-  private static boolean holdsReadyNodes(
-      GenericKubernetesResource object, Map<String, Object> status) {
-    List<Map<String, Object>> nodes =
-        (List<Map<String, Object>>) status.getOrDefault("nodes", List.of());
-    return nodes.stream()
-        .filter(n -> "Ready".equals(n.get("phase")))
-        .allMatch(
-            n ->
-                object
-                    .getMetadata()
-                    .getFinalizers()
-                    .contains(Keys.NODE_FINALIZER_PREFIX + n.get("nodeName")));
+        .anyMatch(
+            c ->
+                "Ready".equals(c.get("type"))
+                    && "True".equals(c.get("status"))
+                    && Objects.equals(
+                        number(
+                            c.getOrDefault("observedGeneration", status.get("observedGeneration"))),
+                        generation));
   }
 
   private static Long number(Object value) {

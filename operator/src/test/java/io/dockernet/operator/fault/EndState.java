@@ -206,7 +206,6 @@ final class EndState {
                     + st.message);
           }
         }
-        checkHeld(dn, node, out);
         checkEndpoints(node, n, name, attachments, handAttached, out);
       }
       for (ContainerAttachment ca : attachments) {
@@ -250,14 +249,6 @@ final class EndState {
               + selected
               + " gen "
               + dn.getMetadata().getGeneration());
-    }
-  }
-
-  /** A node that made something for an object holds its finalizer, so deletion waits for it. */
-  private static void checkHeld(
-      io.fabric8.kubernetes.api.model.HasMetadata object, String node, List<String> out) {
-    if (!object.getMetadata().getFinalizers().contains(Keys.NODE_FINALIZER_PREFIX + node)) {
-      out.add(object.getMetadata().getName() + "@" + node + ": no finalizer of the node");
     }
   }
 
@@ -334,7 +325,6 @@ final class EndState {
       return; // without a nodeSelector only nodes where the container exists take part
     }
     expectedReports.add(name + "@" + node);
-    checkHeld(ca, node, out);
     ContainerNetwork endpoint = c.getNetworkSettings().getNetworks().get(dn.dockerName());
     if (endpoint == null) {
       out.add(node + ": " + ca.getSpec().container + " not connected to " + dn.dockerName());

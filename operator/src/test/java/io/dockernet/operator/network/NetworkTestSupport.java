@@ -12,7 +12,6 @@ import io.dockernet.operator.api.v1alpha1.NetworkReport;
 import io.dockernet.operator.api.v1alpha1.Phase;
 import io.dockernet.operator.docker.DockerJavaGateway;
 import io.dockernet.operator.testbed.Edits;
-import io.dockernet.operator.testbed.Fixtures;
 import io.dockernet.operator.testbed.TestBed;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,8 +57,6 @@ final class NetworkTestSupport {
                   .isEqualTo(dn.getMetadata().getGeneration());
               assertThat(dn.getStatus().ready).isEqualTo(nodes + "/" + nodes);
               assertThat(condition(kube, name, "Ready")).isEqualTo("True");
-              assertThat(dn.getMetadata().getFinalizers())
-                  .containsAll(Fixtures.finalizersOfReadyNodes(dn.getStatus().nodes));
             });
   }
 

@@ -1,6 +1,5 @@
 package io.dockernet.operator.testbed;
 
-import io.dockernet.operator.Keys;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentNodeState;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachmentSpec;
@@ -9,8 +8,6 @@ import io.dockernet.operator.api.v1alpha1.DockerNetworkNodeState;
 import io.dockernet.operator.api.v1alpha1.DockerNetworkSpec;
 import io.dockernet.operator.api.v1alpha1.IpamPoolSpec;
 import io.dockernet.operator.api.v1alpha1.IpamSpec;
-import io.dockernet.operator.api.v1alpha1.NodeReport;
-import io.dockernet.operator.api.v1alpha1.Phase;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -38,17 +35,6 @@ public final class Fixtures {
   private static final String HOSTNAME = "kubernetes.io/hostname";
 
   private Fixtures() {}
-
-  /**
-   * The finalizers a Ready summary's nodes put on the object: each agent adds its own right after
-   * its report, so a test about deletion waits for them beside Ready.
-   */
-  public static List<String> finalizersOfReadyNodes(List<NodeReport> nodes) {
-    return nodes.stream()
-        .filter(n -> n.phase == Phase.Ready)
-        .map(n -> Keys.NODE_FINALIZER_PREFIX + n.nodeName)
-        .toList();
-  }
 
   /** {@code docker network create [--subnet SUBNET] NAME}, declared for every node. */
   public static DockerNetwork network(String name, String subnet) {
