@@ -253,7 +253,6 @@ public final class AgentPass<
                         () ->
                             NodeFinalizer.add(
                                 agent.client(), typeOf(primary), primary, agent.nodeName())));
-    pending.createAhead();
     PassReport<S> out = kind.ensure(primary, context, pending.stored(), pending);
     pending.write(out);
     agent.events().record(primary, out.notes);

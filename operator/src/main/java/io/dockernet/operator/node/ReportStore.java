@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one node's report objects (one per parent and node). Only this node's agent writes them,
@@ -26,10 +28,13 @@ import java.util.function.Supplier;
  */
 public final class ReportStore {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ReportStore.class);
+
   private final KubernetesClient client;
   private final String nodeName;
   private final String fieldManager;
   private final Supplier<Optional<Engine>> engine;
+  private volatile Boolean statusSubresource;
 
   public ReportStore(KubernetesClient client, String nodeName) {
     this(client, nodeName, Optional::empty);
@@ -112,38 +117,57 @@ public final class ReportStore {
       return previous;
     }
     T state = identity(factory, parent, parentLabel);
-    if (previous == null) {
-      create(factory, parent, parentLabel, reports);
+    if (statusSubresource(state)) {
+      if (previous == null) {
+        reports.eventFilteringUpdateAndCacheResource(
+            identity(factory, parent, parentLabel), this::apply);
+      }
+      state.setStatus(report);
+      return reports.eventFilteringUpdateAndCacheResource(
+          state, s -> client.resource(s).subresource("status").patch(applyPatch(), s));
     }
+    // A report is all status: one apply creates or updates the object with it.
     state.setStatus(report);
-    return reports.eventFilteringUpdateAndCacheResource(
-        state,
-        s ->
-            client
-                .resource(s)
-                .subresource("status")
-                .patch(
-                    new PatchContext.Builder()
-                        .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                        .withFieldManager(fieldManager)
-                        .withForce(true)
-                        .build(),
-                    s));
+    return reports.eventFilteringUpdateAndCacheResource(state, this::apply);
+  }
+
+  private <T extends HasMetadata> T apply(T state) {
+    return client.resource(state).patch(applyPatch(), state);
+  }
+
+  private PatchContext applyPatch() {
+    return new PatchContext.Builder()
+        .withPatchType(PatchType.SERVER_SIDE_APPLY)
+        .withFieldManager(fieldManager)
+        .withForce(true)
+        .build();
   }
 
   /**
-   * Creates the report object without a report in it yet (its status subresource takes a write of
-   * its own): the agent creates it while Docker works, so that a first report costs one write after
-   * Docker's answer, not two. Applying it again is harmless.
+   * Whether the report kinds still have a status subresource, which takes the report in a write of
+   * its own: CRDs of an earlier build of the chart, not updated (`helm upgrade` leaves CRDs alone,
+   * and a server-side apply of the new ones keeps the subresource Helm's install set). Asked once,
+   * of the API server's discovery, which every client may read.
    */
-  public <S extends NodeReport, T extends CustomResource<Void, S>> T create(
-      Supplier<T> factory,
-      HasMetadata parent,
-      String parentLabel,
-      ManagedInformerEventSource<T, ?, ?> reports) {
-    return reports.eventFilteringUpdateAndCacheResource(
-        identity(factory, parent, parentLabel),
-        s -> client.resource(s).fieldManager(fieldManager).forceConflicts().serverSideApply());
+  private boolean statusSubresource(HasMetadata report) {
+    Boolean known = statusSubresource;
+    if (known == null) {
+      String status = HasMetadata.getPlural(report.getClass()) + "/status";
+      known =
+          client.getApiResources(report.getApiVersion()).getResources().stream()
+              .anyMatch(r -> status.equals(r.getName()));
+      if (known) {
+        LOG.warn(
+            "The {} CRD still has a status subresource (from an earlier chart): each first report"
+                + " takes two writes. To drop it: kubectl patch crd {} --type=json -p"
+                + " '[{\"op\":\"remove\",\"path\":\"/spec/versions/0/subresources\"}]'"
+                + " (README, Upgrade)",
+            HasMetadata.getFullResourceName(report.getClass()),
+            HasMetadata.getFullResourceName(report.getClass()));
+      }
+      statusSubresource = known;
+    }
+    return known;
   }
 
   /** The report object's name, labels and owner, without a report. */

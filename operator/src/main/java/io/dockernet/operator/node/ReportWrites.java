@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * How an agent's passes write this node's reports of one kind: through the agent's informer of them
- * (its cache holds each write at once), timed, and a first report's object created while the pass
- * works, like the node's finalizer.
+ * (its cache holds each write at once), timed, one write per report; and the node's finalizer,
+ * added while the pass works.
  */
 final class ReportWrites<
         P extends HasMetadata, S extends NodeReport, R extends CustomResource<Void, S>>
@@ -29,8 +29,8 @@ final class ReportWrites<
   private final AgentMetrics metrics;
 
   /**
-   * The writes a pass makes beside its Docker work: a first report's object, the node's finalizer
-   * (at most two per running pass; idle threads go).
+   * The writes a pass makes beside its Docker work: the node's finalizer (at most one per running
+   * pass; idle threads go).
    */
   private final ThreadPoolExecutor ahead =
       new ThreadPoolExecutor(
@@ -55,7 +55,7 @@ final class ReportWrites<
     this.reports = reports;
   }
 
-  /** Lets the threads go; a create still under way finishes on its own. */
+  /** Lets the threads go; a write still under way finishes on its own. */
   @Override
   public void close() {
     ahead.shutdown();
@@ -103,7 +103,6 @@ final class ReportWrites<
   final class Writer implements ReportWriter<S> {
     private final P primary;
     private R latest;
-    private CompletableFuture<R> creating;
 
     private Writer(P primary, R stored) {
       this.primary = primary;
@@ -115,24 +114,6 @@ final class ReportWrites<
       return latest != null;
     }
 
-    /**
-     * Without a report object yet, creates it now, beside the pass's other work: the report then
-     * takes one write once the pass knows what to say.
-     */
-    void createAhead() {
-      if (latest == null) {
-        creating =
-            aside(
-                () ->
-                    metrics.timedWrite(
-                        "report",
-                        () ->
-                            agent
-                                .reportStore()
-                                .create(kind.factory(), primary, kind.parentLabel(), reports)));
-      }
-    }
-
     @Override
     public S stored() {
       return latest == null ? null : latest.getStatus();
@@ -140,11 +121,6 @@ final class ReportWrites<
 
     @Override
     public void write(PassReport<S> report) {
-      if (creating != null) {
-        R created = creating.join(); // a failed create fails the pass, to be retried
-        creating = null;
-        latest = created;
-      }
       latest = ReportWrites.this.write(primary, report, latest);
     }
   }

@@ -140,13 +140,7 @@ class AgentNodeScopeIT {
 
       GenericKubernetesResource overwrite = report("DockerNetworkNodeState", NETWORK + "." + B);
       overwrite.getAdditionalProperties().put("status", Map.of("phase", "Ready"));
-      assertRefused(
-          () ->
-              agentA
-                  .genericKubernetesResources(Convergence.API_VERSION, "DockerNetworkNodeState")
-                  .resource(overwrite)
-                  .patchStatus(),
-          "not scope-net.node-b");
+      assertRefused(() -> apply(agentA, overwrite), "not scope-net.node-b");
       GenericKubernetesResource relabelled = report("DockerNetworkNodeState", NETWORK + "." + A);
       relabelled.getMetadata().getLabels().put("dockernet.io/node", B);
       assertRefused(() -> apply(agentA, relabelled), "not scope-net.node-a");

@@ -11,6 +11,8 @@ import io.dockernet.operator.node.AgentOnFakeDocker;
 import io.dockernet.operator.node.NodeFinalizer;
 import io.dockernet.operator.node.ReportStore;
 import io.dockernet.operator.testbed.Fixtures;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresourcesBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -20,6 +22,8 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,19 +175,13 @@ class DockerNetworkAgentReconcilerTest {
   void anObjectDeletedBeforeItsFinalizerLandedIsLetGoByThePassThatMadeItsNetwork()
       throws Exception {
     CountDownLatch deleted = new CountDownLatch(1);
-    node.close();
-    node =
-        AgentOnFakeDocker.startThrough(
-            new Interceptor() {
-              @Override
-              public void before(
-                  BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
-                if (request.method().equals("PATCH")
-                    && request.uri().getPath().endsWith("/dockernetworks/fast-midway")) {
-                  awaitUninterruptibly(deleted);
-                }
-              }
-            });
+    restartSeeing(
+        request -> {
+          if (request.method().equals("PATCH")
+              && request.uri().getPath().endsWith("/dockernetworks/fast-midway")) {
+            awaitUninterruptibly(deleted);
+          }
+        });
     kube.resource(Fixtures.network("fast-midway", "198.18.44.0/24")).create();
     await()
         .atMost(AgentOnFakeDocker.SOON)
@@ -200,6 +198,93 @@ class DockerNetworkAgentReconcilerTest {
         .until(() -> NetworkTestSupport.reconciles(node.agent().metrics()) == 1);
     assertThat(node.docker().findNetwork("fast-midway")).isEmpty();
     assertThat(report("fast-midway")).isEmpty();
+  }
+
+  /** A report is all status: the first one is a single request, not a create and a status write. */
+  @Test
+  void aFirstReportIsOneWrite() {
+    AtomicInteger writes = new AtomicInteger();
+    restartSeeing(
+        request -> {
+          if (!request.method().equals("GET")
+              && request.uri().getPath().contains("/dockernetworknodestates/fast-one-write")) {
+            writes.incrementAndGet();
+          }
+        });
+    kube.resource(Fixtures.network("fast-one-write", "198.18.45.0/24")).create();
+
+    awaitReport("fast-one-write", Phase.Ready);
+
+    assertThat(writes).hasValue(1);
+  }
+
+  /**
+   * CRDs of an earlier chart keep the reports' status subresource after an upgrade (Helm leaves
+   * CRDs alone): the agent finds it in discovery and still writes its reports, through it.
+   */
+  @Test
+  void reportsAreWrittenWhereTheCrdStillHasAStatusSubresource() {
+    node.close();
+    setStatusSubresource(true);
+    try {
+      node = AgentOnFakeDocker.start();
+      kube.resource(Fixtures.network("fast-old-crd", "198.18.46.0/24")).create();
+
+      NetworkReport report = awaitReport("fast-old-crd", Phase.Ready);
+
+      assertThat(report.networkId)
+          .isEqualTo(node.docker().findNetwork("fast-old-crd").orElseThrow().id());
+    } finally {
+      setStatusSubresource(false);
+    }
+  }
+
+  private void setStatusSubresource(boolean on) {
+    String crd = HasMetadata.getFullResourceName(DockerNetworkNodeState.class);
+    kube.apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .edit(
+            c -> {
+              c.getSpec()
+                  .getVersions()
+                  .forEach(
+                      v ->
+                          v.setSubresources(
+                              on
+                                  ? new CustomResourceSubresourcesBuilder()
+                                      .withNewStatus()
+                                      .endStatus()
+                                      .build()
+                                  : null));
+              return c;
+            });
+    String status = HasMetadata.getPlural(DockerNetworkNodeState.class) + "/status";
+    await()
+        .atMost(AgentOnFakeDocker.SOON)
+        .until(
+            () ->
+                kube
+                        .getApiResources(HasMetadata.getApiVersion(DockerNetworkNodeState.class))
+                        .getResources()
+                        .stream()
+                        .anyMatch(r -> status.equals(r.getName()))
+                    == on);
+  }
+
+  /** Restarts the agent with {@code seen} shown each of its requests to the API server first. */
+  private void restartSeeing(Consumer<HttpRequest> seen) {
+    node.close();
+    node =
+        AgentOnFakeDocker.startThrough(
+            new Interceptor() {
+              @Override
+              public void before(
+                  BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
+                seen.accept(request);
+              }
+            });
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -66,6 +66,11 @@ final class CrdConventions implements CRDPostProcessor {
       if (status != null && status.getProperties().containsKey("conditions")) {
         conditionsConvention(status);
       }
+      if (specAndStatus[0] == Void.class) {
+        // A node's report is all status and only its agent writes it: without a status
+        // subresource a report takes one write, not a create and then a status write.
+        version.setSubresources(null);
+      }
     }
     return crd;
   }
