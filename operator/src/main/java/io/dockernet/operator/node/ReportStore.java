@@ -9,15 +9,18 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.source.informer.ManagedInformerEventSource;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,9 @@ public final class ReportStore {
   private final String nodeName;
   private final String fieldManager;
   private final Supplier<Optional<Engine>> engine;
-  private volatile Boolean statusSubresource;
+
+  /** By report kind, whether its CRD has a status subresource: see {@link #statusSubresource}. */
+  private final Map<Class<?>, Boolean> statusSubresource = new ConcurrentHashMap<>();
 
   public ReportStore(KubernetesClient client, String nodeName) {
     this(client, nodeName, Optional::empty);
@@ -117,18 +122,37 @@ public final class ReportStore {
       return previous;
     }
     T state = identity(factory, parent, parentLabel);
-    if (statusSubresource(state)) {
-      if (previous == null) {
-        reports.eventFilteringUpdateAndCacheResource(
-            identity(factory, parent, parentLabel), this::apply);
-      }
-      state.setStatus(report);
-      return reports.eventFilteringUpdateAndCacheResource(
-          state, s -> client.resource(s).subresource("status").patch(applyPatch(), s));
-    }
-    // A report is all status: one apply creates or updates the object with it.
     state.setStatus(report);
-    return reports.eventFilteringUpdateAndCacheResource(state, this::apply);
+    if (!statusSubresource(state)) {
+      // A report is all status: one apply creates or updates the object with it.
+      T stored = reports.eventFilteringUpdateAndCacheResource(state, this::apply);
+      if (stored.getStatus() != null) {
+        return stored;
+      }
+      // The API server dropped the report: the CRD has a status subresource again (an earlier
+      // chart's CRDs applied since discovery was asked). Asked again, and written through it.
+      statusSubresource.remove(state.getClass());
+      if (!statusSubresource(state)) {
+        throw new IllegalStateException(
+            "the API server stored report " + state.getMetadata().getName() + " without status");
+      }
+      previous = stored;
+    }
+    if (previous == null) {
+      reports.eventFilteringUpdateAndCacheResource(
+          identity(factory, parent, parentLabel), this::apply);
+    }
+    try {
+      return reports.eventFilteringUpdateAndCacheResource(
+          state, t -> client.resource(t).subresource("status").patch(applyPatch(), t));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        // The subresource may be gone (dropped as README, Upgrade, says, while this agent ran):
+        // discovery is asked again before the pass's retry writes the report.
+        statusSubresource.remove(state.getClass());
+      }
+      throw e;
+    }
   }
 
   private <T extends HasMetadata> T apply(T state) {
@@ -144,30 +168,32 @@ public final class ReportStore {
   }
 
   /**
-   * Whether the report kinds still have a status subresource, which takes the report in a write of
-   * its own: CRDs of an earlier build of the chart, not updated (`helm upgrade` leaves CRDs alone,
-   * and a server-side apply of the new ones keeps the subresource Helm's install set). Asked once,
-   * of the API server's discovery, which every client may read.
+   * Whether the report's kind still has a status subresource, which takes the report in a write of
+   * its own: a CRD of an earlier build of the chart, not updated (`helm upgrade` leaves CRDs alone,
+   * and a server-side apply of the new ones keeps the subresource Helm's install set). Asked of the
+   * API server's discovery, which every client may read, once per kind until a write says the CRD
+   * changed.
    */
   private boolean statusSubresource(HasMetadata report) {
-    Boolean known = statusSubresource;
-    if (known == null) {
-      String status = HasMetadata.getPlural(report.getClass()) + "/status";
-      known =
-          client.getApiResources(report.getApiVersion()).getResources().stream()
-              .anyMatch(r -> status.equals(r.getName()));
-      if (known) {
-        LOG.warn(
-            "The {} CRD still has a status subresource (from an earlier chart): each first report"
-                + " takes two writes. To drop it: kubectl patch crd {} --type=json -p"
-                + " '[{\"op\":\"remove\",\"path\":\"/spec/versions/0/subresources\"}]'"
-                + " (README, Upgrade)",
-            HasMetadata.getFullResourceName(report.getClass()),
-            HasMetadata.getFullResourceName(report.getClass()));
-      }
-      statusSubresource = known;
-    }
-    return known;
+    return statusSubresource.computeIfAbsent(
+        report.getClass(),
+        kind -> {
+          String crd = HasMetadata.getFullResourceName(kind);
+          String status = HasMetadata.getPlural(kind) + "/status";
+          boolean found =
+              client.getApiResources(report.getApiVersion()).getResources().stream()
+                  .anyMatch(r -> status.equals(r.getName()));
+          if (found) {
+            LOG.warn(
+                "The {} CRD still has a status subresource (from an earlier chart): each first"
+                    + " report takes two writes. To drop it: kubectl patch crd {} --type=json -p"
+                    + " '[{\"op\":\"remove\",\"path\":\"/spec/versions/0/subresources\"}]'"
+                    + " (README, Upgrade)",
+                crd,
+                crd);
+          }
+          return found;
+        });
   }
 
   /** The report object's name, labels and owner, without a report. */

@@ -239,6 +239,36 @@ class DockerNetworkAgentReconcilerTest {
     }
   }
 
+  /**
+   * The subresource dropped while the agent runs (README, Upgrade), or put back by an earlier
+   * chart's CRDs: the agent follows the CRD, and every report is still written.
+   */
+  @Test
+  void reportsFollowTheCrdAsItsStatusSubresourceGoesAndComesBack() {
+    node.close();
+    setStatusSubresource(true);
+    try {
+      node = AgentOnFakeDocker.start();
+      kube.resource(Fixtures.network("fast-sub-on", "198.18.47.0/24")).create();
+      awaitReport("fast-sub-on", Phase.Ready);
+
+      setStatusSubresource(false);
+      kube.resource(Fixtures.network("fast-sub-off", "198.18.48.0/24")).create();
+      NetworkReport withoutSubresource = awaitReport("fast-sub-off", Phase.Ready);
+
+      setStatusSubresource(true);
+      kube.resource(Fixtures.network("fast-sub-back", "198.18.49.0/24")).create();
+      NetworkReport withSubresourceBack = awaitReport("fast-sub-back", Phase.Ready);
+
+      assertThat(withoutSubresource.networkId)
+          .isEqualTo(node.docker().findNetwork("fast-sub-off").orElseThrow().id());
+      assertThat(withSubresourceBack.networkId)
+          .isEqualTo(node.docker().findNetwork("fast-sub-back").orElseThrow().id());
+    } finally {
+      setStatusSubresource(false);
+    }
+  }
+
   private void setStatusSubresource(boolean on) {
     String crd = HasMetadata.getFullResourceName(DockerNetworkNodeState.class);
     kube.apiextensions()
