@@ -220,53 +220,35 @@ class DockerNetworkAgentReconcilerTest {
 
   /**
    * CRDs of an earlier chart keep the reports' status subresource after an upgrade (Helm leaves
-   * CRDs alone): the agent finds it in discovery and still writes its reports, through it.
+   * CRDs alone): the agent finds it in discovery and writes its reports through it. Dropped while
+   * the agent runs (README, Upgrade), or put back by an earlier chart's CRDs, the agent follows the
+   * CRD: every report is still written.
    */
   @Test
-  void reportsAreWrittenWhereTheCrdStillHasAStatusSubresource() {
+  void reportsAreWrittenWithTheStatusSubresourceWithoutItAndAsItGoesAndComesBack() {
     node.close();
     setStatusSubresource(true);
     try {
       node = AgentOnFakeDocker.start();
-      kube.resource(Fixtures.network("fast-old-crd", "198.18.46.0/24")).create();
+      createAndAwaitReported("fast-old-crd", "198.18.46.0/24");
 
-      NetworkReport report = awaitReport("fast-old-crd", Phase.Ready);
+      setStatusSubresource(false);
+      createAndAwaitReported("fast-sub-off", "198.18.48.0/24");
 
-      assertThat(report.networkId)
-          .isEqualTo(node.docker().findNetwork("fast-old-crd").orElseThrow().id());
+      setStatusSubresource(true);
+      createAndAwaitReported("fast-sub-back", "198.18.49.0/24");
     } finally {
       setStatusSubresource(false);
     }
   }
 
-  /**
-   * The subresource dropped while the agent runs (README, Upgrade), or put back by an earlier
-   * chart's CRDs: the agent follows the CRD, and every report is still written.
-   */
-  @Test
-  void reportsFollowTheCrdAsItsStatusSubresourceGoesAndComesBack() {
-    node.close();
-    setStatusSubresource(true);
-    try {
-      node = AgentOnFakeDocker.start();
-      kube.resource(Fixtures.network("fast-sub-on", "198.18.47.0/24")).create();
-      awaitReport("fast-sub-on", Phase.Ready);
+  /** Creates a DockerNetwork and awaits a Ready report naming the network the node made. */
+  private void createAndAwaitReported(String name, String subnet) {
+    kube.resource(Fixtures.network(name, subnet)).create();
 
-      setStatusSubresource(false);
-      kube.resource(Fixtures.network("fast-sub-off", "198.18.48.0/24")).create();
-      NetworkReport withoutSubresource = awaitReport("fast-sub-off", Phase.Ready);
+    NetworkReport report = awaitReport(name, Phase.Ready);
 
-      setStatusSubresource(true);
-      kube.resource(Fixtures.network("fast-sub-back", "198.18.49.0/24")).create();
-      NetworkReport withSubresourceBack = awaitReport("fast-sub-back", Phase.Ready);
-
-      assertThat(withoutSubresource.networkId)
-          .isEqualTo(node.docker().findNetwork("fast-sub-off").orElseThrow().id());
-      assertThat(withSubresourceBack.networkId)
-          .isEqualTo(node.docker().findNetwork("fast-sub-back").orElseThrow().id());
-    } finally {
-      setStatusSubresource(false);
-    }
+    assertThat(report.networkId).isEqualTo(node.docker().findNetwork(name).orElseThrow().id());
   }
 
   private void setStatusSubresource(boolean on) {
