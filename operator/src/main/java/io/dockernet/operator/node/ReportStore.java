@@ -126,15 +126,18 @@ public final class ReportStore {
     if (!statusSubresource(state)) {
       // A report is all status: one apply creates or updates the object with it.
       T stored = reports.eventFilteringUpdateAndCacheResource(state, this::apply);
-      if (stored.getStatus() != null) {
+      if (!reportDropped(stored.getStatus(), report)) {
         return stored;
       }
       // The API server dropped the report: the CRD has a status subresource again (an earlier
       // chart's CRDs applied since discovery was asked). Asked again, and written through it.
+      LOG.info(
+          "The API server left report {} out of an apply: asking discovery again whether its CRD"
+              + " has a status subresource",
+          state.getMetadata().getName());
       statusSubresource.remove(state.getClass());
       if (!statusSubresource(state)) {
-        throw new IllegalStateException(
-            "the API server stored report " + state.getMetadata().getName() + " without status");
+        return stored;
       }
       previous = stored;
     }
@@ -153,6 +156,16 @@ public final class ReportStore {
       }
       throw e;
     }
+  }
+
+  /**
+   * Whether an apply left out the report it carried, as the API server does with a status in an
+   * apply of the object while the CRD has a status subresource: the object is stored without a
+   * report, or with another one (the report kinds' schemas default nothing, so a report the API
+   * server took comes back as sent).
+   */
+  private static boolean reportDropped(NodeReport stored, NodeReport sent) {
+    return stored == null || !Reports.same(stored, sent);
   }
 
   private <T extends HasMetadata> T apply(T state) {

@@ -235,7 +235,24 @@ class DockerNetworkAgentReconcilerTest {
       setStatusSubresource(false);
       createAndAwaitReported("fast-sub-off", "198.18.48.0/24");
 
+      // Put back: a report written without it changes, and a new one is written.
       setStatusSubresource(true);
+      String removed = awaitReport("fast-sub-off", Phase.Ready).networkId;
+      node.docker().removeNetwork(removed);
+      await()
+          .atMost(AgentOnFakeDocker.SOON)
+          .untilAsserted(
+              () ->
+                  assertThat(report("fast-sub-off"))
+                      .hasValueSatisfying(
+                          r ->
+                              assertThat(r.networkId)
+                                  .isNotEqualTo(removed)
+                                  .isEqualTo(
+                                      node.docker()
+                                          .findNetwork("fast-sub-off")
+                                          .orElseThrow()
+                                          .id())));
       createAndAwaitReported("fast-sub-back", "198.18.49.0/24");
     } finally {
       setStatusSubresource(false);
