@@ -34,12 +34,21 @@ final class DockerErrors {
       // Only a proxy in front of the socket answers like this; the daemon may be back soon.
       return new DockerUnavailableException(message, cause);
     }
-    if (lower.contains("failed to update store")) {
-      // A daemon that is stopping has closed its network store ("open : no such file or
-      // directory"): it refuses nothing, it is going away, and the write is for its successor.
+    if (isStoreClosed(lower)) {
+      // A daemon that is stopping has closed its network store: it refuses nothing, it is going
+      // away, and the write is for its successor.
       return new DockerUnavailableException(message, cause);
     }
     return new DockerRejectedException(message, cause);
+  }
+
+  /**
+   * The two ways Engine 20.10 says its store is closed: libnetwork's "failed to update store ...
+   * open : no such file or directory", and the bridge driver's "failed to update bridge store ...
+   * database not open" (bolt's error once the daemon has closed its database).
+   */
+  private static boolean isStoreClosed(String lower) {
+    return lower.contains("failed to update store") || lower.contains("database not open");
   }
 
   /** Maps an error thrown by one of docker-java's own commands. */

@@ -26,6 +26,23 @@ class DockerErrorsTest {
     assertThat(e).isInstanceOf(DockerUnavailableException.class);
   }
 
+  /**
+   * Seen from Engine 20.10 creating the replacement network while it was being restarted
+   * (DaemonRestartDuringBulkApplyIT, CI at 4e074a3): taken as a refusal, the replacement ended in
+   * RecreateRefused and the network kept its old spec until the spec changed again.
+   */
+  @Test
+  void aStoppingDaemonsClosedBridgeDatabaseIsItsAbsenceNotARefusal() {
+    DockerException e =
+        DockerErrors.fromStatus(
+            500,
+            "failed to update bridge store for object type *bridge.networkConfiguration:"
+                + " database not open",
+            null);
+
+    assertThat(e).isInstanceOf(DockerUnavailableException.class);
+  }
+
   @Test
   void anotherServerErrorIsStillARefusal() {
     assertThat(DockerErrors.fromStatus(500, "invalid pool request: Pool overlaps", null))
