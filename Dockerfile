@@ -39,11 +39,12 @@ LABEL org.opencontainers.image.title="dockernet-operator" \
 
 COPY --from=build /src/operator/target/lib/ /opt/dockernet/lib/
 COPY --from=build /src/operator/target/dockernet-operator.jar /opt/dockernet/dockernet-operator.jar
-COPY operator/jvm.options operator/cds-archive.sh /opt/dockernet/
+COPY operator/jvm.options operator/cds-archive.sh operator/cds-start.classlist /opt/dockernet/
 # Class-data sharing: the classes a start loads, parsed and verified once here, mapped at every
 # start (operator/cds-archive.sh; measured in docs/benchmarks.md).
 RUN sh /opt/dockernet/cds-archive.sh /opt/dockernet/jvm.options \
-      /opt/dockernet/dockernet-operator.jar /opt/dockernet/dockernet.jsa
+      /opt/dockernet/dockernet-operator.jar /opt/dockernet/dockernet.jsa \
+      /opt/dockernet/cds-start.classlist
 
 # Non-root by default (65532, the usual "nonroot"). The agent reaches the node's Docker socket only
 # through a supplemental group: the socket's GID (chart value docker.groupId).

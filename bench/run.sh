@@ -77,11 +77,13 @@ if [[ -z "${JAR}" ]]; then
   CRDS="${SRC}/helm/dockernet-operator/crds"
   JVM_OPTIONS="${SRC}/operator/jvm.options"
   CDS_SCRIPT="${SRC}/operator/cds-archive.sh"
+  CDS_START="${SRC}/operator/cds-start.classlist"
   BUILD="${COMMIT}"
 else
   CRDS="${ROOT}/helm/dockernet-operator/crds"
   JVM_OPTIONS="${ROOT}/operator/jvm.options"
   CDS_SCRIPT="${ROOT}/operator/cds-archive.sh"
+  CDS_START="${ROOT}/operator/cds-start.classlist"
   BUILD="${JAR}"
 fi
 [[ -f "${JAR}" && -d "$(dirname "${JAR}")/lib" ]] || { echo "no jar with lib/ at ${JAR}" >&2; exit 1; }
@@ -90,7 +92,7 @@ CDS_ARCHIVE="$(dirname "${JAR}")/dockernet.jsa"
 if [[ ! -f "${CDS_ARCHIVE}" || "${JAR}" -nt "${CDS_ARCHIVE}" ]]; then
   log "making the class-data sharing archive ${CDS_ARCHIVE}"
   rm -f "${CDS_ARCHIVE}"
-  MALLOC_ARENA_MAX=2 sh "${CDS_SCRIPT}" "${JVM_OPTIONS}" "${JAR}" "${CDS_ARCHIVE}"
+  MALLOC_ARENA_MAX=2 sh "${CDS_SCRIPT}" "${JVM_OPTIONS}" "${JAR}" "${CDS_ARCHIVE}" "${CDS_START}"
 fi
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)

@@ -113,6 +113,17 @@ class ImageIT {
         .contains(
             "io.fabric8.kubernetes.client.KubernetesClientBuilder source: shared objects file")
         .contains("Training run of the CONTROLLER role done");
+    // It also holds what only a real start loads (operator/cds-start.classlist), which the
+    // training run, meeting no server, never reaches: the watches' and the node Lease's classes.
+    assertThat(
+            docker.run(
+                "run",
+                "--rm",
+                "-e",
+                "JAVA_TOOL_OPTIONS=-XX:+PrintSharedArchiveAndExit -XX:+PrintSharedDictionary",
+                IMAGE))
+        .contains("io.fabric8.kubernetes.api.model.WatchEvent app_loader")
+        .contains("io.dockernet.operator.node.NodeLeaseKeeper app_loader");
     // The same image on the other node, as a registry pull would have it there.
     Files.createDirectories(WORK);
     Path saved = WORK.resolve("image.tar");

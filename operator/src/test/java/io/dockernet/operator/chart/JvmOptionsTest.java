@@ -23,10 +23,13 @@ class JvmOptionsTest {
   @Test
   void theImageStartsJavaWithTheOptionsFile() throws Exception {
     assertThat(Files.readString(Repo.root().resolve("Dockerfile")))
-        .contains("COPY operator/jvm.options operator/cds-archive.sh /opt/dockernet/")
+        .contains(
+            "COPY operator/jvm.options operator/cds-archive.sh operator/cds-start.classlist"
+                + " /opt/dockernet/")
         .contains("ENTRYPOINT [\"java\", \"@/opt/dockernet/jvm.options\",");
     assertThat(Files.readAllLines(Repo.root().resolve(".dockerignore")))
-        .contains("!operator/jvm.options", "!operator/cds-archive.sh");
+        .contains(
+            "!operator/jvm.options", "!operator/cds-archive.sh", "!operator/cds-start.classlist");
   }
 
   @Test
