@@ -50,9 +50,8 @@ bash hack/control-plane.sh install node-a >/dev/null
 # Both roles in one JVM, with the image's options: the list is the union of what each role loads.
 start_operator() {
   local list=$1
-  # shellcheck disable=SC2046 # one option per word, as java @jvm.options reads them
   NODE_NAME=node-a DOCKER_HOST="unix://$SOCKET" HTTP_PORT=$HTTP_PORT MALLOC_ARENA_MAX=2 \
-    java $(sed 's/#.*//' operator/jvm.options) -XX:DumpLoadedClassList="$list" \
+    java @operator/jvm.options -XX:DumpLoadedClassList="$list" \
     -jar operator/target/dockernet-operator.jar --role=all >>"$WORK/operator.log" 2>&1 &
   PID=$!
   until curl -fs "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null; do
