@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,23 +112,11 @@ final class AgentRole implements AutoCloseable {
             config.nodePolicy(),
             rules.sameAsBefore(client, config.leaseNamespace(), config.nodeName()));
     LOG.info("Agent for node {}: node policy {}", config.nodeName(), config.nodePolicy());
-    keeper =
-        new NodeLeaseKeeper(
-            client, config.leaseNamespace(), config.nodeName(), config.identity(), this::standDown);
-    operator = Operators.create(client, nodeLease(), config.reconcileThreads(), metrics);
     DockerNetworkAgentReconciler networks = new DockerNetworkAgentReconciler(agent);
     ContainerAttachmentAgentReconciler attachments = new ContainerAttachmentAgentReconciler(agent);
     // Closed with the rest, after the operator stopped: their own threads.
     resources.add(networks);
     resources.add(attachments);
-    operator.register(networks, Operators::leanCache);
-    operator.register(attachments, Operators::leanCache);
-    // Following Docker events before any pass: the stream's first answer then wakes nothing (each
-    // object's first pass reads the daemon anyway) rather than every object a second time, as
-    // it does when it comes once passes have begun. A daemon that does not answer soon is
-    // waited for no longer: its answer then wakes everything, which is what it is for.
-    hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
-    Operators.start(operator);
     AgentHeartbeat heartbeat =
         new AgentHeartbeat(
             client,
@@ -135,7 +125,34 @@ final class AgentRole implements AutoCloseable {
             rules,
             () -> networks.passedAll() && attachments.passedAll());
     resources.add(heartbeat);
-    heartbeat.start();
+    // Its first renewal drops the previous agent's rules (read above, for the context): it is
+    // sent while the operator is set up and waited for before the first pass, so no report of
+    // this agent's can be taken for one written by those rules.
+    Future<?> firstRenewal = heartbeat.start();
+    keeper =
+        new NodeLeaseKeeper(
+            client, config.leaseNamespace(), config.nodeName(), config.identity(), this::standDown);
+    operator = Operators.create(client, nodeLease(), config.reconcileThreads(), metrics);
+    operator.register(networks);
+    operator.register(attachments);
+    // Following Docker events before any pass: the stream's first answer then wakes nothing (each
+    // object's first pass reads the daemon anyway) rather than every object a second time, as
+    // it does when it comes once passes have begun. A daemon that does not answer soon is
+    // waited for no longer: its answer then wakes everything, which is what it is for.
+    hub.awaitFirstAnswer(FIRST_ANSWER_WAIT);
+    awaitFirst(firstRenewal);
+    Operators.start(operator);
+  }
+
+  private static void awaitFirst(Future<?> renewal) {
+    try {
+      renewal.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the heartbeat's first renewal failed", e.getCause());
+    }
   }
 
   /** A daemon that cannot be used yet is not a reason to exit: see the log line. */

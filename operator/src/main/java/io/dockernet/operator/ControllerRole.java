@@ -68,9 +68,8 @@ final class ControllerRole implements AutoCloseable {
     departedNodes = new DepartedNodeCollector(client, nodes, DepartedNodeCollector.SWEEP_INTERVAL);
     resources.add(departedNodes);
     operator = Operators.create(client, leaderElection(config), config.reconcileThreads(), metrics);
-    operator.register(new DockerNetworkSummaryReconciler(agents, nodes), Operators::leanCache);
-    operator.register(
-        new ContainerAttachmentSummaryReconciler(agents, nodes), Operators::leanCache);
+    operator.register(new DockerNetworkSummaryReconciler(agents, nodes));
+    operator.register(new ContainerAttachmentSummaryReconciler(agents, nodes));
     Operators.start(operator);
   }
 

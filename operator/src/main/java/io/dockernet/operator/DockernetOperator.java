@@ -35,9 +35,15 @@ public final class DockernetOperator implements AutoCloseable {
   private final OperatorMetrics operatorMetrics = new OperatorMetrics();
   private final PrometheusMeterRegistry metrics = operatorMetrics.registry();
   private final AtomicInteger leading = new AtomicInteger();
-  private AgentRole agent;
-  private ControllerRole controller;
+  // Read by the probes' threads, which answer while the roles start.
+  private volatile AgentRole agent;
+  private volatile ControllerRole controller;
+  private final OperatorConfig config;
   private HttpEndpoints http;
+
+  private DockernetOperator(OperatorConfig config) {
+    this.config = config;
+  }
 
   /** Starts every role in {@code config}; returns once informers are synced. */
   public static DockernetOperator start(OperatorConfig config, KubernetesClient client)
@@ -73,9 +79,9 @@ public final class DockernetOperator implements AutoCloseable {
   static DockernetOperator startOnce(
       OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate)
       throws IOException {
-    DockernetOperator op = new DockernetOperator();
+    DockernetOperator op = new DockernetOperator(config);
     try {
-      op.startRoles(config, client, decorate);
+      op.startRoles(client, decorate);
       return op;
     } catch (IOException | RuntimeException e) {
       op.close();
@@ -100,9 +106,13 @@ public final class DockernetOperator implements AutoCloseable {
     }
   }
 
-  private void startRoles(
-      OperatorConfig config, KubernetesClient client, UnaryOperator<DockerGateway> decorate)
+  private void startRoles(KubernetesClient client, UnaryOperator<DockerGateway> decorate)
       throws IOException {
+    // Serving first: a start's probes say what it waits for, /metrics shows how far it got, and
+    // /readyz answers the moment the roles are up rather than after the server's own start.
+    http =
+        new HttpEndpoints(
+            config.httpPort(), metrics, this::livenessProblems, this::readinessProblems);
     if (config.roles().contains(Role.AGENT)) {
       agent = AgentRole.start(config, client, metrics, decorate);
     }
@@ -110,9 +120,6 @@ public final class DockernetOperator implements AutoCloseable {
       operatorMetrics.registerLeader(leading);
       controller = ControllerRole.start(config, client, metrics, leading);
     }
-    http =
-        new HttpEndpoints(
-            config.httpPort(), metrics, this::livenessProblems, this::readinessProblems);
     LOG.info("Roles {} started; metrics and probes on port {}", config.roles(), http.port());
   }
 
@@ -128,6 +135,10 @@ public final class DockernetOperator implements AutoCloseable {
   /** Ready: every informer watching and, for an agent, the Docker event stream answered. */
   private List<String> readinessProblems() {
     List<String> problems = new ArrayList<>(livenessProblems());
+    if (startingRoles()) {
+      problems.add("starting");
+      return problems;
+    }
     List<Operator> operators = new ArrayList<>();
     if (agent != null) {
       operators.add(agent.operator());
@@ -147,6 +158,12 @@ public final class DockernetOperator implements AutoCloseable {
       problems.addAll(agent.readinessProblems());
     }
     return problems;
+  }
+
+  /** True until every role the config names has started (its operator built and started). */
+  private boolean startingRoles() {
+    return (config.roles().contains(Role.AGENT) && agent == null)
+        || (config.roles().contains(Role.CONTROLLER) && controller == null);
   }
 
   public PrometheusMeterRegistry metrics() {

@@ -3,7 +3,6 @@ package io.dockernet.operator;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.uninstall.UninstallCleanup;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -23,7 +22,7 @@ public final class Main {
   private Main() {}
 
   private static int uninstallCleanup(String[] args) throws InterruptedException {
-    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+    try (KubernetesClient client = KubernetesClients.builder().build()) {
       return UninstallCleanup.command(Arrays.asList(args).subList(1, args.length), client)
           .exitCode();
     }
@@ -45,7 +44,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = KubernetesClients.builder().build();
     DockernetOperator operator = DockernetOperator.start(config, client);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -1,11 +1,9 @@
 package io.dockernet.operator;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.OperatorException;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,11 +63,6 @@ final class Operators {
         .getConfigurationService()
         .getExecutorServiceManager()
         .scheduledExecutorService();
-  }
-
-  /** Primary informers keep objects without their managedFields (see the store's comment). */
-  static <P extends HasMetadata> void leanCache(ControllerConfigurationOverrider<P> o) {
-    o.withItemStore(new CacheWithoutManagedFields<>());
   }
 
   /**

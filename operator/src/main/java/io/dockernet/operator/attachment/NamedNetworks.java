@@ -1,6 +1,5 @@
 package io.dockernet.operator.attachment;
 
-import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.node.QuietFirstListEventSource;
@@ -33,8 +32,7 @@ final class NamedNetworks {
                         .collect(Collectors.toSet()))
             .withPrimaryToSecondaryMapper(
                 (ContainerAttachment a) ->
-                    networkOf(a) == null ? Set.of() : Set.of(new ResourceID(networkOf(a))))
-            .withItemStore(new CacheWithoutManagedFields<>()),
+                    networkOf(a) == null ? Set.of() : Set.of(new ResourceID(networkOf(a)))),
         context);
   }
 

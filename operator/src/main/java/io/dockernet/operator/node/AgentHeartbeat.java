@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,10 +85,13 @@ public final class AgentHeartbeat implements AutoCloseable {
   /**
    * Renews once now (so the node counts from the start), then every {@link #RENEW}; and once this
    * agent has passed over every object, at once, to name its rules on the Lease (an agent restarted
-   * a few seconds later then finds them).
+   * a few seconds later then finds them). All on the heartbeat's own thread.
+   *
+   * @return the first renewal, which drops the previous agent's rules: the agent waits for it
+   *     before its first pass, and sets up the rest of its start meanwhile
    */
-  public void start() {
-    renew();
+  public Future<?> start() {
+    Future<?> first = timer.submit(this::renew);
     awaitingChecks =
         timer.scheduleWithFixedDelay(
             this::renewOnceChecked,
@@ -96,6 +100,7 @@ public final class AgentHeartbeat implements AutoCloseable {
             TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(
         this::renew, RENEW.toMillis(), RENEW.toMillis(), TimeUnit.MILLISECONDS);
+    return first;
   }
 
   private void renewOnceChecked() {

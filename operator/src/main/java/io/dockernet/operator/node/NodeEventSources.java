@@ -1,6 +1,5 @@
 package io.dockernet.operator.node;
 
-import io.dockernet.operator.CacheWithoutManagedFields;
 import io.dockernet.operator.Keys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -36,8 +35,7 @@ public final class NodeEventSources {
                 new FieldSelector(new FieldSelector.Field("metadata.name", nodeName)))
             .withSecondaryToPrimaryMapper(n -> allPrimaries(context))
             .withPrimaryToSecondaryMapper((P p) -> Set.of(new ResourceID(nodeName)))
-            .withOnUpdateFilter(NodeEventSources::labelsChanged)
-            .withItemStore(new CacheWithoutManagedFields<>()),
+            .withOnUpdateFilter(NodeEventSources::labelsChanged),
         context);
   }
 
@@ -53,8 +51,7 @@ public final class NodeEventSources {
         InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
             .withName("this-node-reports")
             .withLabelSelector(Keys.NODE_LABEL + "=" + nodeName)
-            .withSecondaryToPrimaryMapper(NodeEventSources::owners)
-            .withItemStore(new CacheWithoutManagedFields<>()),
+            .withSecondaryToPrimaryMapper(NodeEventSources::owners),
         context) {
       @Override
       public synchronized void onDelete(R report, boolean finalStateUnknown) {
@@ -70,8 +67,7 @@ public final class NodeEventSources {
     return new QuietFirstListEventSource<>(
         InformerEventSourceConfiguration.from(reportType, context.getPrimaryResourceClass())
             .withName("node-reports")
-            .withSecondaryToPrimaryMapper(NodeEventSources::owners)
-            .withItemStore(new CacheWithoutManagedFields<>()),
+            .withSecondaryToPrimaryMapper(NodeEventSources::owners),
         context);
   }
 

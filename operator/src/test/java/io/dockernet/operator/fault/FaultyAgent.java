@@ -1,6 +1,7 @@
 package io.dockernet.operator.fault;
 
 import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.KubernetesClients;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.docker.DelegatingGateway;
 import io.dockernet.operator.docker.DockerGateway;
@@ -10,7 +11,6 @@ import io.dockernet.operator.docker.FaultPoint.Fault;
 import io.dockernet.operator.testbed.ChartRbac;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ public final class FaultyAgent {
     if (node != null) {
       config.setImpersonateExtras(ChartRbac.onNode(node));
     }
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return KubernetesClients.builder().withConfig(config).build();
   }
 
   /** The gateway with whatever fault point the control file arms now. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.KubernetesClients;
 import io.dockernet.operator.api.v1alpha1.ContainerAttachment;
 import io.dockernet.operator.api.v1alpha1.DockerNetwork;
 import io.dockernet.operator.api.v1alpha1.NodeReport;
@@ -20,7 +21,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,7 +92,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
    */
   public static AgentOnFakeDocker startThrough(Interceptor interceptor) {
     KubernetesClient client =
-        new KubernetesClientBuilder()
+        KubernetesClients.builder()
             .withConfig(kube().getConfiguration())
             .withHttpClientBuilderConsumer(
                 builder -> builder.addOrReplaceInterceptor("test", interceptor))
@@ -132,7 +132,7 @@ public final class AgentOnFakeDocker implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(apiServer::stop, "fast-apiserver-stop"));
       apiServer.start();
       kube =
-          new KubernetesClientBuilder()
+          KubernetesClients.builder()
               .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
               .build();
       RunningOperators.installCrds(kube);

@@ -30,7 +30,7 @@ class PassRulesTest {
   }
 
   @Test
-  void theRulesAreNamedOnceEveryObjectHadItsPassAndOnlyForTheSameRules() {
+  void theRulesAreNamedOnceEveryObjectHadItsPassAndOnlyForTheSameRules() throws Exception {
     AtomicBoolean checkedAll = new AtomicBoolean();
     heartbeat = started(checkedAll);
     assertThat(rules.sameAsBefore(kube, NAMESPACE, NODE)).as("before every pass").isFalse();
@@ -45,7 +45,7 @@ class PassRulesTest {
   }
 
   @Test
-  void anAgentThatStopsBeforeItsPassesLeavesNoRulesBehind() {
+  void anAgentThatStopsBeforeItsPassesLeavesNoRulesBehind() throws Exception {
     heartbeat = started(new AtomicBoolean(true));
     await().atMost(AgentOnFakeDocker.SOON).until(() -> rules.sameAsBefore(kube, NAMESPACE, NODE));
     heartbeat.close();
@@ -55,9 +55,9 @@ class PassRulesTest {
     assertThat(rules.sameAsBefore(kube, NAMESPACE, NODE)).isFalse();
   }
 
-  private AgentHeartbeat started(AtomicBoolean checkedAll) {
+  private AgentHeartbeat started(AtomicBoolean checkedAll) throws Exception {
     AgentHeartbeat started = new AgentHeartbeat(kube, NAMESPACE, NODE, rules, checkedAll::get);
-    started.start();
+    started.start().get();
     return started;
   }
 }

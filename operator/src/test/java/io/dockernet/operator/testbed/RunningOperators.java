@@ -3,6 +3,7 @@ package io.dockernet.operator.testbed;
 import static org.awaitility.Awaitility.await;
 
 import io.dockernet.operator.DockernetOperator;
+import io.dockernet.operator.KubernetesClients;
 import io.dockernet.operator.config.NodePolicy;
 import io.dockernet.operator.config.OperatorConfig;
 import io.dockernet.operator.config.OperatorConfig.Role;
@@ -286,7 +287,7 @@ public final class RunningOperators implements AutoCloseable {
     if (serviceAccount != null) {
       config.setImpersonateUsername(accounts.username(serviceAccount));
     }
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return KubernetesClients.builder().withConfig(config).build();
   }
 
   /** Starts an instance (which retries a start whose first informer connections were dropped). */
