@@ -126,9 +126,14 @@ public final class DockernetOperator implements AutoCloseable {
   /**
    * Liveness is a plain "this process still serves": an API-server or Docker outage is not cured by
    * a restart (it would only interrupt changes under way), so it shows in readiness instead. The
-   * one exception is an agent that stood down for another of its node.
+   * one exception is an agent that stood down for another of its node. Until the roles have started
+   * it says "starting": the chart's startup probe asks /healthz, and gives a start its own time
+   * before the kubelet restarts one that does not finish.
    */
   private List<String> livenessProblems() {
+    if (startingRoles()) {
+      return List.of("starting");
+    }
     return agent == null ? List.of() : agent.livenessProblems();
   }
 
@@ -136,7 +141,6 @@ public final class DockernetOperator implements AutoCloseable {
   private List<String> readinessProblems() {
     List<String> problems = new ArrayList<>(livenessProblems());
     if (startingRoles()) {
-      problems.add("starting");
       return problems;
     }
     List<Operator> operators = new ArrayList<>();
