@@ -35,10 +35,10 @@ public final class DockernetOperator implements AutoCloseable {
   private final OperatorMetrics operatorMetrics = new OperatorMetrics();
   private final PrometheusMeterRegistry metrics = operatorMetrics.registry();
   private final AtomicInteger leading = new AtomicInteger();
+  private final OperatorConfig config;
   // Read by the probes' threads, which answer while the roles start.
   private volatile AgentRole agent;
   private volatile ControllerRole controller;
-  private final OperatorConfig config;
   private HttpEndpoints http;
 
   private DockernetOperator(OperatorConfig config) {

@@ -5,7 +5,6 @@ import io.dockernet.operator.config.OperatorConfig.Role;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.util.EnumSet;
@@ -46,7 +45,8 @@ final class TrainingRun {
               URI.create("unix:///nonexistent/docker.sock"),
               0,
               "default");
-      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(noServer).build()) {
+      // The client Main builds, so its classes are listed too.
+      try (KubernetesClient client = KubernetesClients.builder().withConfig(noServer).build()) {
         DockernetOperator.startOnce(config, client, UnaryOperator.identity()).close();
         LOG.warn("An API server answered at {}: the training run went on", NO_API_SERVER);
       } catch (IOException | RuntimeException e) {
