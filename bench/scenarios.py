@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import kube
 import nodeops
 from dockerapi import Docker, DockerError, EventStream
-from testbed import Window, diff, docker_calls, log, reconciles, timer_totals
+from testbed import Window, diff, docker_calls, log, parse_prometheus, reconciles, timer_totals
 from workload import LABEL
 
 WRITE_CALLS = ("createNetwork", "removeNetwork", "connect", "disconnect")
@@ -267,6 +267,7 @@ def cold_converge_operator(b):
     att_reports = [f"{a.name}.{w.node}" for a in w.atts]
     calls_before = docker_calls(agent.metrics())
     rec_before = reconciles(agent.metrics())
+    writes_before = _api_writes(b.kube)
     out = {}
     with Window("cold converge: operator") as win:
         t0 = time.monotonic()
@@ -317,10 +318,23 @@ def cold_converge_operator(b):
             "seconds": round(parents_at - t0, 2),
             "docker_calls": diff(docker_calls(agent.metrics()), calls_before),
             "reconciles": diff(reconciles(agent.metrics()), rec_before),
+            "api_writes": {k: v for k, v in diff(_api_writes(b.kube), writes_before).items() if v},
             "problems": problems[:5],
         }
     )
     log(f"operator cold converge: {out}")
+    return out
+
+
+def _api_writes(k):
+    """Requests the API server answered that change something, by "verb resource[/subresource]"
+    (everyone's: kubectl's, the agent's, the controller's)."""
+    out = {}
+    for name, labels, value in parse_prometheus(k.get_text("/metrics")):
+        if name == "apiserver_request_total" and labels.get("verb") not in ("GET", "LIST", "WATCH"):
+            sub = labels.get("subresource")
+            key = f"{labels.get('verb')} {labels.get('resource')}{'/' + sub if sub else ''}"
+            out[key] = out.get(key, 0.0) + value
     return out
 
 
