@@ -6,6 +6,7 @@ import io.dockernet.operator.docker.DockerEventHub;
 import io.dockernet.operator.docker.DockerException;
 import io.dockernet.operator.docker.DockerGateway;
 import io.dockernet.operator.docker.DockerJavaGateway;
+import io.dockernet.operator.docker.OneWriteAtATime;
 import io.dockernet.operator.docker.SharedReads;
 import io.dockernet.operator.network.DockerNetworkAgentReconciler;
 import io.dockernet.operator.node.AgentHeartbeat;
@@ -89,7 +90,7 @@ final class AgentRole implements AutoCloseable {
     resources.add(hub);
     // Listens to the hub before the reconcilers do: an event drops what it may have changed
     // before it wakes anything.
-    DockerGateway reads = new SharedReads(docker, hub);
+    DockerGateway reads = new SharedReads(new OneWriteAtATime(docker), hub);
     // The daemon answers the subscription, and says who it is, while the Kubernetes side is set
     // up (below): only the log line waits for its info; the passes wait for the stream's answer.
     hub.start();
