@@ -78,9 +78,11 @@ final class AttachmentEvents {
           .filter(
               a ->
                   (container != null && container.equals(containerIds.get(name(a))))
-                      || (network != null
-                          && network.equals(dockerNetworkName.apply(a))
-                          && (everyone || (freed && failing.test(name(a))))))
+                      // the network's name is looked up last: a connect (one per attachment in
+                      // a bulk apply) wakes no one by its network
+                      || ((everyone || (freed && failing.test(name(a))))
+                          && network != null
+                          && network.equals(dockerNetworkName.apply(a))))
           .forEach(a -> ids.add(ResourceID.fromResource(a)));
     }
     return ids;

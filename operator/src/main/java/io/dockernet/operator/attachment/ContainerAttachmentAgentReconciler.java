@@ -177,7 +177,8 @@ public class ContainerAttachmentAgentReconciler
         sync.ensure(
             ca,
             target(ca, context),
-            Claims.earlierThan(ca, context.getPrimaryCache().list()),
+            Claims.earlierThan(
+                ca, NamedNetworks.attachmentsOn(context.getPrimaryCache(), specOf(ca).network)),
             previous,
             report -> pending.write(new PassReport<>(report)),
             FirstReads.of(context, agent.docker()));

@@ -95,12 +95,21 @@ public final class ProcHostInterfaces implements HostInterfaces {
     } catch (IOException e) {
       return Optional.empty();
     }
+    String wanted = String.valueOf(index);
     for (String line : lines) {
       if (line.isEmpty() || Character.isWhitespace(line.charAt(0))) {
         continue; // igmp's group lines are indented
       }
-      String[] fields = line.trim().split("\\s+");
-      if (fields.length < 2 || !fields[0].equals(String.valueOf(index))) {
+      // Only the interface's own line is split: a node with a thousand endpoints lists a thousand
+      // interfaces, and the agent reads the list once per connect.
+      String trimmed = line.trim();
+      if (!trimmed.startsWith(wanted)
+          || trimmed.length() == wanted.length()
+          || !Character.isWhitespace(trimmed.charAt(wanted.length()))) {
+        continue;
+      }
+      String[] fields = trimmed.split("\\s+");
+      if (fields.length < 2) {
         continue;
       }
       String name = fields[1];

@@ -25,6 +25,7 @@ class ProcHostInterfacesTest {
             + "\t\t\t\t010000E0     1 0:00000000\t\t0\n"
             + "4\tveth4426ed7:     1      V3\n"
             + "\t\t\t\t010000E0     1 0:00000000\t\t0\n"
+            + "71\tveth0c1c0a1:     1      V3\n" // starts as 7's line does
             + "7\tveth4d42a7a:     1      V3\n"
             + "\t\t\t\t010000E0     1 0:00000000\t\t0\n");
     ProcHostInterfaces hosts = new ProcHostInterfaces(proc);
