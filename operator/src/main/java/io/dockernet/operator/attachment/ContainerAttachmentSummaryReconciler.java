@@ -13,6 +13,7 @@ import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.RecreatedPrimaries;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
+import io.dockernet.operator.status.ProgressHold;
 import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -22,7 +23,9 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,6 +43,7 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
 
   private final LiveAgents agents;
   private final ClusterNodes nodes;
+  private final ProgressHold hold = new ProgressHold();
   private RecreatedPrimaries<ContainerAttachment> recreated;
 
   public ContainerAttachmentSummaryReconciler(LiveAgents agents, ClusterNodes nodes) {
@@ -64,6 +68,7 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
       ContainerAttachment ca, Context<ContainerAttachment> context) {
     if (context.isPrimaryResourceDeleted()) {
       recreated.deletionHandled(ca);
+      hold.forget(ca.getMetadata().getName());
       return UpdateControl.noUpdate();
     }
     if (ca.isMarkedForDeletion()) {
@@ -79,8 +84,15 @@ public class ContainerAttachmentSummaryReconciler implements Reconciler<Containe
                   ca, context.getSecondaryResources(ContainerAttachmentNodeState.class), cluster),
               SelectedNodes.of(DesiredEndpoint.specOf(ca).nodeSelector, cluster, live),
               live.live());
+      String name = ca.getMetadata().getName();
       if (!NodeSummary.changes(ca.getStatus(), status)) {
+        hold.forget(name);
         return UpdateControl.noUpdate();
+      }
+      Optional<Duration> wait =
+          hold.before(name, ca.getStatus(), status, s -> s.observedGeneration, s -> s.conditions);
+      if (wait.isPresent()) {
+        return UpdateControl.<ContainerAttachment>noUpdate().rescheduleAfter(wait.get());
       }
       ContainerAttachment patch = new ContainerAttachment();
       patch.setMetadata(new ObjectMetaBuilder().withName(ca.getMetadata().getName()).build());

@@ -13,6 +13,7 @@ import io.dockernet.operator.node.ParentReports;
 import io.dockernet.operator.node.RecreatedPrimaries;
 import io.dockernet.operator.node.SelectedNodes;
 import io.dockernet.operator.status.NodeSummary;
+import io.dockernet.operator.status.ProgressHold;
 import io.dockernet.operator.status.SummaryConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -22,7 +23,9 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,6 +49,7 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
 
   private final LiveAgents agents;
   private final ClusterNodes nodes;
+  private final ProgressHold hold = new ProgressHold();
   private RecreatedPrimaries<DockerNetwork> recreated;
 
   public DockerNetworkSummaryReconciler(LiveAgents agents, ClusterNodes nodes) {
@@ -69,6 +73,7 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
   public UpdateControl<DockerNetwork> reconcile(DockerNetwork dn, Context<DockerNetwork> context) {
     if (context.isPrimaryResourceDeleted()) {
       recreated.deletionHandled(dn);
+      hold.forget(dn.getMetadata().getName());
       return UpdateControl.noUpdate();
     }
     if (dn.isMarkedForDeletion()) {
@@ -84,8 +89,15 @@ public class DockerNetworkSummaryReconciler implements Reconciler<DockerNetwork>
                   dn, context.getSecondaryResources(DockerNetworkNodeState.class), cluster),
               SelectedNodes.of(DesiredNetwork.specOf(dn).nodeSelector, cluster, live),
               live.live());
+      String name = dn.getMetadata().getName();
       if (!NodeSummary.changes(dn.getStatus(), status)) {
+        hold.forget(name);
         return UpdateControl.noUpdate();
+      }
+      Optional<Duration> wait =
+          hold.before(name, dn.getStatus(), status, s -> s.observedGeneration, s -> s.conditions);
+      if (wait.isPresent()) {
+        return UpdateControl.<DockerNetwork>noUpdate().rescheduleAfter(wait.get());
       }
       DockerNetwork patch = new DockerNetwork();
       patch.setMetadata(new ObjectMetaBuilder().withName(dn.getMetadata().getName()).build());
