@@ -121,6 +121,18 @@ def markdown(r):
             f" condition) at {_sec(op['all_summaries_ready_seconds'])}. Docker calls by operation:"
             f" {_calls(op_calls)}; reconciles: {_calls(op.get('reconciles'))}."
         )
+        secs = op.get("docker_seconds")
+        if secs:
+            writes = secs.get("connect", 0) + secs.get("createNetwork", 0)
+            add("")
+            add(
+                f"The daemon's answers took {_sec(writes)} for the agent's writes (connect"
+                f" {_sec(secs.get('connect', 0))}, createNetwork {_sec(secs.get('createNetwork', 0))}),"
+                f" which go to it one at a time: it was busy with them for"
+                f" {100 * writes / op['seconds']:.0f} % of the converge. Reads took"
+                f" {_sec(sum(v for k, v in secs.items() if k not in ('connect', 'createNetwork')))}"
+                " beside them."
+            )
         add("")
     if "container_setup_floor_s" in b:
         add(f"Creating and starting the {w['containers']} containers with the raw client took"

@@ -265,8 +265,9 @@ def cold_converge_operator(b):
         f.write(w.manifest())
     net_reports = [f"{n.name}.{w.node}" for n in w.nets]
     att_reports = [f"{a.name}.{w.node}" for a in w.atts]
-    calls_before = docker_calls(agent.metrics())
-    rec_before = reconciles(agent.metrics())
+    m0 = agent.metrics()
+    calls_before, rec_before = docker_calls(m0), reconciles(m0)
+    docker_before = timer_totals(m0, "dockernet_docker_api_call_seconds", "operation")
     writes_before = _api_writes(b.kube)
     out = {}
     with Window("cold converge: operator") as win:
@@ -318,12 +319,25 @@ def cold_converge_operator(b):
             "seconds": round(parents_at - t0, 2),
             "docker_calls": diff(docker_calls(agent.metrics()), calls_before),
             "reconciles": diff(reconciles(agent.metrics()), rec_before),
+            # the daemon's answer times (the agent's writes go one at a time, so their sum is
+            # how long the daemon was busy with them, next to the wall time of the converge)
+            "docker_seconds": _docker_seconds(agent.metrics(), docker_before),
             "api_writes": {k: v for k, v in diff(_api_writes(b.kube), writes_before).items() if v},
             "problems": problems[:5],
         }
     )
     log(f"operator cold converge: {out}")
     return out
+
+
+def _docker_seconds(samples, before):
+    """{operation: seconds spent waiting for the daemon's answer} since `before`."""
+    after = timer_totals(samples, "dockernet_docker_api_call_seconds", "operation")
+    return {
+        op: round(secs - before.get(op, [0, 0.0])[1], 2)
+        for op, (count, secs) in sorted(after.items())
+        if count - before.get(op, [0, 0.0])[0]
+    }
 
 
 def _api_writes(k):
