@@ -100,7 +100,7 @@ public final class KubernetesClients {
   }
 
   /** The engine's ciphers, after the ChaCha20-Poly1305 ones it supports. */
-  static String[] chaChaFirst(SSLEngine engine) {
+  private static String[] chaChaFirst(SSLEngine engine) {
     Set<String> supported = Set.of(engine.getSupportedCipherSuites());
     Set<String> ordered = new LinkedHashSet<>();
     for (String chaCha : CHACHA20_POLY1305) {

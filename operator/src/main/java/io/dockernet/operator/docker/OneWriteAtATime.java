@@ -7,9 +7,11 @@ import java.util.function.Supplier;
  * Sends the agent's Docker writes to its daemon one at a time, in the order they were asked for;
  * reads are not held up. The daemon does a network's create and a container's connect mostly one at
  * a time anyway (libnetwork's store, the host's xtables lock), and several at once are slower than
- * the same ones back-to-back: 8 at a time took 88 s where back-to-back took 72 s for the
+ * the same ones back-to-back: 8 at a time took 73–87 s where back-to-back took 53–70 s for the
  * benchmark's 200 creates and 1,000 connects (docs/benchmarks.md). The agent's reconcile threads
- * still overlap everything else: reads, report writes, the wait for the API server.
+ * still overlap everything else: reads, report writes, the wait for the API server. Reads do not
+ * take turns: queued behind every connect, they held the passes back (a converge took 111 s against
+ * 101 s without, docs/benchmarks.md).
  *
  * <p>A write that hangs holds the others up to the gateway's response timeout, which they would
  * meet on a hung daemon too.
